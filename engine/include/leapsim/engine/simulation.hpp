@@ -1,0 +1,235 @@
+#pragma once
+// The simulation kernel: a clock, an event queue, processes and their handlers, random streams
+// and the entity population. It knows nothing of what the entities are.
+//
+// Competing risks: each (entity, process) pair has at most one pending event. Scheduling it
+// again replaces the pending one; cancelling it clears it. The queue is never searched:
+// the pair's slot remembers the time of its pending event, and a popped event whose time no
+// longer matches its slot is stale and skipped, so a cancelled event never fires. Stale events
+// are purged in bulk once they outnumber live ones, which keeps cancel O(1) and memory bounded.
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "leapsim/engine/errors.hpp"
+#include "leapsim/engine/event.hpp"
+#include "leapsim/engine/event_queue.hpp"
+#include "leapsim/engine/heap_queue.hpp"
+#include "leapsim/engine/ladder_queue.hpp"
+#include "leapsim/engine/population.hpp"
+#include "leapsim/engine/random.hpp"
+#include "leapsim/engine/time.hpp"
+
+namespace leapsim {
+
+/// What a process does when its event fires; receives the entity (kNoEntity for global ones).
+using Handler = std::function<void(EntityId)>;
+
+/// Whether a process runs per entity (competing risks) or once for the whole simulation.
+enum class Scope : std::uint8_t { entity, global };
+
+/// Discrete-event simulation kernel over an event queue implementation.
+template <EventQueue Queue>
+class BasicSimulation {
+ public:
+  /// A simulation whose random streams are keyed by (seed, replication), starting at `start`.
+  BasicSimulation(std::uint64_t seed, std::uint32_t replication, Time start = 0.0)
+      : seed_(seed), replication_(replication), now_(start) {}
+
+  BasicSimulation(const BasicSimulation&) = delete;
+  BasicSimulation& operator=(const BasicSimulation&) = delete;
+
+  /// Registers a process. Priority breaks ties between processes at the same instant (lower
+  /// first). A process without a handler only names a random stream and cannot be scheduled.
+  ProcessId add_process(std::string name, Scope scope, Priority priority, Handler handler = {}) {
+    if (processes_.size() > std::numeric_limits<ProcessId>::max())
+      throw UsageError("too many processes registered");
+    const auto id = static_cast<ProcessId>(processes_.size());
+    Process p{std::move(name), scope, priority, std::move(handler), {}, {}};
+    if (scope == Scope::entity) p.slots.assign(population_.issued(), Slot{});
+    processes_.push_back(std::move(p));
+    return id;
+  }
+
+  /// Adds an entity with no pending events and returns its id.
+  EntityId add_entity() {
+    const EntityId id = population_.add();
+    for (Process& p : processes_)
+      if (p.scope == Scope::entity) p.slots.push_back(Slot{});
+    return id;
+  }
+
+  /// Removes an entity and cancels all its pending events.
+  void remove_entity(EntityId id) {
+    population_.remove(id);
+    for (Process& p : processes_)
+      if (p.scope == Scope::entity && is_set(p.slots[id].pending)) {
+        p.slots[id].pending = kNone;
+        --pending_;
+      }
+    purge_if_mostly_stale();
+  }
+
+  /// Schedules (or reschedules) the pending event of a process for an entity at time t.
+  void schedule(ProcessId process, EntityId entity, Time t) {
+    Process& p = checked(process, entity);
+    if (!p.handler) throw UsageError("process '" + p.name + "' has no handler and cannot be scheduled");
+    if (!(t >= now_)) throw SimulationError(describe(p, entity) + " scheduled at " + std::to_string(t) +
+                                            ", before the current time " + std::to_string(now_));
+    Slot& s = slot(p, entity);
+    if (s.pending == t) return;
+    if (is_set(s.pending)) purge_if_mostly_stale();
+    else ++pending_;
+    s.pending = t;
+    queue_.push(Event::make(t, p.priority, entity, process));
+  }
+
+  /// Schedules (or reschedules) a global process.
+  void schedule(ProcessId process, Time t) { schedule(process, kNoEntity, t); }
+
+  /// Cancels the pending event of a process for an entity; does nothing if none is pending.
+  void cancel(ProcessId process, EntityId entity = kNoEntity) {
+    Slot& s = slot(checked(process, entity), entity);
+    if (!is_set(s.pending)) return;
+    s.pending = kNone;
+    --pending_;
+    purge_if_mostly_stale();
+  }
+
+  /// True when the process has a pending event for the entity.
+  bool is_pending(ProcessId process, EntityId entity = kNoEntity) {
+    return is_set(slot(checked(process, entity), entity).pending);
+  }
+
+  /// Time of the pending event, or NaN when none is pending.
+  Time pending_time(ProcessId process, EntityId entity = kNoEntity) {
+    return slot(checked(process, entity), entity).pending;
+  }
+
+  /// The random stream of a process for an entity; it resumes where the last one stopped.
+  RandomStream stream(ProcessId process, EntityId entity = kNoEntity) {
+    Slot& s = slot(checked(process, entity), entity);
+    return RandomStream(seed_, replication_, entity, process, &s.blocks);
+  }
+
+  /// Fires, in order, every event with time < end; then the clock reads `end` (if finite and
+  /// not stopped). Returns the number of events fired.
+  std::uint64_t run_until(Time end) {
+    stop_requested_ = false;
+    const std::uint64_t before = fired_;
+    while (!queue_.empty()) {
+      const Event ev = queue_.top();
+      if (!(ev.time < end)) break;
+      queue_.pop();
+      Process& p = processes_[ev.process()];
+      Slot& s = slot(p, ev.entity());
+      if (s.pending != ev.time) continue;  // cancelled or rescheduled
+      s.pending = kNone;                   // cleared first, so the handler may reschedule it
+      --pending_;
+      now_ = ev.time;
+      ++fired_;
+      p.handler(ev.entity());
+      if (stop_requested_) return fired_ - before;
+    }
+    if (std::isfinite(end) && end > now_) now_ = end;
+    return fired_ - before;
+  }
+
+  /// Fires events until none is pending.
+  std::uint64_t run() { return run_until(std::numeric_limits<Time>::infinity()); }
+
+  /// Asks run_until to return after the current handler.
+  void stop() noexcept { stop_requested_ = true; }
+
+  /// Current simulated time: the time of the event firing, or where the last run stopped.
+  Time now() const noexcept { return now_; }
+  /// Events fired since construction.
+  std::uint64_t events_fired() const noexcept { return fired_; }
+  /// Events pending (not cancelled).
+  std::size_t pending_events() const noexcept { return pending_; }
+  std::uint64_t seed() const noexcept { return seed_; }
+  std::uint32_t replication() const noexcept { return replication_; }
+  Population& population() noexcept { return population_; }
+  const Population& population() const noexcept { return population_; }
+  const Queue& queue() const noexcept { return queue_; }
+
+  /// Reserves room for n entities in the population and every process.
+  void reserve(std::size_t n) {
+    population_.reserve(n);
+    for (Process& p : processes_)
+      if (p.scope == Scope::entity) p.slots.reserve(n);
+  }
+
+  /// Heap bytes of kernel bookkeeping: queue, per-entity slots and alive bits (not model columns).
+  std::size_t kernel_memory_bytes() const noexcept {
+    std::size_t bytes = queue_.memory_bytes() + processes_.capacity() * sizeof(Process);
+    for (const Process& p : processes_) bytes += p.slots.capacity() * sizeof(Slot);
+    return bytes + (population_.issued() + 63) / 64 * sizeof(std::uint64_t);
+  }
+
+ private:
+  static constexpr Time kNone = std::numeric_limits<Time>::quiet_NaN();
+  static bool is_set(Time t) noexcept { return t == t; }  // NaN marks "nothing pending"
+
+  /// Pending time and random-stream position of one (entity, process) pair.
+  struct Slot {
+    Time pending = kNone;
+    std::uint32_t blocks = 0;
+  };
+
+  struct Process {
+    std::string name;
+    Scope scope;
+    Priority priority;
+    Handler handler;
+    std::vector<Slot> slots;  // by entity id; unused for global processes
+    Slot global;
+  };
+
+  Slot& slot(Process& p, EntityId entity) noexcept {
+    return p.scope == Scope::global ? p.global : p.slots[entity];
+  }
+
+  Process& checked(ProcessId process, EntityId entity) {
+    if (process >= processes_.size()) throw UsageError("unknown process id " + std::to_string(process));
+    Process& p = processes_[process];
+    if (p.scope == Scope::global ? entity != kNoEntity : entity >= p.slots.size())
+      throw UsageError(describe(p, entity) + ": no such entity for this process");
+    return p;
+  }
+
+  static std::string describe(const Process& p, EntityId entity) {
+    return "process '" + p.name + "'" + (entity == kNoEntity ? "" : " of entity " + std::to_string(entity));
+  }
+
+  void purge_if_mostly_stale() {
+    if (queue_.size() < 2 * pending_ + 4096) return;
+    queue_.erase_if([this](const Event& ev) {
+      Process& p = processes_[ev.process()];
+      return slot(p, ev.entity()).pending != ev.time;
+    });
+  }
+
+  std::uint64_t seed_;
+  std::uint32_t replication_;
+  Time now_;
+  Queue queue_;
+  std::vector<Process> processes_;
+  Population population_;
+  std::size_t pending_ = 0;
+  std::uint64_t fired_ = 0;
+  bool stop_requested_ = false;
+};
+
+/// The kernel with the default queue.
+using Simulation = BasicSimulation<LadderQueue>;
+
+extern template class BasicSimulation<LadderQueue>;
+extern template class BasicSimulation<HeapQueue>;
+
+}  // namespace leapsim

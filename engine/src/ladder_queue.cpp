@@ -1,0 +1,95 @@
+#include "leapsim/engine/ladder_queue.hpp"
+
+#include <utility>
+
+namespace leapsim {
+
+void LadderQueue::push_bottom(const Event& e) {
+  // The bottom holds one small bucket; events usually land at its end (same-time bursts),
+  // so the insertion shifts little.
+  const auto first = bottom_.begin() + static_cast<std::ptrdiff_t>(head_);
+  bottom_.insert(std::upper_bound(first, bottom_.end(), e), e);
+}
+
+void LadderQueue::bucket_to_bottom(std::vector<Event>& bucket) {
+  bottom_.clear();
+  bottom_.swap(bucket);  // the emptied bottom buffer is recycled as the bucket's
+  std::sort(bottom_.begin(), bottom_.end());
+  head_ = 0;
+}
+
+void LadderQueue::spawn_rung(std::vector<Event>& events, double lo, double hi) {
+  if (rungs_.size() == depth_) rungs_.emplace_back();
+  Rung& r = rungs_[depth_];
+  const std::size_t n = std::clamp<std::size_t>(events.size() / kTargetPerBucket, 2, kMaxBuckets);
+  r.start = lo;
+  r.inv_width = static_cast<double>(n) / (hi - lo);
+  r.next = 0;
+  r.buckets.resize(n);
+  for (const Event& e : events) r.buckets[r.index(e.time)].push_back(e);
+  ++depth_;
+}
+
+void LadderQueue::refill() {
+  bottom_.clear();
+  head_ = 0;
+  while (bottom_.empty()) {
+    if (depth_ == 0) {
+      // Everything left is in the top: it becomes the first rung (or the bottom if small).
+      const double lo = top_min_, hi = top_max_;
+      top_start_ = std::nextafter(hi, std::numeric_limits<double>::infinity());
+      if (top_.size() <= kSortThreshold || lo == hi) {
+        bucket_to_bottom(top_);
+      } else {
+        spawn_rung(top_, lo, hi);
+        std::vector<Event>().swap(top_);  // release: the top refills over a whole epoch
+      }
+      top_min_ = std::numeric_limits<double>::infinity();
+      top_max_ = -std::numeric_limits<double>::infinity();
+      continue;
+    }
+    Rung& r = rungs_[depth_ - 1];
+    while (r.next < r.buckets.size() && r.buckets[r.next].empty()) ++r.next;
+    if (r.next == r.buckets.size()) {
+      --depth_;
+      continue;
+    }
+    std::vector<Event>& bucket = r.buckets[r.next++];
+    if (bucket.size() <= kSortThreshold || depth_ == kMaxDepth) {
+      bucket_to_bottom(bucket);
+      continue;
+    }
+    const auto [mn, mx] = std::minmax_element(bucket.begin(), bucket.end(),
+                                              [](const Event& a, const Event& b) { return a.time < b.time; });
+    if (mn->time == mx->time) {
+      bucket_to_bottom(bucket);  // one instant: only the rank order is left to sort
+      continue;
+    }
+    spawn_rung(bucket, mn->time, mx->time);
+    std::vector<Event>().swap(bucket);  // handed down: release its buffer
+  }
+}
+
+std::size_t LadderQueue::memory_bytes() const noexcept {
+  std::size_t bytes = (top_.capacity() + bottom_.capacity()) * sizeof(Event) + rungs_.capacity() * sizeof(Rung);
+  for (const Rung& r : rungs_) {
+    bytes += r.buckets.capacity() * sizeof(std::vector<Event>);
+    for (const auto& b : r.buckets) bytes += b.capacity() * sizeof(Event);
+  }
+  return bytes;
+}
+
+void LadderQueue::clear() noexcept {
+  top_.clear();
+  for (Rung& r : rungs_)
+    for (auto& b : r.buckets) b.clear();
+  depth_ = 0;
+  bottom_.clear();
+  head_ = 0;
+  size_ = 0;
+  top_start_ = -std::numeric_limits<double>::infinity();
+  top_min_ = std::numeric_limits<double>::infinity();
+  top_max_ = -std::numeric_limits<double>::infinity();
+}
+
+}  // namespace leapsim
