@@ -1,1 +1,220 @@
+#include "leapsim/engine/simulation.hpp"
+
 #include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+#include <string>
+#include <tuple>
+#include <vector>
+
+namespace leapsim {
+namespace {
+
+using Fired = std::tuple<Time, EntityId, std::string>;
+
+TEST(Simulation, EqualTimeEventsFireByPriorityThenEntityThenProcess) {
+  Simulation sim(1, 0);
+  std::vector<Fired> log;
+  auto record = [&](std::string name) {
+    return [&log, &sim, name](EntityId e) { log.emplace_back(sim.now(), e, name); };
+  };
+  // Registered in an order unrelated to their priorities.
+  const ProcessId late = sim.add_process("late", Scope::entity, 5, record("late"));
+  const ProcessId report = sim.add_process("report", Scope::global, 0, record("report"));
+  const ProcessId early = sim.add_process("early", Scope::entity, 1, record("early"));
+  const ProcessId early_too = sim.add_process("early_too", Scope::entity, 1, record("early_too"));
+  const ProcessId round = sim.add_process("round", Scope::global, 1, record("round"));
+  for (int i = 0; i < 3; ++i) sim.add_entity();
+  // Scheduled in a scrambled order, all at t = 1.
+  sim.schedule(late, 0, 1.0);
+  sim.schedule(early_too, 2, 1.0);
+  sim.schedule(round, 1.0);
+  sim.schedule(early, 2, 1.0);
+  sim.schedule(early, 0, 1.0);
+  sim.schedule(report, 1.0);
+  sim.schedule(early_too, 0, 1.0);
+  sim.schedule(late, 1, 0.5);
+  sim.run();
+  const std::vector<Fired> expected{
+      {0.5, 1, "late"},        {1.0, kNoEntity, "report"}, {1.0, 0, "early"}, {1.0, 0, "early_too"},
+      {1.0, 2, "early"},       {1.0, 2, "early_too"},      {1.0, kNoEntity, "round"}, {1.0, 0, "late"}};
+  EXPECT_EQ(log, expected);
+}
+
+TEST(Simulation, CancelledEventNeverFires) {
+  Simulation sim(1, 0);
+  int fired = 0;
+  const ProcessId p = sim.add_process("p", Scope::entity, 0, [&](EntityId) { ++fired; });
+  const EntityId a = sim.add_entity();
+  const EntityId b = sim.add_entity();
+  sim.schedule(p, a, 1.0);
+  sim.schedule(p, b, 2.0);
+  EXPECT_TRUE(sim.is_pending(p, a));
+  sim.cancel(p, a);
+  EXPECT_FALSE(sim.is_pending(p, a));
+  EXPECT_TRUE(std::isnan(sim.pending_time(p, a)));
+  sim.cancel(p, a);  // cancelling twice is harmless
+  EXPECT_EQ(sim.pending_events(), 1u);
+  sim.run();
+  EXPECT_EQ(fired, 1);
+  EXPECT_EQ(sim.now(), 2.0);
+}
+
+TEST(Simulation, RescheduleReplacesThePendingEvent) {
+  Simulation sim(1, 0);
+  std::vector<Time> times;
+  const ProcessId p = sim.add_process("p", Scope::entity, 0, [&](EntityId) { times.push_back(sim.now()); });
+  const EntityId a = sim.add_entity();
+  sim.schedule(p, a, 5.0);
+  sim.schedule(p, a, 3.0);  // earlier
+  sim.schedule(p, a, 4.0);  // later again
+  sim.schedule(p, a, 4.0);  // same time: still one event
+  EXPECT_EQ(sim.pending_time(p, a), 4.0);
+  sim.cancel(p, a);
+  sim.schedule(p, a, 4.0);  // cancel and back to the same time: still one event
+  sim.run();
+  EXPECT_EQ(times, std::vector<Time>{4.0});
+}
+
+TEST(Simulation, HandlerMayRescheduleOrCancelItsOwnFiringEvent) {
+  Simulation sim(1, 0);
+  std::vector<Time> times;
+  ProcessId p = 0;
+  p = sim.add_process("tick", Scope::entity, 0, [&](EntityId e) {
+    times.push_back(sim.now());
+    EXPECT_FALSE(sim.is_pending(p, e));  // the firing event is no longer pending
+    sim.cancel(p, e);                    // cancelling it is a no-op
+    if (times.size() < 4) sim.schedule(p, e, sim.now() + 1.0);
+    if (times.size() == 2) sim.schedule(p, e, sim.now() + 0.25);  // then move it earlier
+  });
+  sim.schedule(p, sim.add_entity(), 0.0);
+  sim.run();
+  EXPECT_EQ(times, (std::vector<Time>{0.0, 1.0, 1.25, 2.25}));
+}
+
+TEST(Simulation, HandlerCancelsAnotherEntitysEventAtTheSameInstant) {
+  Simulation sim(1, 0);
+  std::vector<EntityId> fired;
+  ProcessId p = 0;
+  p = sim.add_process("p", Scope::entity, 0, [&](EntityId e) {
+    fired.push_back(e);
+    if (e == 0) sim.cancel(p, 1);
+  });
+  for (int i = 0; i < 3; ++i) sim.schedule(p, sim.add_entity(), 1.0);
+  sim.run();
+  EXPECT_EQ(fired, (std::vector<EntityId>{0, 2}));
+}
+
+TEST(Simulation, RemovingAnEntityCancelsAllItsEvents) {
+  Simulation sim(1, 0);
+  int fired = 0;
+  const ProcessId p = sim.add_process("p", Scope::entity, 0, [&](EntityId) { ++fired; });
+  const ProcessId q = sim.add_process("q", Scope::entity, 0, [&](EntityId) { ++fired; });
+  const EntityId a = sim.add_entity();
+  sim.schedule(p, a, 1.0);
+  sim.schedule(q, a, 2.0);
+  sim.remove_entity(a);
+  EXPECT_FALSE(sim.population().alive(a));
+  EXPECT_EQ(sim.pending_events(), 0u);
+  sim.run();
+  EXPECT_EQ(fired, 0);
+  EXPECT_THROW(sim.remove_entity(a), UsageError);
+}
+
+TEST(Simulation, RunUntilStopsBeforeTheEndTimeAndAdvancesTheClock) {
+  Simulation sim(1, 0, 2019.0);
+  std::vector<Time> times;
+  const ProcessId p = sim.add_process("p", Scope::global, 0, [&](EntityId) { times.push_back(sim.now()); });
+  sim.schedule(p, 2020.0);
+  EXPECT_EQ(sim.run_until(2020.0), 0u);  // an event exactly at the end waits for the next run
+  EXPECT_EQ(sim.now(), 2020.0);
+  EXPECT_EQ(sim.run_until(2021.0), 1u);
+  EXPECT_EQ(times, std::vector<Time>{2020.0});
+  EXPECT_EQ(sim.now(), 2021.0);
+}
+
+TEST(Simulation, StopReturnsAfterTheCurrentHandler) {
+  Simulation sim(1, 0);
+  int fired = 0;
+  ProcessId p = 0;
+  p = sim.add_process("p", Scope::global, 0, [&](EntityId) {
+    if (++fired == 3) sim.stop();
+    sim.schedule(p, sim.now() + 1.0);
+  });
+  sim.schedule(p, 0.0);
+  EXPECT_EQ(sim.run_until(100.0), 3u);
+  EXPECT_EQ(sim.now(), 2.0);
+  EXPECT_EQ(sim.run_until(5.0), 2u);  // resumes: fires at 3 and 4
+}
+
+TEST(Simulation, MisuseIsReportedClearly) {
+  Simulation sim(1, 0, 10.0);
+  const ProcessId p = sim.add_process("exit", Scope::entity, 0, [](EntityId) {});
+  const ProcessId g = sim.add_process("round", Scope::global, 0, [](EntityId) {});
+  const ProcessId draws = sim.add_process("draws", Scope::entity, 0);
+  const EntityId a = sim.add_entity();
+  try {
+    sim.schedule(p, a, 9.0);
+    FAIL() << "scheduling in the past must throw";
+  } catch (const SimulationError& e) {
+    EXPECT_NE(std::string(e.what()).find("process 'exit' of entity 0 scheduled at 9"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(sim.schedule(p, a, std::nan("")), SimulationError);
+  EXPECT_THROW(sim.schedule(p, 7, 11.0), UsageError);      // no such entity
+  EXPECT_THROW(sim.schedule(g, a, 11.0), UsageError);      // global process given an entity
+  EXPECT_THROW(sim.schedule(p, 11.0), UsageError);         // entity process given none
+  EXPECT_THROW(sim.schedule(99, a, 11.0), UsageError);     // unknown process
+  EXPECT_THROW(sim.schedule(draws, a, 11.0), UsageError);  // stream-only process
+  EXPECT_NO_THROW(sim.stream(draws, a).uniform());
+}
+
+// A reschedule-heavy workload: entities with three competing processes that cancel and move
+// each other. Run on both queues, the event sequences must be identical.
+template <class Queue>
+std::vector<Event> competing_risks_log(std::uint64_t seed, std::uint32_t replication) {
+  BasicSimulation<Queue> sim(seed, replication);
+  std::vector<Event> log;
+  std::vector<ProcessId> ids(3);
+  for (std::size_t k = 0; k < 3; ++k) {
+    ids[k] = sim.add_process("p" + std::to_string(k), Scope::entity, static_cast<Priority>(k % 2),
+                             [&, k](EntityId e) {
+                               log.push_back(Event::make(sim.now(), 0, e, ids[k]));
+                               auto s = sim.stream(ids[k], e);
+                               const double u = s.uniform();
+                               const ProcessId other = ids[(k + 1) % 3];
+                               if (u < 0.3) sim.cancel(other, e);
+                               else if (u < 0.6) sim.schedule(other, e, sim.now() + s.exponential(2.0));
+                               if (u > 0.1) sim.schedule(ids[k], e, sim.now() + s.exponential(1.0));
+                               if (u > 0.95 && sim.population().alive(e)) sim.remove_entity(e);
+                             });
+  }
+  for (EntityId e = 0; e < 2000; ++e) {
+    sim.add_entity();
+    for (ProcessId p : ids) sim.schedule(p, e, sim.stream(p, e).exponential(1.0));
+  }
+  sim.run_until(30.0);
+  return log;
+}
+
+TEST(Simulation, LadderAndHeapQueuesGiveIdenticalHistories) {
+  const auto ladder = competing_risks_log<LadderQueue>(7, 3);
+  const auto heap = competing_risks_log<HeapQueue>(7, 3);
+  ASSERT_GT(ladder.size(), 10000u);
+  EXPECT_EQ(ladder, heap);
+  EXPECT_NE(ladder, (competing_risks_log<LadderQueue>(7, 4)));  // another replication differs
+}
+
+TEST(Simulation, StaleEventsArePurgedSoMemoryStaysBounded) {
+  Simulation sim(1, 0);
+  const ProcessId p = sim.add_process("p", Scope::entity, 0, [](EntityId) {});
+  const EntityId a = sim.add_entity();
+  for (int i = 0; i < 1'000'000; ++i) sim.schedule(p, a, 1.0 + i * 1e-6);
+  EXPECT_EQ(sim.pending_events(), 1u);
+  EXPECT_LT(sim.queue().size(), 10000u);
+  EXPECT_EQ(sim.run(), 1u);
+}
+
+}  // namespace
+}  // namespace leapsim
