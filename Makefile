@@ -1,0 +1,52 @@
+# LeapSim: the README's two commands and their friends.
+#   make run    install what is missing, build, run the default study and print its forecast
+#   make test   the same set-up, then every test suite (release and sanitizer builds, pytest)
+
+PYTHON := /usr/bin/python3
+JOBS ?= $(shell nproc)
+RELEASE := build/release
+SANITIZE := build/sanitize
+LEAPSIM := $(RELEASE)/apps/leapsim/leapsim
+CMAKE_BUILD = cmake --build $(1) --parallel $(JOBS)
+
+.PHONY: all deps build build-sanitize run test test-cpp test-sanitize test-python bench format clean
+
+all: build
+
+deps:
+	@bash scripts/install-deps.sh
+
+$(RELEASE)/CMakeCache.txt: | deps
+	cmake --preset release
+
+$(SANITIZE)/CMakeCache.txt: | deps
+	cmake --preset sanitize
+
+build: deps $(RELEASE)/CMakeCache.txt
+	$(call CMAKE_BUILD,$(RELEASE))
+
+build-sanitize: deps $(SANITIZE)/CMakeCache.txt
+	$(call CMAKE_BUILD,$(SANITIZE))
+
+run: build
+	$(LEAPSIM) demo
+
+test: test-cpp test-sanitize test-python
+
+test-cpp: build
+	ctest --preset release --parallel $(JOBS)
+
+test-sanitize: build-sanitize
+	ctest --preset sanitize --parallel $(JOBS)
+
+test-python: build
+	LEAPSIM_BUILD_DIR=$(CURDIR)/$(RELEASE) $(PYTHON) -m pytest -q tests/apps
+
+bench: build
+	$(RELEASE)/bench/bench_kernel --benchmark_counters_tabular=true
+
+format:
+	find engine models apps tests bench -name '*.cpp' -o -name '*.hpp' | xargs clang-format -i
+
+clean:
+	rm -rf build
