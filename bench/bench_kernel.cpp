@@ -37,6 +37,7 @@ void kernel_hold(benchmark::State& state) {
     ++visits[e];
     sim.schedule(hold, e, sim.now() + sim.stream(hold, e).exponential(1.0));
   });
+  sim.set_prefetch(hold, [&](EntityId e) { __builtin_prefetch(&visits[e]); });
   sim.reserve(n);
   for (std::size_t i = 0; i < n; ++i) {
     const EntityId e = sim.add_entity();

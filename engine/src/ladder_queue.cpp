@@ -31,6 +31,7 @@ void LadderQueue::spawn_rung(std::vector<Event>& events, double lo, double hi) {
 }
 
 void LadderQueue::refill() {
+  ++batches_;
   bottom_.clear();
   head_ = 0;
   while (bottom_.empty()) {

@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <span>
 #include <vector>
 
 #include "leapsim/engine/event.hpp"
@@ -61,6 +62,14 @@ class LadderQueue {
   bool empty() const noexcept { return size_ == 0; }
   std::size_t size() const noexcept { return size_; }
 
+  /// The sorted events due next, smallest first, valid until the next push or pop. The
+  /// simulation prefetches their entities' data; it is a subset of what pop will return.
+  std::span<const Event> upcoming() const noexcept {
+    return {bottom_.data() + head_, bottom_.size() - head_};
+  }
+  /// Counts refills; a new value means upcoming() shows a fresh batch.
+  std::uint64_t batches() const noexcept { return batches_; }
+
   /// Removes every event for which pred is true, keeping the structure intact.
   template <class Pred>
   std::size_t erase_if(Pred&& pred) {
@@ -104,7 +113,7 @@ class LadderQueue {
 
   static constexpr std::size_t kSortThreshold = 48;   // buckets this small are sorted directly
   static constexpr std::size_t kTargetPerBucket = 16;  // mean bucket fill of a new rung
-  static constexpr std::size_t kMaxBuckets = 4096;     // keeps a rung's bucket tails in L2
+  static constexpr std::size_t kMaxBuckets = 1024;     // keeps a rung's bucket headers in L1, tails in L2
   static constexpr std::size_t kMaxDepth = 24;         // past this, a bucket is sorted as is
 
   std::vector<Event> top_;
@@ -116,6 +125,7 @@ class LadderQueue {
   std::vector<Event> bottom_;  // sorted ascending; [0, head_) already popped
   std::size_t head_ = 0;
   std::size_t size_ = 0;
+  std::uint64_t batches_ = 0;
 };
 
 }  // namespace leapsim

@@ -54,8 +54,15 @@ class RandomStream {
     return static_cast<double>(((hi << 32) | lo) >> 11) * 0x1.0p-53;
   }
 
+  /// Uniform double in (0, 1] with 53 random bits: safe to take the logarithm of.
+  double uniform_positive() noexcept {
+    const std::uint64_t hi = (*this)();
+    const std::uint64_t lo = (*this)();
+    return static_cast<double>((((hi << 32) | lo) >> 11) + 1) * 0x1.0p-53;
+  }
+
   /// Exponential waiting time with the given rate (mean 1/rate); +inf when rate is 0.
-  double exponential(double rate) noexcept { return -std::log1p(-uniform()) / rate; }
+  double exponential(double rate) noexcept { return -std::log(uniform_positive()) / rate; }
 
   /// True with probability p.
   bool bernoulli(double p) noexcept { return uniform() < p; }

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -50,10 +51,16 @@ class BasicSimulation {
     if (processes_.size() > std::numeric_limits<ProcessId>::max())
       throw UsageError("too many processes registered");
     const auto id = static_cast<ProcessId>(processes_.size());
-    Process p{std::move(name), scope, priority, std::move(handler), {}, {}};
+    Process p{std::move(name), scope, priority, std::move(handler), {}, {}, {}};
     if (scope == Scope::entity) p.slots.assign(population_.issued(), Slot{});
     processes_.push_back(std::move(p));
     return id;
+  }
+
+  /// Gives a process a hint that touches (e.g. __builtin_prefetch) the model data its handler
+  /// will read for an entity; the kernel calls it a few events ahead, hiding memory latency.
+  void set_prefetch(ProcessId process, Handler prefetch) {
+    checked(process, kNoEntity, true).prefetch = std::move(prefetch);
   }
 
   /// Adds an entity with no pending events and returns its id.
@@ -125,6 +132,7 @@ class BasicSimulation {
     while (!queue_.empty()) {
       const Event ev = queue_.top();
       if (!(ev.time < end)) break;
+      prefetch_upcoming();
       queue_.pop();
       Process& p = processes_[ev.process()];
       Slot& s = slot(p, ev.entity());
@@ -187,6 +195,7 @@ class BasicSimulation {
     Scope scope;
     Priority priority;
     Handler handler;
+    Handler prefetch;         // optional latency hint, see set_prefetch
     std::vector<Slot> slots;  // by entity id; unused for global processes
     Slot global;
   };
@@ -195,9 +204,10 @@ class BasicSimulation {
     return p.scope == Scope::global ? p.global : p.slots[entity];
   }
 
-  Process& checked(ProcessId process, EntityId entity) {
+  Process& checked(ProcessId process, EntityId entity, bool any_entity = false) {
     if (process >= processes_.size()) throw UsageError("unknown process id " + std::to_string(process));
     Process& p = processes_[process];
+    if (any_entity) return p;
     if (p.scope == Scope::global ? entity != kNoEntity : entity >= p.slots.size())
       throw UsageError(describe(p, entity) + ": no such entity for this process");
     return p;
@@ -205,6 +215,26 @@ class BasicSimulation {
 
   static std::string describe(const Process& p, EntityId entity) {
     return "process '" + p.name + "'" + (entity == kNoEntity ? "" : " of entity " + std::to_string(entity));
+  }
+
+  // The slot check of every popped event is a cache miss at large populations; the queue's
+  // sorted batch tells which slots come next, so their lines are requested ahead of use.
+  static constexpr std::size_t kPrefetchDistance = 8;
+  void prefetch_upcoming() noexcept {
+    if constexpr (requires(const Queue& q) { q.upcoming(); q.batches(); }) {
+      const std::span<const Event> next = queue_.upcoming();
+      std::size_t from = kPrefetchDistance;
+      if (queue_.batches() != batch_seen_) {  // a fresh batch: nothing of it was prefetched yet
+        batch_seen_ = queue_.batches();
+        from = 1;
+      }
+      for (std::size_t i = from; i <= kPrefetchDistance && i < next.size(); ++i) {
+        const Event& e = next[i];
+        Process& p = processes_[e.process()];
+        __builtin_prefetch(&slot(p, e.entity()));
+        if (p.prefetch) p.prefetch(e.entity());
+      }
+    }
   }
 
   void purge_if_mostly_stale() {
@@ -224,6 +254,7 @@ class BasicSimulation {
   std::size_t pending_ = 0;
   std::uint64_t fired_ = 0;
   bool stop_requested_ = false;
+  std::uint64_t batch_seen_ = 0;
 };
 
 /// The kernel with the default queue.
