@@ -34,7 +34,7 @@ struct Event {
   constexpr ProcessId process() const noexcept { return static_cast<ProcessId>(rank); }
 
   friend constexpr bool operator<(const Event& a, const Event& b) noexcept {
-    return a.time < b.time || (a.time == b.time && a.rank < b.rank);
+    return (a.time < b.time) | ((a.time == b.time) & (a.rank < b.rank));  // branch-free: sorts mispredict less
   }
   friend constexpr bool operator==(const Event& a, const Event& b) noexcept = default;
 };

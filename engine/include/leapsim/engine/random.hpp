@@ -9,6 +9,8 @@
 
 #include <Random123/philox.h>
 
+#include <boost/random/exponential_distribution.hpp>
+
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -62,7 +64,10 @@ class RandomStream {
   }
 
   /// Exponential waiting time with the given rate (mean 1/rate); +inf when rate is 0.
-  double exponential(double rate) noexcept { return -std::log(uniform_positive()) / rate; }
+  /// Boost's ziggurat: a table look-up and a multiply on 98% of draws, no logarithm.
+  double exponential(double rate) noexcept {
+    return boost::random::exponential_distribution<double>(1.0)(*this) / rate;
+  }
 
   /// True with probability p.
   bool bernoulli(double p) noexcept { return uniform() < p; }
