@@ -91,9 +91,15 @@ int main(int argc, char** argv) {
   if (const char* large = std::getenv("LEAPSIM_BENCH_LARGE"); large && std::string(large) == "1")
     sizes.push_back(10'000'000);
   for (const auto n : sizes) {
-    benchmark::RegisterBenchmark("hold/kernel_ladder_queue", kernel_hold<leapsim::LadderQueue>)->Arg(n)->Unit(benchmark::kMillisecond);
-    benchmark::RegisterBenchmark("hold/kernel_heap_queue", kernel_hold<leapsim::HeapQueue>)->Arg(n)->Unit(benchmark::kMillisecond);
-    benchmark::RegisterBenchmark("hold/plain_priority_queue_mt19937", priority_queue_hold)->Arg(n)->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark("hold/kernel_ladder_queue", kernel_hold<leapsim::LadderQueue>)
+        ->Arg(n)
+        ->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark("hold/kernel_heap_queue", kernel_hold<leapsim::HeapQueue>)
+        ->Arg(n)
+        ->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark("hold/plain_priority_queue_mt19937", priority_queue_hold)
+        ->Arg(n)
+        ->Unit(benchmark::kMillisecond);
   }
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;

@@ -46,8 +46,8 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
       << "(start: 667 at end 2018, Handan Daily; exit rate ln2/10.7 per year from the median SME\n"
       << " lifespan; 150 entries a year is an assumption. The policy model is not in this build yet.)\n\n";
   char line[160];
-  std::snprintf(line, sizeof line, "%-6s %10s %21s %12s %9s %9s\n", "year", "mean", "90% interval",
-                "closed form", "entries", "exits");
+  std::snprintf(line, sizeof line, "%-6s %10s %21s %12s %9s %9s\n", "year", "mean", "90% interval", "closed form",
+                "entries", "exits");
   out << line;
   for (int y = 0; y < params.years; ++y) {
     std::vector<double> alive, entries, exits;
@@ -64,10 +64,10 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
                   mean(entries), mean(exits));
     out << line;
   }
-  std::snprintf(line, sizeof line, "\n%u replications, %llu events in %.2f s (%.2f M events/s, %u threads), seed %llu\n",
-                options.replications, static_cast<unsigned long long>(events), seconds,
-                static_cast<double>(events) / seconds / 1e6, runner.threads(),
-                static_cast<unsigned long long>(options.seed));
+  std::snprintf(
+      line, sizeof line, "\n%u replications, %llu events in %.2f s (%.2f M events/s, %u threads), seed %llu\n",
+      options.replications, static_cast<unsigned long long>(events), seconds,
+      static_cast<double>(events) / seconds / 1e6, runner.threads(), static_cast<unsigned long long>(options.seed));
   out << line;
   return 0;
 }

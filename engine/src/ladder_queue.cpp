@@ -1,5 +1,6 @@
 #include "leapsim/engine/ladder_queue.hpp"
 
+#include <cmath>
 #include <utility>
 
 namespace leapsim {
@@ -30,6 +31,10 @@ void LadderQueue::spawn_rung(std::vector<Event>& events, double lo, double hi) {
   ++depth_;
 }
 
+bool LadderQueue::splittable(double lo, double hi) noexcept {
+  return hi > lo && std::isfinite(static_cast<double>(kMaxBuckets) / (hi - lo));
+}
+
 void LadderQueue::refill() {
   ++batches_;
   bottom_.clear();
@@ -39,7 +44,7 @@ void LadderQueue::refill() {
       // Everything left is in the top: it becomes the first rung (or the bottom if small).
       const double lo = top_min_, hi = top_max_;
       top_start_ = std::nextafter(hi, std::numeric_limits<double>::infinity());
-      if (top_.size() <= kSortThreshold || lo == hi) {
+      if (top_.size() <= kSortThreshold || !splittable(lo, hi)) {
         bucket_to_bottom(top_);
       } else {
         spawn_rung(top_, lo, hi);
@@ -62,8 +67,8 @@ void LadderQueue::refill() {
     }
     const auto [mn, mx] = std::minmax_element(bucket.begin(), bucket.end(),
                                               [](const Event& a, const Event& b) { return a.time < b.time; });
-    if (mn->time == mx->time) {
-      bucket_to_bottom(bucket);  // one instant: only the rank order is left to sort
+    if (!splittable(mn->time, mx->time)) {
+      bucket_to_bottom(bucket);  // (nearly) one instant: only the rank order is left to sort
       continue;
     }
     spawn_rung(bucket, mn->time, mx->time);

@@ -50,7 +50,8 @@ void ReplicationRunner::run(std::size_t count, const std::function<void(std::siz
     worker();
   }
   if (first_error) std::rethrow_exception(first_error);
-  if (done < count) throw Cancelled("stopped after " + std::to_string(done) + " of " + std::to_string(count) + " replications");
+  if (done < count)
+    throw Cancelled("stopped after " + std::to_string(done) + " of " + std::to_string(count) + " replications");
 }
 
 }  // namespace leapsim

@@ -43,8 +43,10 @@ TEST(Population, ForEachAliveVisitsAliveIdsInOrderAcrossWords) {
   std::vector<EntityId> expected;
   for (EntityId i = 0; i < 200; ++i) pop.add();
   for (EntityId i = 0; i < 200; ++i) {
-    if (i % 7 == 0 || i == 63 || i == 64) pop.remove(i);
-    else expected.push_back(i);
+    if (i % 7 == 0 || i == 63 || i == 64)
+      pop.remove(i);
+    else
+      expected.push_back(i);
   }
   std::vector<EntityId> seen;
   pop.for_each_alive([&](EntityId id) { seen.push_back(id); });

@@ -19,9 +19,7 @@ std::vector<std::uint32_t> words(std::uint64_t seed, std::uint32_t rep, EntityId
   return out;
 }
 
-TEST(RandomStream, SameKeyGivesSameDraws) {
-  EXPECT_EQ(words(42, 3, 17, 2, 1000), words(42, 3, 17, 2, 1000));
-}
+TEST(RandomStream, SameKeyGivesSameDraws) { EXPECT_EQ(words(42, 3, 17, 2, 1000), words(42, 3, 17, 2, 1000)); }
 
 TEST(RandomStream, KnownAnswerPinsTheBitsAcrossMachinesAndVersions) {
   // Philox4x32-10 of counter (0, 0, 0, 0) under key (0, 0), from Random123's published

@@ -38,7 +38,8 @@ TEST(ReplicationRunner, ResultsDoNotDependOnThreadCount) {
 
 TEST(ReplicationRunner, ReportsProgressOncePerReplication) {
   std::vector<std::size_t> done;
-  RunnerOptions options{2, [&](const Progress& p) {
+  RunnerOptions options{2,
+                        [&](const Progress& p) {
                           EXPECT_EQ(p.total, 10u);
                           done.push_back(p.done);
                         },

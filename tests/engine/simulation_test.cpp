@@ -38,8 +38,8 @@ TEST(Simulation, EqualTimeEventsFireByPriorityThenEntityThenProcess) {
   sim.schedule(late, 1, 0.5);
   sim.run();
   const std::vector<Fired> expected{
-      {0.5, 1, "late"},        {1.0, kNoEntity, "report"}, {1.0, 0, "early"}, {1.0, 0, "early_too"},
-      {1.0, 2, "early"},       {1.0, 2, "early_too"},      {1.0, kNoEntity, "round"}, {1.0, 0, "late"}};
+      {0.5, 1, "late"},  {1.0, kNoEntity, "report"}, {1.0, 0, "early"},         {1.0, 0, "early_too"},
+      {1.0, 2, "early"}, {1.0, 2, "early_too"},      {1.0, kNoEntity, "round"}, {1.0, 0, "late"}};
   EXPECT_EQ(log, expected);
 }
 
@@ -178,17 +178,18 @@ std::vector<Event> competing_risks_log(std::uint64_t seed, std::uint32_t replica
   std::vector<Event> log;
   std::vector<ProcessId> ids(3);
   for (std::size_t k = 0; k < 3; ++k) {
-    ids[k] = sim.add_process("p" + std::to_string(k), Scope::entity, static_cast<Priority>(k % 2),
-                             [&, k](EntityId e) {
-                               log.push_back(Event::make(sim.now(), 0, e, ids[k]));
-                               auto s = sim.stream(ids[k], e);
-                               const double u = s.uniform();
-                               const ProcessId other = ids[(k + 1) % 3];
-                               if (u < 0.3) sim.cancel(other, e);
-                               else if (u < 0.6) sim.schedule(other, e, sim.now() + s.exponential(2.0));
-                               if (u > 0.1) sim.schedule(ids[k], e, sim.now() + s.exponential(1.0));
-                               if (u > 0.95 && sim.population().alive(e)) sim.remove_entity(e);
-                             });
+    ids[k] = sim.add_process("p" + std::to_string(k), Scope::entity, static_cast<Priority>(k % 2), [&, k](EntityId e) {
+      log.push_back(Event::make(sim.now(), 0, e, ids[k]));
+      auto s = sim.stream(ids[k], e);
+      const double u = s.uniform();
+      const ProcessId other = ids[(k + 1) % 3];
+      if (u < 0.3)
+        sim.cancel(other, e);
+      else if (u < 0.6)
+        sim.schedule(other, e, sim.now() + s.exponential(2.0));
+      if (u > 0.1) sim.schedule(ids[k], e, sim.now() + s.exponential(1.0));
+      if (u > 0.95 && sim.population().alive(e)) sim.remove_entity(e);
+    });
   }
   for (EntityId e = 0; e < 2000; ++e) {
     sim.add_entity();

@@ -21,7 +21,7 @@ concept EventQueue = requires(Q q, const Q cq, Event e, std::function<bool(const
   { q.pop() } -> std::same_as<void>;                 ///< removes the smallest event
   { cq.empty() } -> std::same_as<bool>;
   { cq.size() } -> std::same_as<std::size_t>;
-  { q.erase_if(pred) } -> std::same_as<std::size_t>;  ///< removes matching events, returns count
+  { q.erase_if(pred) } -> std::same_as<std::size_t>;   ///< removes matching events, returns count
   { cq.memory_bytes() } -> std::same_as<std::size_t>;  ///< heap bytes held, capacity included
   { q.clear() } -> std::same_as<void>;
 };

@@ -64,9 +64,7 @@ class LadderQueue {
 
   /// The sorted events due next, smallest first, valid until the next push or pop. The
   /// simulation prefetches their entities' data; it is a subset of what pop will return.
-  std::span<const Event> upcoming() const noexcept {
-    return {bottom_.data() + head_, bottom_.size() - head_};
-  }
+  std::span<const Event> upcoming() const noexcept { return {bottom_.data() + head_, bottom_.size() - head_}; }
   /// Counts refills; a new value means upcoming() shows a fresh batch.
   std::uint64_t batches() const noexcept { return batches_; }
 
@@ -106,12 +104,14 @@ class LadderQueue {
     }
   };
 
+  /// False when [lo, hi] is one instant, or so narrow (denormals) that bucket widths overflow.
+  static bool splittable(double lo, double hi) noexcept;
   void push_bottom(const Event& e);
   void refill();
   void bucket_to_bottom(std::vector<Event>& bucket);
   void spawn_rung(std::vector<Event>& events, double lo, double hi);
 
-  static constexpr std::size_t kSortThreshold = 48;   // buckets this small are sorted directly
+  static constexpr std::size_t kSortThreshold = 48;    // buckets this small are sorted directly
   static constexpr std::size_t kTargetPerBucket = 16;  // mean bucket fill of a new rung
   static constexpr std::size_t kMaxBuckets = 1024;     // keeps a rung's bucket headers in L1, tails in L2
   static constexpr std::size_t kMaxDepth = 24;         // past this, a bucket is sorted as is

@@ -59,9 +59,7 @@ class Population {
   /// Marks an entity as gone; its column values stay readable.
   void remove(EntityId id);
   /// True when the id was issued and the entity has not been removed.
-  bool alive(EntityId id) const noexcept {
-    return id < issued_ && ((alive_[id >> 6] >> (id & 63)) & 1u) != 0;
-  }
+  bool alive(EntityId id) const noexcept { return id < issued_ && ((alive_[id >> 6] >> (id & 63)) & 1u) != 0; }
   /// Number of entities alive now.
   std::size_t alive_count() const noexcept { return alive_count_; }
   /// Number of ids issued so far (alive or removed).

@@ -17,9 +17,9 @@ struct Progress {
 
 /// Settings of a ReplicationRunner.
 struct RunnerOptions {
-  unsigned threads = 1;                               ///< 0 means one per hardware thread
+  unsigned threads = 1;                              ///< 0 means one per hardware thread
   std::function<void(const Progress&)> on_progress;  ///< called under a lock, in completion order
-  const std::atomic<bool>* stop = nullptr;            ///< when set true, no new replication starts
+  const std::atomic<bool>* stop = nullptr;           ///< when set true, no new replication starts
 };
 
 /// Runs task(r) for r in [0, count) on worker threads with dynamic load balancing.

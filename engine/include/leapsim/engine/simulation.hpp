@@ -48,8 +48,7 @@ class BasicSimulation {
   /// Registers a process. Priority breaks ties between processes at the same instant (lower
   /// first). A process without a handler only names a random stream and cannot be scheduled.
   ProcessId add_process(std::string name, Scope scope, Priority priority, Handler handler = {}) {
-    if (processes_.size() > std::numeric_limits<ProcessId>::max())
-      throw UsageError("too many processes registered");
+    if (processes_.size() > std::numeric_limits<ProcessId>::max()) throw UsageError("too many processes registered");
     const auto id = static_cast<ProcessId>(processes_.size());
     Process p{std::move(name), scope, priority, std::move(handler), {}, {}, {}};
     if (scope == Scope::entity) p.slots.assign(population_.issued(), Slot{});
@@ -86,12 +85,15 @@ class BasicSimulation {
   void schedule(ProcessId process, EntityId entity, Time t) {
     Process& p = checked(process, entity);
     if (!p.handler) throw UsageError("process '" + p.name + "' has no handler and cannot be scheduled");
-    if (!(t >= now_)) throw SimulationError(describe(p, entity) + " scheduled at " + std::to_string(t) +
-                                            ", before the current time " + std::to_string(now_));
+    if (!(t >= now_))
+      throw SimulationError(describe(p, entity) + " scheduled at " + std::to_string(t) + ", before the current time " +
+                            std::to_string(now_));
     Slot& s = slot(p, entity);
     if (s.pending == t) return;
-    if (is_set(s.pending)) purge_if_mostly_stale();
-    else ++pending_;
+    if (is_set(s.pending))
+      purge_if_mostly_stale();
+    else
+      ++pending_;
     s.pending = t;
     queue_.push(Event::make(t, p.priority, entity, process));
   }
@@ -200,9 +202,7 @@ class BasicSimulation {
     Slot global;
   };
 
-  Slot& slot(Process& p, EntityId entity) noexcept {
-    return p.scope == Scope::global ? p.global : p.slots[entity];
-  }
+  Slot& slot(Process& p, EntityId entity) noexcept { return p.scope == Scope::global ? p.global : p.slots[entity]; }
 
   Process& checked(ProcessId process, EntityId entity, bool any_entity = false) {
     if (process >= processes_.size()) throw UsageError("unknown process id " + std::to_string(process));
@@ -221,7 +221,10 @@ class BasicSimulation {
   // sorted batch tells which slots come next, so their lines are requested ahead of use.
   static constexpr std::size_t kPrefetchDistance = 8;
   void prefetch_upcoming() noexcept {
-    if constexpr (requires(const Queue& q) { q.upcoming(); q.batches(); }) {
+    if constexpr (requires(const Queue& q) {
+                    q.upcoming();
+                    q.batches();
+                  }) {
       const std::span<const Event> next = queue_.upcoming();
       std::size_t from = kPrefetchDistance;
       if (queue_.batches() != batch_seen_) {  // a fresh batch: nothing of it was prefetched yet

@@ -21,7 +21,7 @@ struct Parameters {
 
 /// What one replication produced.
 struct Trajectory {
-  std::vector<std::uint32_t> alive;  ///< alive at start + k, for k = 1..years
+  std::vector<std::uint32_t> alive;    ///< alive at start + k, for k = 1..years
   std::vector<std::uint32_t> entries;  ///< entries during year k
   std::vector<std::uint32_t> exits;    ///< exits during year k
   std::uint64_t events = 0;            ///< events fired
