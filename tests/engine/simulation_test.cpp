@@ -207,6 +207,36 @@ TEST(Simulation, LadderAndHeapQueuesGiveIdenticalHistories) {
   EXPECT_NE(ladder, (competing_risks_log<LadderQueue>(7, 4)));  // another replication differs
 }
 
+TEST(Simulation, PrefetchHintsSeeUpcomingEntitiesAndChangeNothing) {
+  // The hint runs ahead of the handlers: every entity it is given must fire later, and the
+  // history must be the one without hints.
+  auto history = [](bool with_hint, std::size_t* hinted) {
+    Simulation sim(3, 0);
+    std::vector<EntityId> fired;
+    ProcessId p = 0;
+    p = sim.add_process("p", Scope::entity, 0, [&](EntityId e) {
+      fired.push_back(e);
+      if (fired.size() < 5000) sim.schedule(p, e, sim.now() + sim.stream(p, e).exponential(1.0));
+    });
+    if (with_hint)
+      sim.set_prefetch(p, [&](EntityId e) {
+        EXPECT_TRUE(sim.population().alive(e));
+        ++*hinted;
+      });
+    for (int i = 0; i < 500; ++i) {
+      const EntityId e = sim.add_entity();
+      sim.schedule(p, e, sim.stream(p, e).exponential(1.0));
+    }
+    sim.run();
+    return fired;
+  };
+  std::size_t hinted = 0;
+  EXPECT_EQ(history(true, &hinted), history(false, &hinted));
+  EXPECT_GT(hinted, 4000u);
+  Simulation sim(1, 0);
+  EXPECT_THROW(sim.set_prefetch(3, [](EntityId) {}), UsageError);
+}
+
 TEST(Simulation, StaleEventsArePurgedSoMemoryStaysBounded) {
   Simulation sim(1, 0);
   const ProcessId p = sim.add_process("p", Scope::entity, 0, [](EntityId) {});

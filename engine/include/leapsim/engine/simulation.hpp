@@ -121,6 +121,8 @@ class BasicSimulation {
   }
 
   /// The random stream of a process for an entity; it resumes where the last one stopped.
+  /// The stream advances a counter inside the kernel's slot arrays, which move when entities or
+  /// processes are added: use a stream within one handler, and take it after add_entity.
   RandomStream stream(ProcessId process, EntityId entity = kNoEntity) {
     Slot& s = slot(checked(process, entity), entity);
     return RandomStream(seed_, replication_, entity, process, &s.blocks);
