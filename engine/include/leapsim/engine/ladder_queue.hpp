@@ -107,6 +107,7 @@ class LadderQueue {
   /// False when [lo, hi] is one instant, or so narrow (denormals) that bucket widths overflow.
   static bool splittable(double lo, double hi) noexcept;
   void push_bottom(const Event& e);
+  void sort_batch(std::vector<Event>& v);
   void refill();
   void bucket_to_bottom(std::vector<Event>& bucket);
   void spawn_rung(std::vector<Event>& events, double lo, double hi);
@@ -126,6 +127,8 @@ class LadderQueue {
   std::size_t head_ = 0;
   std::size_t size_ = 0;
   std::uint64_t batches_ = 0;
+  std::vector<std::uint32_t> counts_;  // scratch of sort_batch
+  std::vector<Event> scratch_;         // scratch of sort_batch
 };
 
 }  // namespace leapsim
