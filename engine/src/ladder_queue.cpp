@@ -32,6 +32,9 @@ void LadderQueue::sort_batch(std::vector<Event>& v) {
   // whose branches mispredict on every other comparison.
   const std::size_t n = v.size();
   if (n < 16) return insertion_sort(v);
+  // Large batches (one instant, or the deepest rung) take the comparison sort: insertion sort is
+  // quadratic when many events share a counting key, which only a bounded batch makes harmless.
+  if (n > kSortThreshold) return std::sort(v.begin(), v.end());
   double lo = v.front().time, hi = lo;
   for (const Event& e : v) {
     lo = std::min(lo, e.time);
