@@ -56,13 +56,6 @@ class RandomStream {
     return static_cast<double>(((hi << 32) | lo) >> 11) * 0x1.0p-53;
   }
 
-  /// Uniform double in (0, 1] with 53 random bits: safe to take the logarithm of.
-  double uniform_positive() noexcept {
-    const std::uint64_t hi = (*this)();
-    const std::uint64_t lo = (*this)();
-    return static_cast<double>((((hi << 32) | lo) >> 11) + 1) * 0x1.0p-53;
-  }
-
   /// Exponential waiting time with the given rate (mean 1/rate); +inf when rate is 0.
   /// Boost's ziggurat: a table look-up and a multiply on 98% of draws, no logarithm.
   double exponential(double rate) noexcept {

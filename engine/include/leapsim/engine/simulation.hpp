@@ -58,9 +58,7 @@ class BasicSimulation {
 
   /// Gives a process a hint that touches (e.g. __builtin_prefetch) the model data its handler
   /// will read for an entity; the kernel calls it a few events ahead, hiding memory latency.
-  void set_prefetch(ProcessId process, Handler prefetch) {
-    checked(process, kNoEntity, true).prefetch = std::move(prefetch);
-  }
+  void set_prefetch(ProcessId process, Handler prefetch) { process_at(process).prefetch = std::move(prefetch); }
 
   /// Adds an entity with no pending events and returns its id.
   EntityId add_entity() {
@@ -206,10 +204,13 @@ class BasicSimulation {
 
   Slot& slot(Process& p, EntityId entity) noexcept { return p.scope == Scope::global ? p.global : p.slots[entity]; }
 
-  Process& checked(ProcessId process, EntityId entity, bool any_entity = false) {
+  Process& process_at(ProcessId process) {
     if (process >= processes_.size()) throw UsageError("unknown process id " + std::to_string(process));
-    Process& p = processes_[process];
-    if (any_entity) return p;
+    return processes_[process];
+  }
+
+  Process& checked(ProcessId process, EntityId entity) {
+    Process& p = process_at(process);
     if (p.scope == Scope::global ? entity != kNoEntity : entity >= p.slots.size())
       throw UsageError(describe(p, entity) + ": no such entity for this process");
     return p;
