@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "leapsim/engine/event_queue.hpp"
+#include "leapsim/engine/fifo_lane.hpp"
 #include "leapsim/engine/heap_queue.hpp"
 #include "leapsim/engine/ladder_queue.hpp"
 
@@ -155,6 +156,29 @@ TYPED_TEST(EventQueueTest, EraseIfRemovesExactlyTheMatches) {
   }
   EXPECT_EQ(n, before - removed);
   EXPECT_GT(q.memory_bytes(), 0u);
+}
+
+}  // namespace
+}  // namespace leapsim
+
+namespace leapsim {
+namespace {
+
+TEST(FifoLane, TakesOnlyEventsThatKeepItsOrder) {
+  FifoLane lane;
+  EXPECT_TRUE(lane.try_push(Event::make(1.0, 0, 5, 0)));
+  EXPECT_TRUE(lane.try_push(Event::make(1.0, 0, 6, 0)));   // same time, later entity
+  EXPECT_FALSE(lane.try_push(Event::make(1.0, 0, 4, 0)));  // would sort before the back
+  EXPECT_FALSE(lane.try_push(Event::make(0.5, 0, 9, 0)));
+  EXPECT_TRUE(lane.try_push(Event::make(2.0, 0, 1, 0)));
+  ASSERT_EQ(lane.size(), 3u);
+  EXPECT_EQ(lane.front().entity(), 5u);
+  lane.pop();
+  EXPECT_EQ(lane.erase_if([](const Event& e) { return e.entity() == 6; }), 1u);
+  EXPECT_EQ(lane.front().entity(), 1u);
+  lane.pop();
+  EXPECT_TRUE(lane.empty());
+  EXPECT_TRUE(lane.try_push(Event::make(0.1, 0, 0, 0))) << "an empty lane takes any event";
 }
 
 }  // namespace

@@ -123,6 +123,29 @@ TEST(Simulation, RemovingAnEntityCancelsAllItsEvents) {
   EXPECT_THROW(sim.remove_entity(a), UsageError);
 }
 
+TEST(Simulation, AddingAProcessAfterEntitiesKeepsTheirPendingEventsAndStreams) {
+  // Slots are stored entity-major, so a late process re-lays them out; nothing may move.
+  Simulation sim(3, 0);
+  std::vector<std::pair<EntityId, ProcessId>> fired;
+  const ProcessId p = sim.add_process("p", Scope::entity, 0, [&](EntityId e) { fired.emplace_back(e, 0); });
+  const EntityId a = sim.add_entity();
+  const EntityId b = sim.add_entity();
+  sim.schedule(p, a, 2.0);
+  sim.schedule(p, b, 1.0);
+  const double draw_before = sim.stream(p, b).uniform();  // advances b's stream by one block
+  const ProcessId q = sim.add_process("q", Scope::entity, 0, [&](EntityId e) { fired.emplace_back(e, 1); });
+  EXPECT_EQ(sim.pending_time(p, a), 2.0);
+  EXPECT_EQ(sim.pending_time(p, b), 1.0);
+  EXPECT_FALSE(sim.is_pending(q, a));
+  std::uint32_t second_block = 1;
+  RandomStream fresh(3, 0, b, p, &second_block);
+  EXPECT_EQ(sim.stream(p, b).uniform(), fresh.uniform()) << "b's stream did not resume after the re-layout";
+  EXPECT_NE(draw_before, 0.0);
+  sim.schedule(q, a, 1.5);
+  sim.run();
+  EXPECT_EQ(fired, (std::vector<std::pair<EntityId, ProcessId>>{{b, 0}, {a, 1}, {a, 0}}));
+}
+
 TEST(Simulation, RunUntilStopsBeforeTheEndTimeAndAdvancesTheClock) {
   Simulation sim(1, 0, 2019.0);
   std::vector<Time> times;
@@ -171,9 +194,10 @@ TEST(Simulation, MisuseIsReportedClearly) {
 }
 
 // A reschedule-heavy workload: entities with three competing processes that cancel and move
-// each other. Run on both queues, the event sequences must be identical.
+// each other; p0 repeats itself at a fixed delay, the others at random ones. Run on both queues,
+// with or without p0 in the in-order lane, the event sequences must be identical.
 template <class Queue>
-std::vector<Event> competing_risks_log(std::uint64_t seed, std::uint32_t replication) {
+std::vector<Event> competing_risks_log(std::uint64_t seed, std::uint32_t replication, bool lane = false) {
   BasicSimulation<Queue> sim(seed, replication);
   std::vector<Event> log;
   std::vector<ProcessId> ids(3);
@@ -187,10 +211,11 @@ std::vector<Event> competing_risks_log(std::uint64_t seed, std::uint32_t replica
         sim.cancel(other, e);
       else if (u < 0.6)
         sim.schedule(other, e, sim.now() + s.exponential(2.0));
-      if (u > 0.1) sim.schedule(ids[k], e, sim.now() + s.exponential(1.0));
+      if (u > 0.1) sim.schedule(ids[k], e, sim.now() + (k == 0 ? 1.0 : s.exponential(1.0)));
       if (u > 0.95 && sim.population().alive(e)) sim.remove_entity(e);
     });
   }
+  if (lane) sim.set_in_order(ids[0]);
   for (EntityId e = 0; e < 2000; ++e) {
     sim.add_entity();
     for (ProcessId p : ids) sim.schedule(p, e, sim.stream(p, e).exponential(1.0));
@@ -205,6 +230,15 @@ TEST(Simulation, LadderAndHeapQueuesGiveIdenticalHistories) {
   ASSERT_GT(ladder.size(), 10000u);
   EXPECT_EQ(ladder, heap);
   EXPECT_NE(ladder, (competing_risks_log<LadderQueue>(7, 4)));  // another replication differs
+}
+
+TEST(Simulation, InOrderLaneChangesNoHistory) {
+  // p0's own reschedules enter the lane; p2 moves p0 to random times, which must fall back to
+  // the queue. Stale events in both are skipped and purged alike.
+  const auto plain = competing_risks_log<LadderQueue>(9, 1, false);
+  ASSERT_GT(plain.size(), 10000u);
+  EXPECT_EQ(plain, (competing_risks_log<LadderQueue>(9, 1, true)));
+  EXPECT_EQ(plain, (competing_risks_log<HeapQueue>(9, 1, true)));
 }
 
 TEST(Simulation, PrefetchHintsSeeUpcomingEntitiesAndChangeNothing) {

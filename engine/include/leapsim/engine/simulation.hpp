@@ -20,6 +20,7 @@
 #include "leapsim/engine/errors.hpp"
 #include "leapsim/engine/event.hpp"
 #include "leapsim/engine/event_queue.hpp"
+#include "leapsim/engine/fifo_lane.hpp"
 #include "leapsim/engine/heap_queue.hpp"
 #include "leapsim/engine/ladder_queue.hpp"
 #include "leapsim/engine/population.hpp"
@@ -50,8 +51,11 @@ class BasicSimulation {
   ProcessId add_process(std::string name, Scope scope, Priority priority, Handler handler = {}) {
     if (processes_.size() > std::numeric_limits<ProcessId>::max()) throw UsageError("too many processes registered");
     const auto id = static_cast<ProcessId>(processes_.size());
-    Process p{std::move(name), scope, priority, std::move(handler), {}, {}, {}};
-    if (scope == Scope::entity) p.slots.assign(population_.issued(), Slot{});
+    Process p{std::move(name), scope, priority, std::move(handler), {}, false, 0, {}};
+    if (scope == Scope::entity) {
+      p.column = stride_;
+      widen_slots();
+    }
     processes_.push_back(std::move(p));
     return id;
   }
@@ -60,11 +64,16 @@ class BasicSimulation {
   /// will read for an entity; the kernel calls it a few events ahead, hiding memory latency.
   void set_prefetch(ProcessId process, Handler prefetch) { process_at(process).prefetch = std::move(prefetch); }
 
+  /// Declares that a process's events are scheduled at one fixed delay from the time they are
+  /// scheduled (a yearly review), so they arrive in time order: they then bypass the queue
+  /// through a FIFO. An event that would break the FIFO's order goes to the queue, so the
+  /// firing order is exact either way.
+  void set_in_order(ProcessId process, bool in_order = true) { process_at(process).in_order = in_order; }
+
   /// Adds an entity with no pending events and returns its id.
   EntityId add_entity() {
     const EntityId id = population_.add();
-    for (Process& p : processes_)
-      if (p.scope == Scope::entity) p.slots.push_back(Slot{});
+    slots_.resize(slots_.size() + stride_);
     return id;
   }
 
@@ -72,8 +81,8 @@ class BasicSimulation {
   void remove_entity(EntityId id) {
     population_.remove(id);
     for (Process& p : processes_)
-      if (p.scope == Scope::entity && is_set(p.slots[id].pending)) {
-        p.slots[id].pending = kNone;
+      if (p.scope == Scope::entity && is_set(slot(p, id).pending)) {
+        slot(p, id).pending = kNone;
         --pending_;
       }
     purge_if_mostly_stale();
@@ -93,7 +102,8 @@ class BasicSimulation {
     else
       ++pending_;
     s.pending = t;
-    queue_.push(Event::make(t, p.priority, entity, process));
+    const Event ev = Event::make(t, p.priority, entity, process);
+    if (!p.in_order || !lane_.try_push(ev)) queue_.push(ev);
   }
 
   /// Schedules (or reschedules) a global process.
@@ -131,11 +141,15 @@ class BasicSimulation {
   std::uint64_t run_until(Time end) {
     stop_requested_ = false;
     const std::uint64_t before = fired_;
-    while (!queue_.empty()) {
-      const Event ev = queue_.top();
+    while (!queue_.empty() || !lane_.empty()) {
+      const bool from_lane = !lane_.empty() && (queue_.empty() || lane_.front() < queue_.top());
+      const Event ev = from_lane ? lane_.front() : queue_.top();
       if (!(ev.time < end)) break;
       prefetch_upcoming();
-      queue_.pop();
+      if (from_lane)
+        lane_.pop();
+      else
+        queue_.pop();
       Process& p = processes_[ev.process()];
       Slot& s = slot(p, ev.entity());
       if (s.pending != ev.time) continue;  // cancelled or rescheduled
@@ -171,14 +185,13 @@ class BasicSimulation {
   /// Reserves room for n entities in the population and every process.
   void reserve(std::size_t n) {
     population_.reserve(n);
-    for (Process& p : processes_)
-      if (p.scope == Scope::entity) p.slots.reserve(n);
+    slots_.reserve(n * stride_);
   }
 
   /// Heap bytes of kernel bookkeeping: queue, per-entity slots and alive bits (not model columns).
   std::size_t kernel_memory_bytes() const noexcept {
-    std::size_t bytes = queue_.memory_bytes() + processes_.capacity() * sizeof(Process);
-    for (const Process& p : processes_) bytes += p.slots.capacity() * sizeof(Slot);
+    std::size_t bytes = queue_.memory_bytes() + lane_.memory_bytes() + processes_.capacity() * sizeof(Process);
+    bytes += slots_.capacity() * sizeof(Slot);
     return bytes + (population_.issued() + 63) / 64 * sizeof(std::uint64_t);
   }
 
@@ -197,12 +210,23 @@ class BasicSimulation {
     Scope scope;
     Priority priority;
     Handler handler;
-    Handler prefetch;         // optional latency hint, see set_prefetch
-    std::vector<Slot> slots;  // by entity id; unused for global processes
+    Handler prefetch;       // optional latency hint, see set_prefetch
+    bool in_order = false;  // see set_in_order
+    std::uint32_t column;   // index among the entity processes; unused for global ones
     Slot global;
   };
 
-  Slot& slot(Process& p, EntityId entity) noexcept { return p.scope == Scope::global ? p.global : p.slots[entity]; }
+  Slot& slot(Process& p, EntityId entity) noexcept {
+    return p.scope == Scope::global ? p.global : slots_[std::size_t{entity} * stride_ + p.column];
+  }
+  /// Makes room for one more entity process: every entity's slots stay together.
+  void widen_slots() {
+    std::vector<Slot> wider(population_.issued() * (stride_ + 1));
+    for (std::size_t e = 0; e < population_.issued(); ++e)
+      for (std::size_t k = 0; k < stride_; ++k) wider[e * (stride_ + 1) + k] = slots_[e * stride_ + k];
+    slots_ = std::move(wider);
+    ++stride_;
+  }
 
   Process& process_at(ProcessId process) {
     if (process >= processes_.size()) throw UsageError("unknown process id " + std::to_string(process));
@@ -211,7 +235,7 @@ class BasicSimulation {
 
   Process& checked(ProcessId process, EntityId entity) {
     Process& p = process_at(process);
-    if (p.scope == Scope::global ? entity != kNoEntity : entity >= p.slots.size())
+    if (p.scope == Scope::global ? entity != kNoEntity : entity >= population_.issued())
       throw UsageError(describe(p, entity) + ": no such entity for this process");
     return p;
   }
@@ -234,28 +258,39 @@ class BasicSimulation {
         batch_seen_ = queue_.batches();
         from = 1;
       }
-      for (std::size_t i = from; i <= kPrefetchDistance && i < next.size(); ++i) {
-        const Event& e = next[i];
-        Process& p = processes_[e.process()];
-        __builtin_prefetch(&slot(p, e.entity()));
-        if (p.prefetch) p.prefetch(e.entity());
-      }
+      for (std::size_t i = from; i <= kPrefetchDistance && i < next.size(); ++i) prefetch(next[i]);
     }
+    const std::span<const Event> lane = lane_.upcoming();
+    if (lane.size() > kPrefetchDistance) prefetch(lane[kPrefetchDistance]);
+  }
+
+  void prefetch(const Event& e) noexcept {
+    Process& p = processes_[e.process()];
+    __builtin_prefetch(&slot(p, e.entity()));
+    if (p.prefetch) p.prefetch(e.entity());
   }
 
   void purge_if_mostly_stale() {
-    if (queue_.size() < 2 * pending_ + 4096) return;
-    queue_.erase_if([this](const Event& ev) {
+    if (queue_.size() + lane_.size() < 2 * pending_ + 4096) return;
+    const auto stale = [this](const Event& ev) {
       Process& p = processes_[ev.process()];
       return slot(p, ev.entity()).pending != ev.time;
-    });
+    };
+    queue_.erase_if(stale);
+    lane_.erase_if(stale);
   }
 
   std::uint64_t seed_;
   std::uint32_t replication_;
   Time now_;
   Queue queue_;
+  FifoLane lane_;  // events of in-order processes, see set_in_order
   std::vector<Process> processes_;
+  // The slots of every entity process, entity-major: an entity's pending times sit in one cache
+  // line, so a handler that reschedules several of its entity's processes misses once, not once
+  // per process.
+  std::vector<Slot> slots_;
+  std::uint32_t stride_ = 0;  // entity processes
   Population population_;
   std::size_t pending_ = 0;
   std::uint64_t fired_ = 0;

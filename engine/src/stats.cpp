@@ -1,0 +1,72 @@
+#include "leapsim/engine/stats.hpp"
+
+#include <algorithm>
+#include <boost/math/distributions/normal.hpp>
+#include <boost/math/distributions/students_t.hpp>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "leapsim/engine/errors.hpp"
+
+namespace leapsim::stats {
+
+double mean(std::span<const double> values) noexcept {
+  if (values.empty()) return std::numeric_limits<double>::quiet_NaN();
+  double sum = 0.0;
+  for (const double v : values) sum += v;
+  return sum / static_cast<double>(values.size());
+}
+
+double variance(std::span<const double> values) noexcept {
+  if (values.size() < 2) return 0.0;
+  const double m = mean(values);
+  double sum = 0.0;
+  for (const double v : values) sum += (v - m) * (v - m);
+  return sum / static_cast<double>(values.size() - 1);
+}
+
+double quantile(std::span<const double> values, double q) {
+  if (values.empty()) throw UsageError("quantile of no values");
+  if (!(q >= 0.0 && q <= 1.0)) throw UsageError("quantile level must be in [0, 1]");
+  std::vector<double> sorted(values.begin(), values.end());
+  std::sort(sorted.begin(), sorted.end());
+  const double h = q * static_cast<double>(sorted.size() - 1);
+  const auto lo = static_cast<std::size_t>(std::floor(h));
+  const std::size_t hi = std::min(lo + 1, sorted.size() - 1);
+  return sorted[lo] + (h - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
+}
+
+Interval wilson(std::size_t successes, std::size_t trials, double confidence) {
+  if (trials == 0) return {0.0, 1.0};
+  const double z = boost::math::quantile(boost::math::normal(), 0.5 + confidence / 2.0);
+  const double n = static_cast<double>(trials);
+  const double p = static_cast<double>(successes) / n;
+  const double centre = (p + z * z / (2.0 * n)) / (1.0 + z * z / n);
+  const double half = z / (1.0 + z * z / n) * std::sqrt(p * (1.0 - p) / n + z * z / (4.0 * n * n));
+  return {std::max(0.0, centre - half), std::min(1.0, centre + half)};
+}
+
+PairedDifference paired_difference(std::span<const double> a, std::span<const double> b, double confidence) {
+  if (a.size() != b.size()) throw UsageError("paired difference of samples of different sizes");
+  std::vector<double> d(a.size());
+  for (std::size_t i = 0; i < a.size(); ++i) d[i] = b[i] - a[i];
+  PairedDifference r;
+  r.mean = mean(d);
+  r.variance_a = variance(a);
+  r.variance_b = variance(b);
+  r.variance_difference = variance(d);
+  r.variance_reduction = r.variance_difference > 0.0 ? (r.variance_a + r.variance_b) / r.variance_difference
+                                                     : std::numeric_limits<double>::infinity();
+  if (d.size() < 2) {
+    r.interval = {-std::numeric_limits<double>::infinity(), std::numeric_limits<double>::infinity()};
+    return r;
+  }
+  const boost::math::students_t t(static_cast<double>(d.size() - 1));
+  const double half = boost::math::quantile(t, 0.5 + confidence / 2.0) *
+                      std::sqrt(r.variance_difference / static_cast<double>(d.size()));
+  r.interval = {r.mean - half, r.mean + half};
+  return r;
+}
+
+}  // namespace leapsim::stats
