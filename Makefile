@@ -29,7 +29,7 @@ build-sanitize: deps $(SANITIZE)/CMakeCache.txt
 	$(call CMAKE_BUILD,$(SANITIZE))
 
 run: build
-	$(LEAPSIM) demo
+	$(LEAPSIM) run scenarios/congtai-2019.yaml
 
 test: test-cpp test-sanitize test-python
 
@@ -44,6 +44,7 @@ test-python: build
 
 bench: build
 	$(RELEASE)/bench/bench_kernel --benchmark_counters_tabular=true
+	$(RELEASE)/bench/bench_model --benchmark_counters_tabular=true
 
 format:
 	find engine models apps tests bench -name '*.cpp' -o -name '*.hpp' | xargs clang-format -i

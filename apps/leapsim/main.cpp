@@ -5,8 +5,10 @@
 #include <exception>
 #include <iostream>
 
+#include "calibrate.hpp"
 #include "demo.hpp"
 #include "leapsim/engine/errors.hpp"
+#include "run.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"LeapSim: forecasts of a region's technology firms under innovation policy"};
@@ -20,6 +22,36 @@ int main(int argc, char** argv) {
   demo_cmd->add_option("-j,--threads", demo.threads, "Worker threads (0: one per core)");
   demo_cmd->add_option("--seed", demo.seed, "Random seed");
 
+  leapsim::app::RunOptions run;
+  CLI::App* run_cmd =
+      app.add_subcommand("run", "Run a study file and print forecasts, target probabilities and comparisons");
+  run_cmd->add_option("study", run.study, "Study file (YAML)")->required()->check(CLI::ExistingFile);
+  run_cmd->add_option("-r,--replications", run.replications, "Replications per scenario (default: the study's)")
+      ->check(CLI::Range(1u, 10000000u));
+  run_cmd->add_option("-j,--threads", run.threads, "Worker threads (0: one per core)");
+  run_cmd->add_option("--seed", run.seed, "Random seed (default: the study's)");
+  run_cmd->add_flag("-q,--quiet", run.quiet, "No progress on stderr");
+
+  std::vector<std::string> validate_files;
+  CLI::App* validate_cmd = app.add_subcommand("validate", "Check scenario and study files; print every error");
+  validate_cmd->add_option("files", validate_files, "Scenario or study files (YAML)")->required();
+
+  leapsim::app::CalibrateOptions calibrate;
+  CLI::App* calibrate_cmd =
+      app.add_subcommand("calibrate", "Fit parameters so simulated means match observed figures (bisection, CRN)");
+  calibrate_cmd->add_option("file", calibrate.file, "Scenario or study file (a study's base is fitted)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  calibrate_cmd
+      ->add_option("--fit", calibrate.fits,
+                   "parameter.path=metric:year:observed[:low:high], e.g. hte.apply_probability=htes:2017:3174")
+      ->required();
+  calibrate_cmd->add_option("-r,--replications", calibrate.replications, "Replications per evaluation")
+      ->check(CLI::Range(2u, 100000u));
+  calibrate_cmd->add_option("--seed", calibrate.seed, "Random seed (fixed across evaluations)");
+  calibrate_cmd->add_option("-j,--threads", calibrate.threads, "Worker threads (0: one per core)");
+  calibrate_cmd->add_option("--rounds", calibrate.rounds, "Passes over the parameters")->check(CLI::Range(1, 20));
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -27,6 +59,9 @@ int main(int argc, char** argv) {
   }
   try {
     if (*demo_cmd) return leapsim::app::run_demo(demo, std::cout);
+    if (*run_cmd) return leapsim::app::run_study_command(run, std::cout, std::cerr);
+    if (*calibrate_cmd) return leapsim::app::calibrate_command(calibrate, std::cout);
+    if (*validate_cmd) return leapsim::app::validate_command(validate_files, std::cout, std::cerr);
   } catch (const leapsim::Error& e) {
     std::cerr << "leapsim: error: " << e.what() << '\n';
     return 1;

@@ -1,0 +1,147 @@
+#include "calibrate.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <ostream>
+#include <sstream>
+
+#include "leapsim/engine/errors.hpp"
+#include "leapsim/engine/replication_runner.hpp"
+#include "leapsim/engine/stats.hpp"
+#include "leapsim/innovation/model.hpp"
+#include "leapsim/innovation/scenario/loader.hpp"
+
+namespace leapsim::app {
+namespace {
+
+/// One parameter fitted to one observed figure.
+struct Fit {
+  std::string parameter;  // dotted YAML path, e.g. hte.apply_probability
+  innovation::Metric metric;
+  int year;
+  double observed;
+  double low;  // search range of the parameter
+  double high;
+};
+
+std::vector<std::string> split(const std::string& s, char sep) {
+  std::vector<std::string> parts;
+  std::stringstream in(s);
+  for (std::string part; std::getline(in, part, sep);) parts.push_back(part);
+  return parts;
+}
+
+Fit parse_fit(const std::string& text) {
+  const auto eq = text.find('=');
+  const std::vector<std::string> target =
+      eq == std::string::npos ? std::vector<std::string>{} : split(text.substr(eq + 1), ':');
+  if (target.size() != 3 && target.size() != 5)
+    throw UsageError("--fit '" + text + "': expected parameter.path=metric:year:observed[:low:high]");
+  const auto metric = innovation::metric_by_name(target[0]);
+  if (!metric) throw UsageError("--fit '" + text + "': unknown metric '" + target[0] + "'");
+  try {
+    Fit f{text.substr(0, eq), *metric, std::stoi(target[1]), std::stod(target[2]), 0.0, 1.0};
+    if (target.size() == 5) f.low = std::stod(target[3]), f.high = std::stod(target[4]);
+    if (!(f.low < f.high)) throw UsageError("--fit '" + text + "': the search range must have low < high");
+    return f;
+  } catch (const std::logic_error&) {
+    throw UsageError("--fit '" + text + "': year, observed value and range must be numbers");
+  }
+}
+
+/// Sets a dotted path in a YAML document; every step but the last must already be a mapping.
+void set_path(YAML::Node root, const std::string& path, double value) {
+  const std::vector<std::string> keys = split(path, '.');
+  YAML::Node node = root;
+  for (std::size_t i = 0; i + 1 < keys.size(); ++i) {
+    if (!node[keys[i]].IsMap()) throw UsageError("--fit: no parameter group '" + keys[i] + "' in '" + path + "'");
+    node.reset(node[keys[i]]);
+  }
+  if (!node[keys.back()].IsScalar()) throw UsageError("--fit: '" + path + "' is not a number parameter");
+  node[keys.back()] = value;
+}
+
+/// Simulated values of a metric over the replications, with the parameters given.
+std::vector<double> simulate_metric(const innovation::Parameters& p, const Fit& f, const CalibrateOptions& o) {
+  std::vector<double> values(o.replications);
+  ReplicationRunner({o.threads, {}, nullptr}).run(values.size(), [&](std::size_t r) {
+    values[r] = innovation::simulate(p, o.seed, static_cast<std::uint32_t>(r)).metrics.at(f.metric, f.year);
+  });
+  return values;
+}
+
+std::string line(const char* pattern, auto... args) {
+  char buffer[256];
+  std::snprintf(buffer, sizeof buffer, pattern, args...);
+  return buffer;
+}
+
+}  // namespace
+
+int calibrate_command(const CalibrateOptions& options, std::ostream& out) {
+  std::vector<Fit> fits;
+  for (const std::string& text : options.fits) fits.push_back(parse_fit(text));
+  if (fits.empty()) throw UsageError("calibrate: give at least one --fit");
+  innovation::Scenario scenario = innovation::is_study_file(options.file) ? innovation::load_study(options.file).base
+                                                                          : innovation::load_scenario(options.file);
+  YAML::Node document = YAML::Load(scenario.resolved_yaml);
+  int last_year = scenario.parameters.start_year;
+  for (const Fit& f : fits) {
+    if (f.year < scenario.parameters.start_year || f.year > scenario.parameters.end_year)
+      throw UsageError(line("--fit %s: year %d is outside the scenario's %d-%d", f.parameter.c_str(), f.year,
+                            scenario.parameters.start_year, scenario.parameters.end_year));
+    last_year = std::max(last_year, f.year);
+  }
+  const auto with = [&](const Fit& f, double value) {
+    set_path(document, f.parameter, value);
+    YAML::Emitter emitter;
+    emitter.SetDoublePrecision(17);
+    emitter << document;
+    innovation::Parameters p = innovation::load_scenario_text(emitter.c_str(), options.file).parameters;
+    p.end_year = last_year;  // later years cannot change the fitted figures
+    return p;
+  };
+  out << "Calibrating " << options.file << ": " << options.replications << " replications, seed " << options.seed
+      << ", bisection on each parameter in turn, " << options.rounds << " rounds\n";
+  std::vector<double> fitted(fits.size());
+  for (int round = 1; round <= options.rounds; ++round) {
+    for (std::size_t i = 0; i < fits.size(); ++i) {
+      const Fit& f = fits[i];
+      double lo = f.low, hi = f.high;
+      const double at_lo = stats::mean(simulate_metric(with(f, lo), f, options));
+      const double at_hi = stats::mean(simulate_metric(with(f, hi), f, options));
+      if ((at_lo - f.observed) * (at_hi - f.observed) > 0.0)
+        throw UsageError(line("calibrate: %s in [%g, %g] gives mean %s %d from %g to %g, which does not bracket %g",
+                              f.parameter.c_str(), lo, hi,
+                              std::string(innovation::metric_infos()[static_cast<std::size_t>(f.metric)].name).c_str(),
+                              f.year, at_lo, at_hi, f.observed));
+      const bool rising = at_hi > at_lo;
+      for (int step = 0; step < 14; ++step) {
+        const double mid = 0.5 * (lo + hi);
+        const double m = stats::mean(simulate_metric(with(f, mid), f, options));
+        ((m < f.observed) == rising ? lo : hi) = mid;
+      }
+      fitted[i] = 0.5 * (lo + hi);
+      with(f, fitted[i]);  // keep the fitted value in the document for the next parameter
+      out << line("round %d: %s = %.6g\n", round, f.parameter.c_str(), fitted[i]);
+    }
+  }
+  innovation::Parameters p = innovation::load_scenario_text(YAML::Dump(document), options.file).parameters;
+  p.end_year = last_year;
+  out << "\nFitted values, and the simulated 90% interval of each figure:\n";
+  for (std::size_t i = 0; i < fits.size(); ++i) {
+    const Fit& f = fits[i];
+    const std::vector<double> v = simulate_metric(p, f, options);
+    const double lo = stats::quantile(v, 0.05), hi = stats::quantile(v, 0.95);
+    out << line("  %-36s %.6g   %s %d: observed %g, simulated mean %.1f [%.1f, %.1f] %s\n", f.parameter.c_str(),
+                fitted[i], std::string(innovation::metric_infos()[static_cast<std::size_t>(f.metric)].name).c_str(),
+                f.year, f.observed, stats::mean(v), lo, hi,
+                f.observed >= lo && f.observed <= hi ? "inside" : "OUTSIDE");
+  }
+  return 0;
+}
+
+}  // namespace leapsim::app

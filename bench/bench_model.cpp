@@ -1,0 +1,61 @@
+// The full innovation model on the Congtai baseline scaled to N initial firms (10^3, 10^5,
+// 10^6), run 2019-2025: one replication per iteration, set-up included. Counters: kernel events
+// per second and bytes per firm (kernel queue, lane and slots plus firm records, over every firm
+// created in the run).
+//
+//   bench_model [--benchmark_filter=...]
+
+#include <benchmark/benchmark.h>
+
+#include <cmath>
+#include <cstdint>
+#include <string>
+
+#include "leapsim/innovation/model.hpp"
+#include "leapsim/innovation/scenario/loader.hpp"
+
+namespace {
+
+using namespace leapsim::innovation;
+
+/// The Congtai base scenario with every size-like input multiplied so it starts with n firms.
+Parameters congtai_scaled_to(double n) {
+  Parameters p = load_study(LEAPSIM_SOURCE_DIR "/scenarios/congtai-2019.yaml").base.parameters;
+  double total = 0.0;
+  for (const InitialGroup& g : p.initial) total += g.count;
+  const double k = n / total;
+  const auto scaled = [k](double v) { return static_cast<std::uint32_t>(std::lround(v * k)); };
+  for (InitialGroup& g : p.initial) g.count = scaled(g.count);
+  for (Carrier& c : p.carriers) c.capacity = std::max<std::uint32_t>(1, scaled(c.capacity));
+  for (PlatformBuild& b : p.platform_builds) b.count = scaled(b.count);
+  p.initial_platforms = scaled(p.initial_platforms);
+  p.initial_workstations = scaled(p.initial_workstations);
+  p.entry.base_rate *= k;
+  p.entry.in_migration_rate *= k;
+  p.region.residents *= k;
+  for (Schedule* s : {&p.policy.budget, &p.policy.coaching_capacity, &p.policy.talent_firms_per_year})
+    for (Schedule::Step& step : s->steps) step.value *= k;
+  return p;
+}
+
+void innovation_model(benchmark::State& state) {
+  const Parameters p = congtai_scaled_to(static_cast<double>(state.range(0)));
+  std::uint64_t events = 0;
+  double bytes_per_firm = 0.0;
+  std::uint32_t replication = 0;
+  for (auto _ : state) {
+    const RunResult r = simulate(p, 20190614, replication++);
+    events += r.events;
+    bytes_per_firm = static_cast<double>(r.memory_bytes) / static_cast<double>(r.firms_created);
+    benchmark::DoNotOptimize(r.metrics.years.data());
+  }
+  state.counters["events_per_second"] = benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
+  state.counters["bytes_per_firm"] = bytes_per_firm;
+  state.SetItemsProcessed(static_cast<std::int64_t>(events));
+}
+
+BENCHMARK(innovation_model)->Arg(1000)->Arg(100000)->Arg(1000000)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+}  // namespace
+
+BENCHMARK_MAIN();

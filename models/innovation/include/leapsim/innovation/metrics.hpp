@@ -1,0 +1,68 @@
+#pragma once
+// The yearly metrics of the innovation model: what a bureau reads off a forecast. Counts are
+// exact integers stored as doubles; money is in yuan.
+#include <array>
+#include <cstddef>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+namespace leapsim::innovation {
+
+/// One yearly metric; the order is the column order of every metric table.
+enum class Metric : std::size_t {
+  tech_smes,                  ///< firms registered as tech SMEs in the year
+  htes,                       ///< valid HTE certificates on 31 December
+  hte_new,                    ///< first certifications in the year
+  hte_renewed,                ///< renewals in the year
+  hte_lapsed,                 ///< certificates that expired unrenewed in the year
+  entries,                    ///< firms entering in the year
+  exits,                      ///< firms exiting in the year
+  firms_alive,                ///< firms alive on 31 December
+  invention_patents,          ///< invention patents held by alive firms on 31 December
+  invention_patents_per_10k,  ///< the same per 10,000 residents
+  rd_spend,                   ///< R&D spending of all firms in the year
+  tech_contract_turnover,     ///< technology-contract turnover in the year
+  hte_rewards_paid,           ///< certification and renewal rewards paid
+  rd_subsidies_paid,          ///< R&D subsidies paid
+  patent_subsidies_paid,      ///< patent application and grant subsidies paid
+  talent_paid,                ///< talent / in-migration programme paid
+  subsidies_paid,             ///< all of the above
+  budget_left,                ///< special fund left on 31 December
+  unpaid_claims,              ///< claims refused because the fund was exhausted
+  carrier_occupancy,          ///< carrier slots occupied on 31 December
+  carrier_capacity,           ///< carrier slots open on 31 December
+  platforms,                  ///< R&D platforms and workstations on 31 December
+};
+
+/// Number of metrics.
+inline constexpr std::size_t kMetricCount = static_cast<std::size_t>(Metric::platforms) + 1;
+
+/// Name, unit and descriptions (English, Chinese) of a metric, for reports and results files.
+struct MetricInfo {
+  Metric metric;
+  std::string_view name;
+  std::string_view unit;
+  std::string_view description;
+  std::string_view description_zh;
+};
+
+/// Descriptions of every metric, in Metric order.
+const std::array<MetricInfo, kMetricCount>& metric_infos() noexcept;
+/// Looks a metric up by its name.
+std::optional<Metric> metric_by_name(std::string_view name) noexcept;
+
+/// The metrics of one year.
+using YearMetrics = std::array<double, kMetricCount>;
+
+/// Yearly metrics of one replication, from the start year to the end year.
+struct MetricTable {
+  int first_year = 0;
+  std::vector<YearMetrics> years;
+  /// The value of a metric in a calendar year.
+  double at(Metric m, int year) const {
+    return years.at(static_cast<std::size_t>(year - first_year))[static_cast<std::size_t>(m)];
+  }
+};
+
+}  // namespace leapsim::innovation

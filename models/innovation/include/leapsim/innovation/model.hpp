@@ -1,0 +1,67 @@
+#pragma once
+// The innovation-firm model: a population of technology firms under the certification rules and
+// the policy levers of its Parameters, run on the kernel for one replication.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "leapsim/engine/event.hpp"
+#include "leapsim/engine/time.hpp"
+#include "leapsim/innovation/metrics.hpp"
+#include "leapsim/innovation/parameters.hpp"
+
+namespace leapsim::innovation {
+
+/// What happened to a firm; the vocabulary of event logs.
+enum class FirmEventKind : std::uint8_t {
+  created,              ///< initial firm; value: revenue (yuan); detail: InitialStatus (0 HTE, 1 tech SME, 2 latent)
+  entered,              ///< entrant; value: 0 base, 1 incubated, 2 in-migrant, 3 talent programme
+  reviewed,             ///< annual review; value: revenue (yuan); detail: employees
+  tech_sme_registered,  ///< registered as tech SME; value: score; detail: revenue (yuan)
+  hte_applied,          ///< applied for (re)certification; value: 3-year R&D ratio; detail: its tier
+  hte_certified,        ///< first certificate; value: reward paid (yuan)
+  hte_renewed,          ///< certificate renewed; value: reward paid (yuan)
+  hte_rejected,         ///< application failed the review
+  hte_lapsed,           ///< certificate expired unrenewed
+  patent_applied,       ///< application filed; value: 1 invention, 0 other IP
+  patent_granted,       ///< application granted; value: 1 invention, 0 other IP
+  patent_refused,       ///< application refused; value: 1 invention, 0 other IP
+  rd_subsidy_paid,      ///< value: yuan
+  graduated,            ///< left its incubator or maker space
+  platform_attached,    ///< received an R&D platform
+  exited,               ///< left the population; value: age (years)
+};
+
+/// Name of an event kind, as written to event logs.
+std::string_view to_string(FirmEventKind kind) noexcept;
+
+/// One event of one firm.
+struct FirmEvent {
+  Time time = 0.0;
+  EntityId firm = 0;
+  FirmEventKind kind = FirmEventKind::created;
+  double value = 0.0;
+  double detail = 0.0;  // a second figure where one helps an audit, see FirmEventKind
+};
+
+/// Receives firm events as they happen (event logs, tests). Implementations must be cheap.
+class EventSink {
+ public:
+  virtual ~EventSink() = default;
+  /// Called once per firm event, in simulation order.
+  virtual void on_event(const FirmEvent& event) = 0;
+};
+
+/// The outcome of one replication.
+struct RunResult {
+  MetricTable metrics;
+  std::uint64_t events = 0;         // kernel events fired
+  std::uint64_t firms_created = 0;  // initial firms plus entrants
+  std::size_t memory_bytes = 0;     // kernel and firm state at the end of the run
+};
+
+/// Runs one replication: a pure function of (parameters, seed, replication).
+RunResult simulate(const Parameters& parameters, std::uint64_t seed, std::uint32_t replication,
+                   EventSink* sink = nullptr);
+
+}  // namespace leapsim::innovation

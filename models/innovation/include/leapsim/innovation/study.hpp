@@ -1,0 +1,60 @@
+#pragma once
+// A study: a base scenario, named alternatives and the targets a bureau wants to reach. Plain
+// typed data; the scenario layer builds it from YAML.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "leapsim/innovation/metrics.hpp"
+#include "leapsim/innovation/parameters.hpp"
+
+namespace leapsim::innovation {
+
+/// One fully resolved scenario and where it came from.
+struct Scenario {
+  std::string name;
+  std::string description;
+  std::string source;         // file it was read from (the study file for alternatives)
+  std::string resolved_yaml;  // the merged document after `extends` and overrides
+  Parameters parameters;
+};
+
+/// How a target compares a metric with its threshold.
+enum class Comparison : std::uint8_t { at_least, more_than, at_most, less_than };
+
+/// A yearly target of the bureau, e.g. at least 40 HTEs in 2022.
+struct Target {
+  std::string label;
+  Metric metric = Metric::htes;
+  int year = 2025;
+  Comparison comparison = Comparison::at_least;
+  double threshold = 0.0;
+  /// True when a value meets the target.
+  bool met(double value) const noexcept {
+    switch (comparison) {
+      case Comparison::at_least:
+        return value >= threshold;
+      case Comparison::more_than:
+        return value > threshold;
+      case Comparison::at_most:
+        return value <= threshold;
+      case Comparison::less_than:
+        return value < threshold;
+    }
+    return false;
+  }
+};
+
+/// Base scenario, alternatives and targets: enough to answer "which package is best".
+struct Study {
+  std::string name;
+  std::string description;
+  std::string source;
+  Scenario base;
+  std::vector<Scenario> alternatives;
+  std::vector<Target> targets;
+  std::uint32_t replications = 200;
+  std::uint64_t seed = 20190614;
+};
+
+}  // namespace leapsim::innovation

@@ -1,0 +1,52 @@
+#pragma once
+// From layers to typed parameters: C++ defaults first, then each layer's keys in order, then the
+// checks that need the whole picture (horizon, ranges, consistency) located where values were set.
+#include <string>
+#include <vector>
+
+#include "documents.hpp"
+#include "leapsim/innovation/study.hpp"
+#include "reader.hpp"
+
+namespace leapsim::innovation::scenario_detail {
+
+/// The top-level keys of a scenario file: the parameters plus what names the document.
+struct ScenarioDocument {
+  std::string extends;  // followed by scenario_layers(); read here only to accept the key
+  std::string name;
+  std::string description;
+  Parameters parameters;
+};
+
+template <class V, schema::Is<ScenarioDocument> T>
+void describe(V& v, T& d) {
+  v("extends", d.extends);
+  v("name", d.name);
+  v("description", d.description);
+  schema::describe(v, d.parameters);
+}
+
+/// A scenario after its layers, with where each value came from.
+struct Resolved {
+  ScenarioDocument document;
+  Provenance provenance;
+  Location origin;  // reported for problems no file line explains
+};
+
+/// Resolves a scenario document: its extends chain, its layers, then check_resolved().
+Resolved resolve(const Layer& leaf, Diagnostics& diagnostics);
+
+/// Applies the layers, root first, onto the defaults of parameters.hpp.
+Resolved apply_layers(const std::vector<Layer>& layers, Diagnostics& diagnostics);
+
+/// Applies a mapping of parameter keys (an alternative's overrides) sitting at `path` in `file`.
+void apply_overrides(Resolved& resolved, const std::string& file, const YAML::Node& overrides, const std::string& path,
+                     Diagnostics& diagnostics);
+
+/// Reports every problem validate() would raise, at the place in the files that set the value.
+void check_resolved(const Resolved& resolved, Diagnostics& diagnostics);
+
+/// The typed scenario, with its resolved YAML.
+Scenario make_scenario(const Resolved& resolved, std::string name, std::string description, std::string source);
+
+}  // namespace leapsim::innovation::scenario_detail

@@ -1,0 +1,214 @@
+#include "study.hpp"
+
+#include <algorithm>
+#include <array>
+#include <filesystem>
+#include <optional>
+#include <vector>
+
+#include "documents.hpp"
+#include "leapsim/innovation/metrics.hpp"
+#include "resolve.hpp"
+
+namespace leapsim::innovation::scenario_detail {
+namespace {
+
+/// The `study:` mapping.
+struct StudyMeta {
+  std::string name;
+  std::string description;
+  std::uint32_t replications = Study{}.replications;
+  std::uint64_t seed = Study{}.seed;
+};
+
+template <class V, schema::Is<StudyMeta> T>
+void describe(V& v, T& m) {
+  v("name", m.name);
+  v("description", m.description);
+  v("replications", m.replications);
+  v("seed", m.seed);
+}
+
+constexpr std::array<std::string_view, 4> kTopKeys{"study", "base", "alternatives", "targets"};
+constexpr std::array<std::string_view, 4> kComparisonWords{">=", ">", "<=", "<"};
+constexpr std::array<Comparison, 4> kComparisons{Comparison::at_least, Comparison::more_than, Comparison::at_most,
+                                                 Comparison::less_than};
+
+/// A scenario of the study and the name its problems are reported under.
+struct Member {
+  std::string role;
+  const Parameters* parameters;
+};
+
+void read_meta(const Context& ctx, const MappingReader& top, Study& study) {
+  StudyMeta meta;
+  meta.name = std::filesystem::path(ctx.file).stem().string();
+  if (const auto node = top.value("study")) read_struct(ctx, *node, top.location("study"), "study", meta);
+  if (meta.replications == 0) ctx.error(top.location("study"), "study.replications must be >= 1, got 0");
+  study.name = meta.name;
+  study.description = meta.description;
+  study.replications = meta.replications;
+  study.seed = meta.seed;
+}
+
+/// The base as a layer: a file named relative to the study, or a mapping written inline.
+std::optional<Layer> base_layer(const Context& ctx, const MappingReader& top) {
+  const std::optional<YAML::Node> node = top.value("base");
+  if (!node) return std::nullopt;
+  const Location at = top.location("base");
+  if (node->IsMap()) return Layer{ctx.file, *node, "base"};
+  std::string written;
+  if (!node->IsScalar()) {
+    ctx.error(at, "base: expected a scenario file name or a mapping of scenario keys, got " + describe_node(*node));
+    return std::nullopt;
+  }
+  written = node->Scalar();
+  const std::filesystem::path file = relative_to(ctx.file, written);
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec)) {
+    ctx.error(at, "base scenario \"" + written + "\" not found (tried " + file.string() + ")");
+    return std::nullopt;
+  }
+  const std::optional<std::string> text = read_text(file, at, ctx.diagnostics);
+  if (!text) return std::nullopt;
+  const std::optional<YAML::Node> root = parse_yaml(*text, file.string(), ctx.diagnostics);
+  if (!root) return std::nullopt;
+  return Layer{file.string(), *root, ""};
+}
+
+Resolved read_base(const Context& ctx, const MappingReader& top, Study& study) {
+  const std::optional<Layer> layer = base_layer(ctx, top);
+  if (!layer) {
+    Resolved defaults;
+    defaults.origin = top.location("base");
+    return defaults;
+  }
+  Resolved base = resolve(*layer, ctx.diagnostics);
+  const ScenarioDocument& doc = base.document;
+  study.base = make_scenario(base, "base", doc.description.empty() ? doc.name : doc.description, layer->file);
+  return base;
+}
+
+void read_alternative(const Context& ctx, const YAML::Node& item, const std::string& path, const Resolved& base,
+                      Study& study) {
+  const Location item_at = ctx.at(item);
+  if (!expect_mapping(ctx, item, item_at, path)) return;
+  static constexpr std::array<std::string_view, 1> kRequired{"name"};
+  std::string name;
+  std::string description;
+  MappingReader reader(ctx, item, path);
+  reader("name", name);
+  reader("description", description);
+  reader.allow("overrides");
+  reader.require(kRequired);
+  reader.finish();
+  const Location name_at = reader.location("name");
+  const auto same_name = [&](const Scenario& s) { return s.name == name; };
+  if (name == "base")
+    ctx.error(name_at, path + ".name: \"base\" names the base scenario; choose another name");
+  else if (std::any_of(study.alternatives.begin(), study.alternatives.end(), same_name))
+    ctx.error(name_at, path + ".name: \"" + name + "\" is already the name of another alternative");
+  Resolved alternative = base;
+  alternative.origin = item_at;
+  if (const auto overrides = reader.value("overrides"))
+    apply_overrides(alternative, ctx.file, *overrides, path + ".overrides", ctx.diagnostics);
+  check_resolved(alternative, ctx.diagnostics);
+  study.alternatives.push_back(make_scenario(alternative, name, description, ctx.file));
+}
+
+void read_alternatives(const Context& ctx, const MappingReader& top, const Resolved& base, Study& study) {
+  const std::optional<YAML::Node> list = top.value("alternatives");
+  if (!list) return;
+  if (!list->IsSequence()) {
+    ctx.error(top.location("alternatives"), "alternatives: expected a list of mappings, got " + describe_node(*list));
+    return;
+  }
+  for (std::size_t i = 0; i < list->size(); ++i)
+    read_alternative(ctx, (*list)[i], schema::element_path("alternatives", i), base, study);
+}
+
+std::vector<std::string_view> metric_names() {
+  std::vector<std::string_view> names;
+  for (const MetricInfo& info : metric_infos()) names.push_back(info.name);
+  return names;
+}
+
+/// A target year must be simulated by every scenario it is compared in.
+void check_target_year(const Context& ctx, const Location& at, const std::string& path, int year,
+                       const std::vector<Member>& members) {
+  for (const Member& m : members) {
+    if (year >= m.parameters->start_year && year <= m.parameters->end_year) continue;
+    ctx.error(at, path + " " + std::to_string(year) + " is outside the horizon " +
+                      std::to_string(m.parameters->start_year) + "-" + std::to_string(m.parameters->end_year) + " of " +
+                      m.role);
+    return;
+  }
+}
+
+std::string default_label(const Target& t) {
+  const auto index = static_cast<std::size_t>(t.comparison);
+  return std::string(metric_infos()[static_cast<std::size_t>(t.metric)].name) + " " +
+         std::string(kComparisonWords[index]) + " " + schema::format_number(t.threshold) + " in " +
+         std::to_string(t.year);
+}
+
+void read_target(const Context& ctx, const YAML::Node& item, const std::string& path,
+                 const std::vector<Member>& members, Study& study) {
+  if (!expect_mapping(ctx, item, ctx.at(item), path)) return;
+  static constexpr std::array<std::string_view, 4> kRequired{"metric", "year", "comparison", "threshold"};
+  Target target;
+  MappingReader reader(ctx, item, path);
+  reader("label", target.label);
+  reader.allow("metric");
+  reader("year", target.year);
+  reader.allow("comparison");
+  reader("threshold", target.threshold);
+  reader.require(kRequired);
+  reader.finish();
+  static const std::vector<std::string_view> kMetricNames = metric_names();
+  if (const auto node = reader.value("metric")) {
+    if (const auto i = find_word(ctx, *node, reader.location("metric"), path + ".metric", kMetricNames))
+      target.metric = metric_infos()[*i].metric;
+  }
+  if (const auto node = reader.value("comparison")) {
+    if (const auto i = find_word(ctx, *node, reader.location("comparison"), path + ".comparison", kComparisonWords))
+      target.comparison = kComparisons[*i];
+  }
+  if (reader.has("year")) check_target_year(ctx, reader.location("year"), path + ".year", target.year, members);
+  if (target.label.empty()) target.label = default_label(target);
+  study.targets.push_back(std::move(target));
+}
+
+void read_targets(const Context& ctx, const MappingReader& top, Study& study) {
+  const std::optional<YAML::Node> list = top.value("targets");
+  if (!list) return;
+  if (!list->IsSequence()) {
+    ctx.error(top.location("targets"), "targets: expected a list of mappings, got " + describe_node(*list));
+    return;
+  }
+  std::vector<Member> members{{"the base scenario", &study.base.parameters}};
+  for (const Scenario& s : study.alternatives) members.push_back({"alternative \"" + s.name + "\"", &s.parameters});
+  for (std::size_t i = 0; i < list->size(); ++i)
+    read_target(ctx, (*list)[i], schema::element_path("targets", i), members, study);
+}
+
+}  // namespace
+
+Study read_study(const std::string& file, const YAML::Node& root, Diagnostics& diagnostics) {
+  const Context ctx{file, diagnostics, nullptr, {}};
+  Study study;
+  study.source = file;
+  if (!expect_mapping(ctx, root, ctx.at(root), "the study")) return study;
+  static constexpr std::array<std::string_view, 2> kRequired{"study", "base"};
+  MappingReader top(ctx, root, "");
+  for (std::string_view key : kTopKeys) top.allow(key);
+  top.require(kRequired);
+  top.finish();
+  read_meta(ctx, top, study);
+  const Resolved base = read_base(ctx, top, study);
+  read_alternatives(ctx, top, base, study);
+  read_targets(ctx, top, study);
+  return study;
+}
+
+}  // namespace leapsim::innovation::scenario_detail

@@ -1,0 +1,937 @@
+#include "leapsim/innovation/model.hpp"
+
+#include <Eigen/Cholesky>
+#include <Eigen/Core>
+#include <algorithm>
+#include <array>
+#include <boost/random/normal_distribution.hpp>
+#include <boost/random/poisson_distribution.hpp>
+#include <cmath>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "leapsim/engine/simulation.hpp"
+#include "leapsim/innovation/rules.hpp"
+
+namespace leapsim::innovation {
+
+std::string_view to_string(FirmEventKind kind) noexcept {
+  static constexpr std::array<std::string_view, 16> names{
+      "created",         "entered",        "reviewed",          "tech_sme_registered",
+      "hte_applied",     "hte_certified",  "hte_renewed",       "hte_rejected",
+      "hte_lapsed",      "patent_applied", "patent_granted",    "patent_refused",
+      "rd_subsidy_paid", "graduated",      "platform_attached", "exited"};
+  return names[static_cast<std::size_t>(kind)];
+}
+
+namespace {
+
+constexpr std::uint16_t kNoCarrier = 0xFFFF;
+
+/// Firm flag bits.
+enum Flag : std::uint8_t {
+  kManufacturer = 1u << 0,
+  kPlatform = 1u << 1,
+  kHte = 1u << 2,           // holds a valid certificate
+  kSubsidised = 1u << 3,    // was paid a reward or subsidy since its last review
+  kRdSubsidised = 1u << 4,  // its R&D subsidy claim was paid at its last review
+  kApplied = 1u << 5,       // has an application waiting for the next HTE round
+};
+/// Exit-multiplier bits in force when the exit event was drawn.
+enum ExitBits : std::uint8_t { kExitHte = 1u << 0, kExitIncubated = 1u << 1, kExitLarge = 1u << 2 };
+
+/// The state of one firm. Every event of a firm reads most of it, so it is one record (two cache
+/// lines, one page) rather than a column per field: at a million firms in random order each
+/// separate column would cost its own cache and TLB miss. Floats keep it small; money and rates
+/// are computed in double.
+struct FirmState {
+  float born{};                            // founding time
+  float last_review{};                     // time revenue and R&D intensity were last brought up to date
+  float log_revenue{};                     // log yuan per year
+  float employee_offset{};                 // log employees minus elasticity * log revenue
+  float log_asset_ratio{};                 // log(total assets / revenue)
+  float staff_share{};                     // S&T staff share
+  float rd_base{};                         // R&D intensity under the reference user cost
+  float rd_intensity{};                    // current R&D / revenue
+  float hitech_share{};                    // high-tech product revenue share
+  float patent_rate{};                     // applications per year the pending application event was drawn at
+  std::array<float, 3> revenue_history{};  // yuan, latest accounting year first
+  std::array<float, 3> rd_history{};       // yuan, latest accounting year first
+  std::uint16_t inventions{};              // invention patents held
+  std::uint16_t other_ip{};                // utility models and software copyrights held
+  std::uint16_t carrier = kNoCarrier;      // carrier index or kNoCarrier
+  std::int16_t tech_sme_year{};            // last year registered as tech SME
+  std::int16_t expiry_year{};              // year of the round at which the certificate expires
+  std::uint8_t pending_inventions{};
+  std::uint8_t pending_other{};
+  std::uint8_t history_length{};  // accounting years booked, up to 3
+  std::uint8_t flags{};           // Flag bits
+  std::uint8_t exit_bits{};       // ExitBits the pending exit was drawn under
+};
+static_assert(sizeof(FirmState) <= 80, "a firm record should stay within 80 bytes");
+
+/// Lower Cholesky factor of a distribution's correlation, computed once per distribution.
+struct AttributeSampler {
+  const AttributeDistribution* d = nullptr;
+  Eigen::Matrix4d lower;
+
+  explicit AttributeSampler(const AttributeDistribution& dist) : d(&dist) {
+    const Eigen::Matrix4d c = Eigen::Map<const Eigen::Matrix<double, 4, 4, Eigen::RowMajor>>(dist.correlation.data());
+    Eigen::LLT<Eigen::Matrix4d> llt(c);
+    if (llt.info() != Eigen::Success) throw UsageError("attribute correlation matrix is not positive definite");
+    lower = llt.matrixL();
+  }
+};
+
+double logistic(double x) noexcept { return 1.0 / (1.0 + std::exp(-x)); }
+double logit(double p) noexcept { return std::log(p / (1.0 - p)); }
+
+/// One application waiting for the HTE round.
+struct Application {
+  EntityId firm;
+  float pass_draw;
+  bool coached;
+};
+
+/// Carrier state during a run.
+struct CarrierState {
+  std::uint32_t capacity;
+  std::uint32_t occupied;
+  bool open;
+};
+
+/// Bureau payment kinds, each a metric column.
+constexpr Metric kPayKinds[] = {Metric::hte_rewards_paid, Metric::rd_subsidies_paid, Metric::patent_subsidies_paid,
+                                Metric::talent_paid};
+
+class InnovationModel {
+ public:
+  InnovationModel(const Parameters& p, std::uint64_t seed, std::uint32_t replication, EventSink* sink)
+      : p_(p),
+        sink_(sink),
+        sim_(seed, replication, year_start(p.start_year)),
+        hazard_(p.exit),
+        firms_(sim_.population().add_column<FirmState>("firm")) {
+    review_ = sim_.add_process("review", Scope::entity, 4, [this](EntityId f) { review(f); });
+    exit_ = sim_.add_process("exit", Scope::entity, 5, [this](EntityId f) { exit(f); });
+    patent_ = sim_.add_process("patent_application", Scope::entity, 6, [this](EntityId f) { apply_patent(f); });
+    decision_ = sim_.add_process("patent_decision", Scope::entity, 7, [this](EntityId f) { decide_patent(f); });
+    new_year_ = sim_.add_process("new_year", Scope::global, 0, [this](EntityId) { new_year(); });
+    carrier_opening_ = sim_.add_process("carrier_opening", Scope::global, 1, [this](EntityId) { open_carriers(); });
+    policy_change_ = sim_.add_process("policy_change", Scope::global, 1, [this](EntityId) { change_policy(); });
+    hte_round_ = sim_.add_process("hte_round", Scope::global, 2, [this](EntityId) { hte_round(); });
+    platform_build_ = sim_.add_process("platform_build", Scope::global, 3, [this](EntityId) { build_platforms(); });
+    entry_ = sim_.add_process("entry", Scope::global, 8, [this](EntityId) { enter(); });
+    initial_order_ = sim_.add_process("initial_order", Scope::global, 9);  // a stream only
+    sim_.set_in_order(review_);  // every review is followed by the next one a year later
+    for (const ProcessId firm_process : {review_, exit_, patent_, decision_})
+      sim_.set_prefetch(firm_process, [this](EntityId f) { prefetch_firm(f); });
+    samplers_.reserve(p.initial.size() + 1);
+    for (const InitialGroup& g : p.initial) samplers_.emplace_back(g.attributes);
+    samplers_.emplace_back(p.entry.attributes);
+  }
+
+  RunResult run() {
+    setup();
+    sim_.run_until(year_start(p_.end_year + 1));
+    close_year(p_.end_year);
+    RunResult r;
+    r.metrics = std::move(table_);
+    r.events = sim_.events_fired();
+    r.firms_created = sim_.population().issued();
+    r.memory_bytes = sim_.kernel_memory_bytes() + sim_.population().memory_bytes();
+    return r;
+  }
+
+ private:
+  // ---- set-up --------------------------------------------------------------------------------
+
+  void setup() {
+    table_.first_year = p_.start_year;
+    const Time start = year_start(p_.start_year);
+    std::size_t initial = 0;
+    for (const InitialGroup& g : p_.initial) initial += g.count;
+    sim_.reserve(initial + initial / 4 + 1024);
+    carriers_.reserve(p_.carriers.size());
+    for (const Carrier& c : p_.carriers) carriers_.push_back({c.capacity, 0, c.opens <= start});
+    cohorts_.assign(static_cast<std::size_t>(p_.end_year - p_.start_year + 2 * validity_years() + 2), {});
+    begin_year(p_.start_year);
+    create_initial_population(initial);
+    fill_initial_carriers();
+    std::uint32_t platforms = p_.initial_platforms + p_.initial_workstations;
+    for (const PlatformBuild& b : p_.platform_builds)
+      if (b.date <= start) platforms += b.count;
+    attach_platforms(platforms, start);
+    // Accounting anniversaries are stratified over the year in id order: firm f reviews in the
+    // f-th slice. Groups are interleaved at random, so the order carries no information, and the
+    // yearly reviews then sweep the firm records in memory order instead of jumping at random.
+    const double slice = 1.0 / static_cast<double>(std::max<std::size_t>(initial, 1));
+    for (EntityId f = 0; f < sim_.population().issued(); ++f) {
+      RandomStream s = sim_.stream(review_, f);
+      sim_.schedule(review_, f, start + (f + s.uniform()) * slice);
+      schedule_exit(f);
+      refresh_patent_rate(f);
+    }
+    sim_.schedule(new_year_, year_start(p_.start_year + 1));
+    sim_.schedule(hte_round_, round_time(p_.start_year));
+    schedule_next_dated(carrier_opening_, carrier_dates());
+    schedule_next_dated(platform_build_, platform_dates());
+    schedule_next_dated(policy_change_, entry_policy_dates());
+    refresh_entry_rate();
+  }
+
+  /// Creates the initial firms with their groups interleaved at random (a draw from the remaining
+  /// counts for each id), so that no group clusters in id order.
+  void create_initial_population(std::size_t total) {
+    std::vector<std::uint64_t> left;
+    for (const InitialGroup& g : p_.initial) left.push_back(g.count);
+    RandomStream s = sim_.stream(initial_order_);
+    for (std::size_t remaining = total; remaining > 0; --remaining) {
+      auto pick = static_cast<std::uint64_t>(s.uniform() * static_cast<double>(remaining));
+      std::size_t g = 0;
+      while (pick >= left[g]) pick -= left[g++];
+      --left[g];
+      create_initial_firm(g);
+    }
+  }
+
+  /// Draws a firm's attributes until they meet the rules of its initial status.
+  void create_initial_firm(std::size_t group) {
+    const InitialGroup& g = p_.initial[group];
+    const EntityId f = sim_.add_entity();
+    const Time start = year_start(p_.start_year);
+    constexpr int kMaxDraws = 1000;
+    for (int attempt = 0;; ++attempt) {
+      RandomStream s = sim_.stream(review_, f);
+      const double age = s.exponential(1.0 / std::max(g.age_mean, 1e-9));
+      draw_attributes(f, samplers_[group], s);
+      firms_[f].born = static_cast<float>(start - age);
+      backfill_history(f);
+      if (meets_initial_status(f, g.status, start)) break;
+      if (attempt + 1 == kMaxDraws)
+        throw SimulationError("initial group " + std::to_string(group + 1) +
+                              ": no firm met the rules of its status in " + std::to_string(kMaxDraws) +
+                              " draws; widen its attribute distribution");
+    }
+    firms_[f].last_review = static_cast<float>(start);
+    if (g.status == InitialStatus::hte) {
+      RandomStream s = sim_.stream(review_, f);
+      const int issued =
+          p_.start_year - 3 + static_cast<int>(s.uniform() * 3.0);  // certified in one of the last 3 rounds
+      firms_[f].flags |= kHte;
+      firms_[f].expiry_year = static_cast<std::int16_t>(issued + validity_years());
+      cohort(issued).push_back(f);
+      ++htes_;
+    }
+    if (g.status != InitialStatus::latent) firms_[f].tech_sme_year = static_cast<std::int16_t>(p_.start_year - 1);
+    ++alive_;
+    patents_held_ += firms_[f].inventions;
+    if (sink_ != nullptr) emit(start, f, FirmEventKind::created, revenue(f), static_cast<double>(g.status));
+  }
+
+  bool meets_initial_status(EntityId f, InitialStatus status, Time t) const {
+    const FirmAccounts a = accounts(f, t);
+    switch (status) {
+      case InitialStatus::hte:
+        return hte_eligible(a, p_.hte);
+      case InitialStatus::tech_sme:
+        return tech_sme_eligible(a, p_.tech_sme);
+      case InitialStatus::latent:
+        return true;
+    }
+    return true;
+  }
+
+  void draw_attributes(EntityId f, const AttributeSampler& sampler, RandomStream& s) {
+    const AttributeDistribution& d = *sampler.d;
+    boost::random::normal_distribution<double> normal;
+    Eigen::Vector4d z;
+    for (int i = 0; i < 4; ++i) z[i] = normal(s);
+    const Eigen::Vector4d x = sampler.lower * z;
+    const double log_rev = std::log(d.revenue_median) + d.revenue_log_sd * x[0];
+    const double log_emp = std::log(d.employees_median) + d.employees_log_sd * x[1];
+    const double rd = std::min(0.5, std::exp(std::log(d.rd_intensity_median) + d.rd_intensity_log_sd * x[2]));
+    firms_[f].log_revenue = static_cast<float>(log_rev);
+    firms_[f].employee_offset = static_cast<float>(log_emp - p_.growth.employment_elasticity * log_rev);
+    firms_[f].rd_base = firms_[f].rd_intensity = static_cast<float>(rd);
+    firms_[f].staff_share = static_cast<float>(logistic(logit(d.staff_share_median) + d.staff_share_logit_sd * x[3]));
+    firms_[f].hitech_share =
+        static_cast<float>(logistic(logit(d.hitech_share_median) + d.hitech_share_logit_sd * normal(s)));
+    firms_[f].log_asset_ratio = static_cast<float>(std::log(d.asset_ratio_median) + d.asset_ratio_log_sd * normal(s));
+    std::uint8_t flags = s.uniform() < d.manufacturing_share ? kManufacturer : 0;
+    firms_[f].flags = flags;
+    firms_[f].inventions = poisson(s, d.invention_patents_mean);
+    firms_[f].other_ip = poisson(s, d.other_ip_mean);
+  }
+
+  static std::uint16_t poisson(RandomStream& s, double mean) {
+    if (mean <= 0.0) return 0;
+    boost::random::poisson_distribution<int, double> dist(mean);
+    return static_cast<std::uint16_t>(std::min(dist(s), 0xFFFF));
+  }
+
+  /// An initial firm's last three years of accounts, grown back from today at the base drift.
+  void backfill_history(EntityId f) {
+    const double rev = revenue(f);
+    const double age = year_start(p_.start_year) - firms_[f].born;
+    const auto years = static_cast<std::uint8_t>(std::clamp(std::floor(age), 1.0, 3.0));
+    for (std::size_t k = 0; k < 3; ++k) {
+      const double r = rev * std::exp(-p_.growth.drift * static_cast<double>(k));
+      firms_[f].revenue_history[k] = static_cast<float>(r);
+      firms_[f].rd_history[k] = static_cast<float>(r * firms_[f].rd_intensity);
+    }
+    firms_[f].history_length = years;
+  }
+
+  /// Puts the youngest initial firms into the carriers open at the start.
+  void fill_initial_carriers() {
+    std::size_t slots = 0;
+    for (std::size_t c = 0; c < carriers_.size(); ++c)
+      if (carriers_[c].open)
+        slots += static_cast<std::size_t>(std::lround(p_.carriers[c].initial_occupancy * carriers_[c].capacity));
+    std::vector<EntityId> by_age(sim_.population().issued());
+    for (EntityId f = 0; f < by_age.size(); ++f) by_age[f] = f;
+    const auto younger = [this](EntityId a, EntityId b) {
+      return firms_[a].born != firms_[b].born ? firms_[a].born > firms_[b].born : a < b;
+    };
+    const std::size_t needed = std::min(slots, by_age.size());
+    std::partial_sort(by_age.begin(), by_age.begin() + static_cast<std::ptrdiff_t>(needed), by_age.end(), younger);
+    std::size_t next = 0;
+    for (std::size_t c = 0; c < carriers_.size(); ++c) {
+      if (!carriers_[c].open) continue;
+      const auto want =
+          static_cast<std::uint32_t>(std::lround(p_.carriers[c].initial_occupancy * carriers_[c].capacity));
+      while (carriers_[c].occupied < want && next < by_age.size()) {
+        firms_[by_age[next++]].carrier = static_cast<std::uint16_t>(c);
+        ++carriers_[c].occupied;
+      }
+    }
+  }
+
+  // ---- the annual review ---------------------------------------------------------------------
+
+  void review(EntityId f) {
+    const Time t = sim_.now();
+    const int year = year_of(t);
+    RandomStream s = sim_.stream(review_, f);
+    // A fixed set of draws per review keeps a firm's stream aligned across scenarios.
+    boost::random::normal_distribution<double> normal;
+    const double z = normal(s);
+    const double register_draw = s.uniform();
+    const double apply_draw = s.uniform();
+    const auto pass_draw = static_cast<float>(s.uniform());
+
+    grow(f, t, z);
+    close_accounts(f);
+    if (sink_ != nullptr) emit(t, f, FirmEventKind::reviewed, revenue(f), employees(f));
+    claim_rd_subsidy(f, t);
+    if (firms_[f].carrier != kNoCarrier && t - firms_[f].born >= p_.entry.residence_years) graduate(f, t);
+    const FirmAccounts a = accounts(f, t);
+    evaluate_tech_sme(f, a, year, register_draw, t);
+    consider_hte(f, a, t, apply_draw, pass_draw);
+    sim_.schedule(review_, f, t + 1.0);
+    refresh_patent_rate(f);
+    refresh_exit(f);
+  }
+
+  /// Revenue by its GBM law over the time since the last review, and R&D intensity relaxed toward
+  /// its target over the same time (exact for a target constant in between).
+  void grow(EntityId f, Time t, double z) {
+    const GrowthParameters& g = p_.growth;
+    const double dt = t - firms_[f].last_review;
+    const std::uint8_t flags = firms_[f].flags;
+    const double mu = g.drift + ((flags & kHte) != 0 ? g.hte_drift_bonus : 0.0) +
+                      ((flags & kSubsidised) != 0 ? g.subsidised_drift_bonus : 0.0);
+    firms_[f].log_revenue = static_cast<float>(firms_[f].log_revenue + (mu - 0.5 * g.volatility * g.volatility) * dt +
+                                               g.volatility * std::sqrt(dt) * z);
+    const double target = rd_target(f, t);
+    firms_[f].rd_intensity =
+        static_cast<float>(target + (firms_[f].rd_intensity - target) * std::exp(-p_.rd.adjustment_rate * dt));
+    firms_[f].last_review = static_cast<float>(t);
+    firms_[f].flags = static_cast<std::uint8_t>(flags & ~kSubsidised);
+  }
+
+  /// Target R&D intensity: the firm's own level scaled by the user cost of R&D relative to the
+  /// regime its level was observed under (super-deduction times tax rate, minus the subsidy).
+  double rd_target(EntityId f, Time t) const {
+    const RdParameters& r = p_.rd;
+    const std::uint8_t flags = firms_[f].flags;
+    const double deduction = (flags & kManufacturer) != 0 ? r.deduction_manufacturing.at(t) : r.deduction_other.at(t);
+    const double tax = (flags & kHte) != 0 ? r.hte_tax_rate : r.tax_rate;
+    const double subsidy = (flags & kRdSubsidised) != 0 ? p_.policy.rd_subsidy_rate.at(t) : 0.0;
+    const double reference_cost = 1.0 - r.reference_deduction * r.tax_rate;
+    const double cost = std::max(0.05, 1.0 - deduction * tax - subsidy);
+    const double platform = (flags & kPlatform) != 0 ? r.platform_multiplier : 1.0;
+    const double relative = reference_cost / cost;
+    const double response = r.cost_elasticity == 1.0 ? relative : std::pow(relative, r.cost_elasticity);
+    return std::min(0.5, firms_[f].rd_base * response * platform);
+  }
+
+  /// Books the accounting year that ends at this review.
+  void close_accounts(EntityId f) {
+    const double rev = revenue(f);
+    const double rd = rev * firms_[f].rd_intensity;
+    auto& revs = firms_[f].revenue_history;
+    auto& rds = firms_[f].rd_history;
+    revs = {static_cast<float>(rev), revs[0], revs[1]};
+    rds = {static_cast<float>(rd), rds[0], rds[1]};
+    firms_[f].history_length = static_cast<std::uint8_t>(std::min(3, firms_[f].history_length + 1));
+    year_[Metric::rd_spend] += rd;
+    if ((firms_[f].flags & kHte) != 0) hte_rd_ += rd;
+  }
+
+  void claim_rd_subsidy(EntityId f, Time t) {
+    const double rate = p_.policy.rd_subsidy_rate.at(t);
+    firms_[f].flags = static_cast<std::uint8_t>(firms_[f].flags & ~kRdSubsidised);
+    if (rate <= 0.0) return;
+    const double amount = std::min(rate * firms_[f].rd_history[0], p_.policy.rd_subsidy_cap.at(t));
+    if (amount > 0.0 && pay(Metric::rd_subsidies_paid, amount)) {
+      firms_[f].flags |= kRdSubsidised | kSubsidised;
+      emit(t, f, FirmEventKind::rd_subsidy_paid, amount);
+    }
+  }
+
+  void evaluate_tech_sme(EntityId f, const FirmAccounts& a, int year, double draw, Time t) {
+    if (!tech_sme_eligible(a, p_.tech_sme)) return;
+    const bool renewing = firms_[f].tech_sme_year == year - 1;
+    const double p = renewing ? p_.tech_sme.renew_probability
+                              : std::min(1.0, p_.tech_sme.register_probability + p_.policy.outreach.at(t));
+    if (firms_[f].tech_sme_year == year || draw >= p) return;
+    firms_[f].tech_sme_year = static_cast<std::int16_t>(year);
+    year_[Metric::tech_smes] += 1.0;
+    emit(t, f, FirmEventKind::tech_sme_registered, tech_sme_score(a).total(), a.revenue);
+  }
+
+  void consider_hte(EntityId f, const FirmAccounts& a, Time t, double apply_draw, float pass_draw) {
+    const std::uint8_t flags = firms_[f].flags;
+    if ((flags & kApplied) != 0) return;
+    const bool renewal = (flags & kHte) != 0;
+    if (renewal && firms_[f].expiry_year != next_round_year(t)) return;  // not yet in its renewal window
+    if (!hte_eligible(a, p_.hte)) return;
+    const HteParameters& h = p_.hte;
+    const double reward = budget_left_ > 0.0
+                              ? (renewal ? p_.policy.hte_reward_renewal.at(t) : p_.policy.hte_reward_new.at(t))
+                              : 0.0;  // firms learn when the fund is empty
+    const double p0 = renewal ? h.renew_probability : h.apply_probability;
+    const double p = p0 + (1.0 - p0) * (1.0 - std::exp(-h.apply_probability_per_100k * reward / 1.0e5));
+    const bool coached = coaching_left_ >= 1.0;
+    if (!coached && apply_draw >= p) return;
+    if (coached) coaching_left_ -= 1.0;
+    applications_.push_back({f, pass_draw, coached});
+    firms_[f].flags = static_cast<std::uint8_t>(flags | kApplied);
+    emit(t, f, FirmEventKind::hte_applied, a.rd_ratio_3y, hte_required_rd_ratio(a.revenue, p_.hte));
+  }
+
+  // ---- the HTE round -------------------------------------------------------------------------
+
+  void hte_round() {
+    const Time t = sim_.now();
+    const int year = year_of(t);
+    for (const Application& app : applications_) {
+      const EntityId f = app.firm;
+      if (!sim_.population().alive(f)) continue;
+      firms_[f].flags = static_cast<std::uint8_t>(firms_[f].flags & ~kApplied);
+      const double pass = app.coached ? p_.hte.coached_pass_probability : p_.hte.pass_probability;
+      if (app.pass_draw >= pass) {
+        emit(t, f, FirmEventKind::hte_rejected, 0.0);
+        continue;
+      }
+      certify(f, t, year);
+    }
+    applications_.clear();
+    for (const EntityId f : cohort(year - validity_years())) {
+      if (!sim_.population().alive(f) || (firms_[f].flags & kHte) == 0 || firms_[f].expiry_year != year) continue;
+      firms_[f].flags = static_cast<std::uint8_t>(firms_[f].flags & ~kHte);
+      --htes_;
+      year_[Metric::hte_lapsed] += 1.0;
+      emit(t, f, FirmEventKind::hte_lapsed, 0.0);
+      refresh_exit(f);
+    }
+    std::vector<EntityId>().swap(cohort(year - validity_years()));
+    sim_.schedule(hte_round_, round_time(year + 1));
+  }
+
+  void certify(EntityId f, Time t, int year) {
+    const bool renewal = (firms_[f].flags & kHte) != 0;
+    firms_[f].expiry_year = static_cast<std::int16_t>(year + validity_years());
+    cohort(year).push_back(f);
+    const double reward = renewal ? p_.policy.hte_reward_renewal.at(t) : p_.policy.hte_reward_new.at(t);
+    const bool paid = reward > 0.0 && pay(Metric::hte_rewards_paid, reward);
+    if (paid) firms_[f].flags |= kSubsidised;
+    if (renewal) {
+      year_[Metric::hte_renewed] += 1.0;
+    } else {
+      firms_[f].flags |= kHte;
+      ++htes_;
+      year_[Metric::hte_new] += 1.0;
+      refresh_exit(f);
+    }
+    emit(t, f, renewal ? FirmEventKind::hte_renewed : FirmEventKind::hte_certified, paid ? reward : 0.0);
+  }
+
+  int validity_years() const noexcept { return static_cast<int>(std::lround(p_.hte.validity_years)); }
+  Time round_time(int year) const { return to_time(Date{year, p_.hte.round_date.month, p_.hte.round_date.day}); }
+  int next_round_year(Time t) const { return t < round_time(year_of(t)) ? year_of(t) : year_of(t) + 1; }
+  std::vector<EntityId>& cohort(int year) {
+    return cohorts_.at(static_cast<std::size_t>(year - (p_.start_year - validity_years() - 1)));
+  }
+
+  // ---- patents -------------------------------------------------------------------------------
+
+  /// Applications per year without the subsidy effect, from the latest year's R&D spend.
+  double base_patent_rate(EntityId f) const {
+    const PatentParameters& pp = p_.patents;
+    const double rd_millions = firms_[f].rd_history[0] / 1.0e6;
+    const double rate = pp.base_rate + pp.rate_per_million_rd * std::pow(rd_millions, pp.rd_elasticity);
+    return rate * ((firms_[f].flags & kPlatform) != 0 ? pp.platform_multiplier : 1.0);
+  }
+
+  double subsidy_boost(Time t) const {
+    const double expected = p_.policy.patent_subsidy_application.at(t) +
+                            p_.patents.invention_grant_probability * p_.policy.patent_subsidy_grant.at(t);
+    return 1.0 + p_.patents.subsidy_effect_per_10k * p_.patents.invention_share * expected / 1.0e4;
+  }
+
+  /// Applications per year now, the subsidy effect included while the fund can pay it.
+  double patent_rate_now(EntityId f) const {
+    return base_patent_rate(f) * (budget_left_ > 0.0 ? subsidy_boost(sim_.now()) : 1.0);
+  }
+
+  /// Keeps the pending application valid for the firm's new rate. A lower rate keeps the event:
+  /// it was drawn from a dominating process and is thinned when it fires. A higher rate moves it
+  /// by a random time change, so the unused part of its exponential clock carries over.
+  void refresh_patent_rate(EntityId f) {
+    const double rate = patent_rate_now(f);
+    const double old = firms_[f].patent_rate;
+    if (rate <= old && sim_.is_pending(patent_, f)) return;
+    firms_[f].patent_rate = static_cast<float>(rate);
+    time_change(patent_, f, old, firms_[f].patent_rate);
+  }
+
+  void time_change(ProcessId process, EntityId f, double old_rate, double new_rate) {
+    const Time now = sim_.now();
+    const Time pending = sim_.pending_time(process, f);
+    if (new_rate <= 0.0) {
+      sim_.cancel(process, f);
+    } else if (pending == pending && old_rate > 0.0) {
+      sim_.schedule(process, f, now + (pending - now) * (old_rate / new_rate));
+    } else {
+      RandomStream s = sim_.stream(process, f);
+      sim_.schedule(process, f, now + s.exponential(new_rate));
+    }
+  }
+
+  void apply_patent(EntityId f) {
+    const Time t = sim_.now();
+    RandomStream s = sim_.stream(patent_, f);
+    const double thin_draw = s.uniform();
+    const double type_draw = s.uniform();
+    const double scheduled_rate = firms_[f].patent_rate;
+    // Thinning: the event came at the rate it was drawn at, which bounds the rate now in force
+    // (lower after a bad year, or without a payable subsidy, so unpaid subsidies have no effect).
+    const double effective = patent_rate_now(f);
+    firms_[f].patent_rate = static_cast<float>(effective);
+    if (effective > 0.0) sim_.schedule(patent_, f, t + s.exponential(firms_[f].patent_rate));
+    if (thin_draw * scheduled_rate >= effective) return;
+    const double subsidy = p_.policy.patent_subsidy_application.at(t);
+    const bool fund = budget_left_ > 0.0;
+    const bool invention = type_draw < p_.patents.invention_share;
+    const double old_rate = decision_rate(f);
+    if (invention) {
+      if (firms_[f].pending_inventions < 0xFF) ++firms_[f].pending_inventions;
+      if (subsidy > 0.0 && fund) pay(Metric::patent_subsidies_paid, subsidy);
+    } else if (firms_[f].pending_other < 0xFF) {
+      ++firms_[f].pending_other;
+    }
+    emit(t, f, FirmEventKind::patent_applied, invention ? 1.0 : 0.0);
+    time_change(decision_, f, old_rate, decision_rate(f));
+  }
+
+  /// Pending applications are decided independently after exponential delays.
+  double decision_rate(EntityId f) const {
+    return firms_[f].pending_inventions / p_.patents.invention_delay_mean +
+           firms_[f].pending_other / p_.patents.other_delay_mean;
+  }
+
+  void decide_patent(EntityId f) {
+    const Time t = sim_.now();
+    RandomStream s = sim_.stream(decision_, f);
+    const double which = s.uniform();
+    const double grant = s.uniform();
+    const double rate = decision_rate(f);
+    const bool invention = which * rate < firms_[f].pending_inventions / p_.patents.invention_delay_mean;
+    const PatentParameters& pp = p_.patents;
+    bool granted;
+    if (invention) {
+      --firms_[f].pending_inventions;
+      granted = grant < pp.invention_grant_probability;
+      if (granted) {
+        if (firms_[f].inventions < 0xFFFF) {
+          ++firms_[f].inventions;
+          ++patents_held_;
+        }
+        const double subsidy = p_.policy.patent_subsidy_grant.at(t);
+        if (subsidy > 0.0) pay(Metric::patent_subsidies_paid, subsidy);
+      }
+    } else {
+      --firms_[f].pending_other;
+      granted = grant < pp.other_grant_probability;
+      if (granted && firms_[f].other_ip < 0xFFFF) ++firms_[f].other_ip;
+    }
+    emit(t, f, granted ? FirmEventKind::patent_granted : FirmEventKind::patent_refused, invention ? 1.0 : 0.0);
+    const double next = decision_rate(f);
+    if (next > 0.0) sim_.schedule(decision_, f, t + s.exponential(next));
+  }
+
+  // ---- exit ----------------------------------------------------------------------------------
+
+  std::uint8_t current_exit_bits(EntityId f) const {
+    std::uint8_t bits = 0;
+    if ((firms_[f].flags & kHte) != 0) bits |= kExitHte;
+    if (firms_[f].carrier != kNoCarrier) bits |= kExitIncubated;
+    if (employees(f) > p_.exit.large_employees) bits |= kExitLarge;
+    return bits;
+  }
+
+  double exit_multiplier(std::uint8_t bits) const {
+    const ExitParameters& e = p_.exit;
+    return ((bits & kExitHte) != 0 ? e.hte_multiplier : 1.0) *
+           ((bits & kExitIncubated) != 0 ? e.incubated_multiplier : 1.0) *
+           ((bits & kExitLarge) != 0 ? e.large_multiplier : 1.0);
+  }
+
+  /// Draws the exit time by inverting the integrated age hazard.
+  void schedule_exit(EntityId f) {
+    firms_[f].exit_bits = current_exit_bits(f);
+    RandomStream s = sim_.stream(exit_, f);
+    move_exit(f, s.exponential(1.0), exit_multiplier(firms_[f].exit_bits));
+  }
+
+  /// Schedules exit where the integrated hazard from now, times the multiplier, reaches `budget`.
+  void move_exit(EntityId f, double budget, double multiplier) {
+    const double age = sim_.now() - firms_[f].born;
+    const double target = hazard_.cumulative(age) + budget / multiplier;
+    const double exit_age = hazard_.inverse(target);
+    if (std::isfinite(exit_age))
+      sim_.schedule(exit_, f, std::max(sim_.now(), static_cast<double>(firms_[f].born) + exit_age));
+    else
+      sim_.cancel(exit_, f);
+  }
+
+  /// When the multiplier changes, the hazard still owed carries over (a random time change).
+  void refresh_exit(EntityId f) {
+    const std::uint8_t bits = current_exit_bits(f);
+    if (bits == firms_[f].exit_bits) return;
+    const double old_multiplier = exit_multiplier(firms_[f].exit_bits);
+    firms_[f].exit_bits = bits;
+    const Time pending = sim_.pending_time(exit_, f);
+    if (!(pending == pending)) return;
+    const double age = sim_.now() - firms_[f].born;
+    const double owed = (hazard_.cumulative(pending - firms_[f].born) - hazard_.cumulative(age)) * old_multiplier;
+    move_exit(f, owed, exit_multiplier(bits));
+  }
+
+  void exit(EntityId f) {
+    const Time t = sim_.now();
+    if ((firms_[f].flags & kHte) != 0) --htes_;
+    patents_held_ -= firms_[f].inventions;
+    if (firms_[f].carrier != kNoCarrier) leave_carrier(f);
+    --alive_;
+    year_[Metric::exits] += 1.0;
+    emit(t, f, FirmEventKind::exited, t - firms_[f].born);
+    sim_.remove_entity(f);
+  }
+
+  // ---- entry and carriers --------------------------------------------------------------------
+
+  /// Entry rate parts: base, incubated (per free slot), in-migration, talent programme.
+  std::array<double, 4> entry_rates() const {
+    const EntryParameters& e = p_.entry;
+    const Time t = sim_.now();
+    const bool payable = budget_left_ >= p_.policy.talent_cost_per_firm.at(t);  // thinned again on arrival
+    return {e.base_rate, e.rate_per_free_slot * static_cast<double>(free_slots()), e.in_migration_rate,
+            payable ? p_.policy.talent_firms_per_year.at(t) : 0.0};
+  }
+
+  void refresh_entry_rate() {
+    const std::array<double, 4> parts = entry_rates();
+    const double rate = parts[0] + parts[1] + parts[2] + parts[3];
+    time_change(entry_, kNoEntity, entry_rate_, rate);
+    entry_rate_ = rate;
+  }
+
+  /// A dated lever change: only the entry rate holds a lever value; the rest are read when used.
+  void change_policy() {
+    refresh_entry_rate();
+    schedule_next_dated(policy_change_, entry_policy_dates());
+  }
+
+  void enter() {
+    const Time t = sim_.now();
+    RandomStream s = sim_.stream(entry_);
+    // Every change of a rate part refreshes the schedule except the talent part falling away
+    // when the fund runs low; the parts now in force never exceed the rate the event was drawn
+    // at, and the shortfall is thinned out.
+    const std::array<double, 4> parts = entry_rates();
+    double u = s.uniform() * entry_rate_;
+    std::size_t kind = 0;
+    while (kind < 4 && u >= parts[kind]) u -= parts[kind++];
+    entry_rate_ = 0.0;  // nothing is pending now: the refresh below draws a fresh gap
+    if (kind == 4 || (kind == 3 && !pay(Metric::talent_paid, p_.policy.talent_cost_per_firm.at(t)))) {
+      refresh_entry_rate();
+      return;
+    }
+    const EntityId f = sim_.add_entity();
+    RandomStream fs = sim_.stream(review_, f);
+    draw_attributes(f, samplers_.back(), fs);
+    firms_[f].born = firms_[f].last_review = static_cast<float>(t);
+    const double rev = revenue(f);
+    firms_[f].revenue_history = {static_cast<float>(rev), 0.0F, 0.0F};
+    firms_[f].rd_history = {static_cast<float>(rev * firms_[f].rd_intensity), 0.0F, 0.0F};
+    firms_[f].history_length = 0;
+    if (kind == 1) take_slot(f);
+    ++alive_;
+    patents_held_ += firms_[f].inventions;
+    year_[Metric::entries] += 1.0;
+    emit(t, f, FirmEventKind::entered, static_cast<double>(kind));
+    sim_.schedule(review_, f, t + 1.0);
+    schedule_exit(f);
+    refresh_patent_rate(f);
+    refresh_entry_rate();
+  }
+
+  std::uint64_t free_slots() const {
+    std::uint64_t free = 0;
+    for (const CarrierState& c : carriers_)
+      if (c.open) free += c.capacity - c.occupied;
+    return free;
+  }
+
+  /// An incubated entrant takes a slot in the open carrier with the most free slots.
+  void take_slot(EntityId f) {
+    std::size_t best = carriers_.size();
+    std::uint32_t most = 0;
+    for (std::size_t c = 0; c < carriers_.size(); ++c) {
+      const std::uint32_t free = carriers_[c].open ? carriers_[c].capacity - carriers_[c].occupied : 0;
+      if (free > most) most = free, best = c;
+    }
+    if (best == carriers_.size()) return;
+    ++carriers_[best].occupied;
+    firms_[f].carrier = static_cast<std::uint16_t>(best);
+  }
+
+  void leave_carrier(EntityId f) {
+    --carriers_[firms_[f].carrier].occupied;
+    firms_[f].carrier = kNoCarrier;
+    refresh_entry_rate();
+  }
+
+  void graduate(EntityId f, Time t) {
+    leave_carrier(f);
+    emit(t, f, FirmEventKind::graduated, 0.0);
+  }
+
+  void open_carriers() {
+    const Time t = sim_.now();
+    for (std::size_t c = 0; c < carriers_.size(); ++c)
+      if (p_.carriers[c].opens == t) carriers_[c].open = true;
+    refresh_entry_rate();
+    schedule_next_dated(carrier_opening_, carrier_dates());
+  }
+
+  // ---- platforms -----------------------------------------------------------------------------
+
+  void build_platforms() {
+    const Time t = sim_.now();
+    std::uint32_t count = 0;
+    for (const PlatformBuild& b : p_.platform_builds)
+      if (b.date == t) count += b.count;
+    attach_platforms(count, t);
+    schedule_next_dated(platform_build_, platform_dates());
+  }
+
+  /// Attaches platforms to the alive firms with the largest R&D spend that have none.
+  void attach_platforms(std::uint32_t count, Time t) {
+    std::vector<EntityId> candidates;
+    sim_.population().for_each_alive([&](EntityId f) {
+      if ((firms_[f].flags & kPlatform) == 0) candidates.push_back(f);
+    });
+    const std::size_t n = std::min<std::size_t>(count, candidates.size());
+    auto larger = [this](EntityId a, EntityId b) {
+      const double ra = firms_[a].rd_history[0], rb = firms_[b].rd_history[0];
+      return ra != rb ? ra > rb : a < b;
+    };
+    std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(n), candidates.end(),
+                      larger);
+    for (std::size_t i = 0; i < n; ++i) {
+      firms_[candidates[i]].flags |= kPlatform;
+      emit(t, candidates[i], FirmEventKind::platform_attached, 0.0);
+      if (t > year_start(p_.start_year)) refresh_patent_rate(candidates[i]);
+    }
+  }
+
+  // ---- dated global events -------------------------------------------------------------------
+
+  std::vector<Time> carrier_dates() const {
+    std::vector<Time> d;
+    for (const Carrier& c : p_.carriers) d.push_back(c.opens);
+    return d;
+  }
+  std::vector<Time> platform_dates() const {
+    std::vector<Time> d;
+    for (const PlatformBuild& b : p_.platform_builds) d.push_back(b.date);
+    return d;
+  }
+  std::vector<Time> entry_policy_dates() const {
+    std::vector<Time> d;
+    for (const Schedule::Step& s : p_.policy.talent_firms_per_year.steps) d.push_back(s.from);
+    return d;
+  }
+
+  /// Schedules a global process at the earliest of the dates strictly ahead, if any; what is
+  /// dated on or before the start is part of the initial state.
+  void schedule_next_dated(ProcessId process, const std::vector<Time>& dates) {
+    const Time now = sim_.now();
+    Time next = std::numeric_limits<Time>::infinity();
+    for (const Time d : dates)
+      if (d > now && d < next) next = d;
+    if (std::isfinite(next)) sim_.schedule(process, next);
+  }
+
+  // ---- money and years -----------------------------------------------------------------------
+
+  /// Pays a claim in full from the special fund, or refuses it when the fund cannot cover it.
+  bool pay(Metric kind, double amount) {
+    if (amount > budget_left_) {
+      year_[Metric::unpaid_claims] += 1.0;
+      return false;
+    }
+    budget_left_ -= amount;
+    year_[kind] += amount;
+    return true;
+  }
+
+  void begin_year(int year) {
+    year_.fill(0.0);
+    hte_rd_ = 0.0;
+    const Time t = year_start(year);
+    budget_left_ = std::max(0.0, p_.policy.budget.at(t));
+    coaching_left_ = std::max(0.0, p_.policy.coaching_capacity.at(t));
+  }
+
+  void new_year() {
+    const int year = year_of(sim_.now());
+    close_year(year - 1);
+    begin_year(year);
+    refresh_entry_rate();  // the talent part depends on the new fund
+    sim_.schedule(new_year_, year_start(year + 1));
+  }
+
+  /// The year-end report: flows of the year plus stocks on 31 December.
+  void close_year(int year) {
+    (void)year;
+    YearMetrics m{};
+    for (std::size_t i = 0; i < kMetricCount; ++i) m[i] = year_.values[i];
+    auto set = [&m](Metric k, double v) { m[static_cast<std::size_t>(k)] = v; };
+    set(Metric::htes, static_cast<double>(htes_));
+    set(Metric::firms_alive, static_cast<double>(alive_));
+    set(Metric::invention_patents, static_cast<double>(patents_held_));
+    set(Metric::invention_patents_per_10k, static_cast<double>(patents_held_) / p_.region.residents * 1.0e4);
+    double subsidies = 0.0;
+    for (const Metric k : kPayKinds) subsidies += m[static_cast<std::size_t>(k)];
+    set(Metric::subsidies_paid, subsidies);
+    set(Metric::budget_left, budget_left_);
+    std::uint64_t occupied = 0, capacity = 0;
+    for (const CarrierState& c : carriers_)
+      if (c.open) occupied += c.occupied, capacity += c.capacity;
+    set(Metric::carrier_occupancy, static_cast<double>(occupied));
+    set(Metric::carrier_capacity, static_cast<double>(capacity));
+    std::uint64_t platforms = 0;
+    sim_.population().for_each_alive([&](EntityId f) { platforms += (firms_[f].flags & kPlatform) != 0; });
+    set(Metric::platforms, static_cast<double>(platforms));
+    set(Metric::tech_contract_turnover,
+        p_.turnover.per_yuan_hte_rd * hte_rd_ + p_.turnover.per_platform * static_cast<double>(platforms));
+    table_.years.push_back(m);
+  }
+
+  // ---- small helpers -------------------------------------------------------------------------
+
+  /// Firms come up in random order, so a firm's record is a cache miss; the kernel calls this a
+  /// few events ahead so its lines are on their way when the handler runs.
+  void prefetch_firm(EntityId f) const noexcept {
+    const char* record = reinterpret_cast<const char*>(&firms_[f]);
+    __builtin_prefetch(record);
+    __builtin_prefetch(record + sizeof(FirmState) - 1);
+  }
+
+  double revenue(EntityId f) const { return std::exp(static_cast<double>(firms_[f].log_revenue)); }
+  double employees(EntityId f) const {
+    return std::exp(firms_[f].employee_offset + p_.growth.employment_elasticity * firms_[f].log_revenue);
+  }
+
+  FirmAccounts accounts(EntityId f, Time t) const {
+    FirmAccounts a;
+    a.age_years = t - firms_[f].born;
+    a.employees = employees(f);
+    a.revenue = firms_[f].revenue_history[0];
+    a.assets = std::exp(firms_[f].log_asset_ratio + firms_[f].log_revenue);
+    a.staff_share = firms_[f].staff_share;
+    a.rd_spend = firms_[f].rd_history[0];
+    const int n = std::max<int>(1, firms_[f].history_length);
+    double rd = 0.0, rev = 0.0;
+    for (int k = 0; k < n; ++k)
+      rd += firms_[f].rd_history[static_cast<std::size_t>(k)],
+          rev += firms_[f].revenue_history[static_cast<std::size_t>(k)];
+    a.rd_ratio_3y = rev > 0.0 ? rd / rev : 0.0;
+    const auto& revs = firms_[f].revenue_history;
+    a.revenue_growth = n == 3 ? std::sqrt(revs[0] / revs[2]) - 1.0 : n == 2 ? revs[0] / revs[1] - 1.0 : 0.0;
+    a.hitech_share = firms_[f].hitech_share;
+    a.invention_patents = firms_[f].inventions;
+    a.other_ip = firms_[f].other_ip;
+    a.valid_hte = (firms_[f].flags & kHte) != 0;
+    a.platform = (firms_[f].flags & kPlatform) != 0;
+    return a;
+  }
+
+  void emit(Time t, EntityId f, FirmEventKind kind, double value, double detail = 0.0) {
+    if (sink_ != nullptr) sink_->on_event(FirmEvent{t, f, kind, value, detail});
+  }
+
+  /// Flow metrics of the current year, indexed by Metric.
+  struct YearFlows {
+    std::array<double, kMetricCount> values{};
+    double& operator[](Metric m) noexcept { return values[static_cast<std::size_t>(m)]; }
+    void fill(double v) noexcept { values.fill(v); }
+  };
+
+  const Parameters& p_;
+  EventSink* sink_;
+  Simulation sim_;
+  AgeHazard hazard_;
+  std::vector<AttributeSampler> samplers_;  // one per initial group, then the entrants'
+  Column<FirmState>& firms_;
+  ProcessId review_{}, exit_{}, patent_{}, decision_{}, new_year_{}, carrier_opening_{}, policy_change_{}, hte_round_{},
+      platform_build_{}, entry_{}, initial_order_{};
+  std::vector<CarrierState> carriers_;
+  std::vector<Application> applications_;
+  std::vector<std::vector<EntityId>> cohorts_;  // certificates issued per round year
+  MetricTable table_;
+  YearFlows year_;
+  double hte_rd_ = 0.0;
+  double budget_left_ = 0.0;
+  double coaching_left_ = 0.0;
+  double entry_rate_ = 0.0;
+  std::uint64_t htes_ = 0;
+  std::uint64_t alive_ = 0;
+  std::uint64_t patents_held_ = 0;
+};
+
+}  // namespace
+
+RunResult simulate(const Parameters& parameters, std::uint64_t seed, std::uint32_t replication, EventSink* sink) {
+  InnovationModel model(parameters, seed, replication, sink);
+  return model.run();
+}
+
+}  // namespace leapsim::innovation

@@ -1,0 +1,302 @@
+// The innovation model run end to end on small scenarios: rules enforced on every event, the
+// bookkeeping invariants, determinism and common random numbers.
+#include "leapsim/innovation/model.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <random>
+#include <vector>
+
+#include "test_parameters.hpp"
+
+namespace leapsim::innovation {
+namespace {
+
+using testing::tiny_parameters;
+
+/// Keeps every firm event.
+struct Recorder final : EventSink {
+  std::vector<FirmEvent> events;
+  void on_event(const FirmEvent& e) override { events.push_back(e); }
+  std::size_t count(FirmEventKind kind) const {
+    std::size_t n = 0;
+    for (const FirmEvent& e : events) n += e.kind == kind;
+    return n;
+  }
+};
+
+double metric(const RunResult& r, Metric m, int year) { return r.metrics.at(m, year); }
+
+std::uint64_t initial_count(const Parameters& p) {
+  std::uint64_t n = 0;
+  for (const InitialGroup& g : p.initial) n += g.count;
+  return n;
+}
+
+bool same_events(const FirmEvent& a, const FirmEvent& b) {
+  return a.time == b.time && a.firm == b.firm && a.kind == b.kind && a.value == b.value && a.detail == b.detail;
+}
+
+TEST(InnovationModel, IsAPureFunctionOfSeedAndReplication) {
+  const Parameters p = tiny_parameters();
+  const RunResult a = simulate(p, 5, 3);
+  const RunResult b = simulate(p, 5, 3);
+  EXPECT_EQ(a.metrics.years, b.metrics.years);
+  EXPECT_EQ(a.events, b.events);
+  const RunResult c = simulate(p, 5, 4);
+  EXPECT_NE(a.metrics.years, c.metrics.years);
+  ASSERT_EQ(a.metrics.years.size(), 7u);
+  EXPECT_EQ(a.metrics.first_year, 2019);
+}
+
+TEST(InnovationModel, EveryProcessHappens) {
+  Recorder rec;
+  const RunResult r = simulate(tiny_parameters(), 1, 0, &rec);
+  for (const FirmEventKind k :
+       {FirmEventKind::created, FirmEventKind::entered, FirmEventKind::reviewed, FirmEventKind::tech_sme_registered,
+        FirmEventKind::hte_applied, FirmEventKind::hte_certified, FirmEventKind::hte_renewed, FirmEventKind::hte_lapsed,
+        FirmEventKind::patent_applied, FirmEventKind::patent_granted, FirmEventKind::patent_refused,
+        FirmEventKind::graduated, FirmEventKind::platform_attached, FirmEventKind::exited})
+    EXPECT_GT(rec.count(k), 0u) << to_string(k);
+  EXPECT_GT(metric(r, Metric::tech_smes, 2019), 0.0);
+  EXPECT_GT(metric(r, Metric::htes, 2025), 0.0);
+}
+
+TEST(InnovationModel, CountsAddUpOverRandomScenarios) {
+  std::mt19937_64 rng(2024);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  for (int scenario = 0; scenario < 25; ++scenario) {
+    Parameters p = tiny_parameters();
+    p.entry.base_rate = 60.0 * unit(rng);
+    p.entry.rate_per_free_slot = 2.0 * unit(rng);
+    p.exit.hazards = {0.3 * unit(rng), 0.3 * unit(rng), 0.3 * unit(rng), 0.3 * unit(rng)};
+    p.hte.pass_probability = unit(rng);
+    p.hte.renew_probability = unit(rng);
+    p.tech_sme.register_probability = unit(rng);
+    p.policy.budget = Schedule::constant(2.0e6 * unit(rng));
+    p.policy.rd_subsidy_rate = Schedule::constant(0.2 * unit(rng));
+    p.policy.patent_subsidy_application = Schedule::constant(2.0e4 * unit(rng));
+    p.policy.talent_firms_per_year = Schedule::constant(10.0 * unit(rng));
+    p.policy.coaching_capacity = Schedule::constant(5.0 * unit(rng));
+    const RunResult r = simulate(p, 99, static_cast<std::uint32_t>(scenario));
+    double alive_before = static_cast<double>(initial_count(p));
+    for (int y = 2019; y <= 2025; ++y) {
+      SCOPED_TRACE("scenario " + std::to_string(scenario) + ", year " + std::to_string(y));
+      for (std::size_t m = 0; m < kMetricCount; ++m)
+        EXPECT_GE(r.metrics.years[static_cast<std::size_t>(y - 2019)][m], 0.0);
+      const double alive = metric(r, Metric::firms_alive, y);
+      EXPECT_EQ(alive - alive_before, metric(r, Metric::entries, y) - metric(r, Metric::exits, y));
+      EXPECT_LE(metric(r, Metric::htes, y), alive);
+      EXPECT_LE(metric(r, Metric::tech_smes, y), alive + metric(r, Metric::exits, y));
+      EXPECT_LE(metric(r, Metric::carrier_occupancy, y), metric(r, Metric::carrier_capacity, y));
+      EXPECT_LE(metric(r, Metric::subsidies_paid, y), p.policy.budget.at(y) * (1 + 1e-12));
+      EXPECT_NEAR(metric(r, Metric::budget_left, y), p.policy.budget.at(y) - metric(r, Metric::subsidies_paid, y),
+                  1e-6 * p.policy.budget.at(y) + 1e-6);
+      alive_before = alive;
+    }
+  }
+}
+
+TEST(InnovationModel, FundNeverGoesNegativeAndRunsOut) {
+  Parameters p = tiny_parameters();
+  p.policy.budget = Schedule::constant(3.0e5);
+  p.policy.rd_subsidy_rate = Schedule::constant(0.1);
+  p.policy.patent_subsidy_application = Schedule::constant(5.0e3);
+  const RunResult r = simulate(p, 8, 0);
+  double unpaid = 0.0;
+  for (int y = 2019; y <= 2025; ++y) {
+    EXPECT_GE(metric(r, Metric::budget_left, y), 0.0);
+    EXPECT_LE(metric(r, Metric::subsidies_paid, y), 3.0e5);
+    unpaid += metric(r, Metric::unpaid_claims, y);
+  }
+  EXPECT_GT(unpaid, 0.0) << "the fund never ran out, so the test proved nothing";
+}
+
+TEST(InnovationModel, UnpaidClaimsHaveNoEffect) {
+  // With an empty fund every lever that pays money must leave every firm's history unchanged.
+  Parameters with_levers = tiny_parameters();
+  with_levers.policy.budget = Schedule::constant(0.0);
+  with_levers.policy.hte_reward_new = Schedule::constant(5.0e5);
+  with_levers.policy.hte_reward_renewal = Schedule::constant(2.0e5);
+  with_levers.policy.rd_subsidy_rate = Schedule::constant(0.2);
+  with_levers.policy.patent_subsidy_application = Schedule::constant(2.0e4);
+  with_levers.policy.patent_subsidy_grant = Schedule::constant(3.0e4);
+  with_levers.policy.talent_firms_per_year = Schedule::constant(20.0);
+  Parameters without = with_levers;
+  without.policy.hte_reward_new = Schedule::constant(0.0);
+  without.policy.hte_reward_renewal = Schedule::constant(0.0);
+  without.policy.rd_subsidy_rate = Schedule::constant(0.0);
+  without.policy.patent_subsidy_application = Schedule::constant(0.0);
+  without.policy.patent_subsidy_grant = Schedule::constant(0.0);
+  without.policy.talent_firms_per_year = Schedule::constant(0.0);
+  Recorder a, b;
+  const RunResult ra = simulate(with_levers, 3, 1, &a);
+  const RunResult rb = simulate(without, 3, 1, &b);
+  ASSERT_EQ(a.events.size(), b.events.size());
+  for (std::size_t i = 0; i < a.events.size(); ++i) ASSERT_TRUE(same_events(a.events[i], b.events[i])) << "event " << i;
+  double unpaid = 0.0;
+  for (int y = 2019; y <= 2025; ++y) {
+    for (std::size_t m = 0; m < kMetricCount; ++m) {
+      if (static_cast<Metric>(m) == Metric::unpaid_claims) continue;
+      EXPECT_EQ(ra.metrics.years[static_cast<std::size_t>(y - 2019)][m],
+                rb.metrics.years[static_cast<std::size_t>(y - 2019)][m])
+          << metric_infos()[m].name << " " << y;
+    }
+    unpaid += metric(ra, Metric::unpaid_claims, y);
+  }
+  EXPECT_GT(unpaid, 0.0);
+}
+
+TEST(InnovationModel, CertificatesLapseExactlyThreeYearsAfterTheirLatestIssue) {
+  Parameters p = tiny_parameters();
+  p.hte.renew_probability = 0.5;
+  p.initial[0].count = 30;
+  Recorder rec;
+  simulate(p, 21, 0, &rec);
+  std::map<EntityId, Time> issued;
+  std::size_t lapses = 0, renewals = 0, held_to_the_end = 0;
+  for (const FirmEvent& e : rec.events) {
+    if (e.kind == FirmEventKind::hte_certified || e.kind == FirmEventKind::hte_renewed) {
+      renewals += e.kind == FirmEventKind::hte_renewed;
+      issued[e.firm] = e.time;
+    } else if (e.kind == FirmEventKind::hte_lapsed) {
+      ++lapses;
+      const auto it = issued.find(e.firm);
+      if (it == issued.end()) {  // an initial certificate, issued in one of the three rounds before the start
+        EXPECT_LE(year_of(e.time), 2021);
+        continue;
+      }
+      const Date d = to_date(it->second);
+      EXPECT_EQ(e.time, to_time(Date{d.year + 3, d.month, d.day})) << "firm " << e.firm;
+      issued.erase(it);
+    } else if (e.kind == FirmEventKind::exited) {
+      issued.erase(e.firm);
+    }
+  }
+  for (const auto& [firm, t] : issued) held_to_the_end += t > 2022.9;
+  EXPECT_GT(lapses, 5u);
+  EXPECT_GT(renewals, 5u);
+  EXPECT_EQ(held_to_the_end, issued.size()) << "a certificate older than three years survived";
+}
+
+TEST(InnovationModel, HteCountIsTheReplayOfItsEvents) {
+  Recorder rec;
+  Parameters p = tiny_parameters();
+  const RunResult r = simulate(p, 4, 2, &rec);
+  std::map<EntityId, bool> hte;
+  std::int64_t count = 0;
+  for (const FirmEvent& e : rec.events)
+    if (e.kind == FirmEventKind::created && e.detail == static_cast<double>(InitialStatus::hte))
+      hte[e.firm] = true, ++count;
+  EXPECT_EQ(count, p.initial[0].count);
+  int year = 2019;
+  for (const FirmEvent& e : rec.events) {
+    while (year_of(e.time) > year) {
+      EXPECT_EQ(static_cast<double>(count), metric(r, Metric::htes, year)) << year;
+      ++year;
+    }
+    if (e.kind == FirmEventKind::hte_certified) ++count, hte[e.firm] = true;
+    if (e.kind == FirmEventKind::hte_lapsed) --count, hte[e.firm] = false;
+    if (e.kind == FirmEventKind::exited && hte[e.firm]) --count, hte[e.firm] = false;
+  }
+  EXPECT_EQ(static_cast<double>(count), metric(r, Metric::htes, 2025));
+}
+
+TEST(InnovationModel, OnlyApplicantsAtOrAboveTheirRdTierAreCertified) {
+  Recorder rec;
+  simulate(tiny_parameters(), 6, 0, &rec);
+  std::map<EntityId, bool> applied;
+  std::size_t certified = 0;
+  for (const FirmEvent& e : rec.events) {
+    if (e.kind == FirmEventKind::hte_applied) {
+      EXPECT_GE(e.value, e.detail) << "firm " << e.firm << " applied below its R&D tier";
+      applied[e.firm] = true;
+    } else if (e.kind == FirmEventKind::hte_certified || e.kind == FirmEventKind::hte_renewed) {
+      EXPECT_TRUE(applied[e.firm]) << "firm " << e.firm << " certified without an application";
+      applied[e.firm] = false;
+      ++certified;
+    } else if (e.kind == FirmEventKind::hte_rejected) {
+      applied[e.firm] = false;
+    }
+  }
+  EXPECT_GT(certified, 3u);
+}
+
+TEST(InnovationModel, LargeFirmsNeverRegisterAsTechSmes) {
+  Parameters p = tiny_parameters();
+  // Many firms straddle the limits: revenue around 200 M yuan and staff around 500.
+  p.initial[2].attributes.revenue_median = 1.5e8;
+  p.initial[2].attributes.employees_median = 300.0;
+  p.initial[2].attributes.rd_intensity_median = 0.06;
+  p.initial[2].attributes.staff_share_median = 0.3;
+  p.initial[2].attributes.other_ip_mean = 4.0;
+  p.initial[2].attributes.asset_ratio_log_sd = 0.1;
+  p.tech_sme.register_probability = 1.0;
+  Recorder rec;
+  simulate(p, 13, 0, &rec);
+  std::size_t registered = 0, large_reviews = 0;
+  const FirmEvent* last_review = nullptr;
+  for (const FirmEvent& e : rec.events) {
+    if (e.kind == FirmEventKind::reviewed) {
+      last_review = &e;
+      large_reviews += e.value > 2.0e8 || e.detail > 500.0;
+    } else if (e.kind == FirmEventKind::tech_sme_registered) {
+      ASSERT_NE(last_review, nullptr);
+      ASSERT_EQ(last_review->firm, e.firm);
+      EXPECT_LE(e.detail, 2.0e8);
+      EXPECT_LE(last_review->value, 2.0e8);
+      EXPECT_LE(last_review->detail, 500.0);
+      ++registered;
+    }
+  }
+  EXPECT_GT(registered, 20u);
+  EXPECT_GT(large_reviews, 20u) << "no firm was large, so the test proved nothing";
+}
+
+TEST(InnovationModel, CommonRandomNumbersKeepUnaffectedFirmsIdentical) {
+  // More base entrants cannot affect an initial firm when the fund is unlimited and nobody is
+  // coached, and no platform is handed out to the largest R&D spender, so every initial firm lives
+  // the same life in both scenarios.
+  Parameters few = tiny_parameters();
+  few.carriers.clear();
+  few.platform_builds.clear();
+  few.entry.base_rate = 10.0;
+  Parameters many = few;
+  many.entry.base_rate = 80.0;
+  Recorder a, b;
+  simulate(few, 17, 5, &a);
+  simulate(many, 17, 5, &b);
+  const EntityId initial = static_cast<EntityId>(initial_count(few));
+  auto history = [initial](const Recorder& r) {
+    std::vector<FirmEvent> h;
+    for (const FirmEvent& e : r.events)
+      if (e.firm < initial) h.push_back(e);
+    return h;
+  };
+  const std::vector<FirmEvent> ha = history(a), hb = history(b);
+  ASSERT_EQ(ha.size(), hb.size());
+  for (std::size_t i = 0; i < ha.size(); ++i) ASSERT_TRUE(same_events(ha[i], hb[i])) << "event " << i;
+  EXPECT_GT(b.count(FirmEventKind::entered), a.count(FirmEventKind::entered) + 100);
+}
+
+TEST(InnovationModel, CoachingRaisesCertifications) {
+  // 40 replications each way; coaching 20 firms a year must raise mean new certifications. The
+  // effect (applying with certainty, passing at 0.9 instead of 0.7) is several standard errors.
+  Parameters base = tiny_parameters();
+  base.initial[1].count = 200;
+  Parameters coached = base;
+  coached.policy.coaching_capacity = Schedule::constant(20.0);
+  double sum_base = 0.0, sum_coached = 0.0;
+  for (std::uint32_t rep = 0; rep < 40; ++rep) {
+    const RunResult rb = simulate(base, 1, rep), rc = simulate(coached, 1, rep);
+    for (int y = 2019; y <= 2025; ++y) {
+      sum_base += rb.metrics.at(Metric::hte_new, y);
+      sum_coached += rc.metrics.at(Metric::hte_new, y);
+    }
+  }
+  EXPECT_GT(sum_coached, sum_base * 1.1);
+}
+
+}  // namespace
+}  // namespace leapsim::innovation
