@@ -126,7 +126,7 @@ int calibrate_command(const CalibrateOptions& options, std::ostream& out) {
       }
       fitted[i] = 0.5 * (lo + hi);
       with(f, fitted[i]);  // keep the fitted value in the document for the next parameter
-      out << line("round %d: %s = %.6g\n", round, f.parameter.c_str(), fitted[i]);
+      out << line("round %d: %s = %.6g\n", round, f.parameter.c_str(), fitted[i]) << std::flush;
     }
   }
   innovation::Parameters p = innovation::load_scenario_text(YAML::Dump(document), options.file).parameters;

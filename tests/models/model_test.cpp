@@ -113,10 +113,13 @@ TEST(InnovationModel, FundNeverGoesNegativeAndRunsOut) {
   EXPECT_GT(unpaid, 0.0) << "the fund never ran out, so the test proved nothing";
 }
 
-TEST(InnovationModel, UnpaidClaimsHaveNoEffect) {
-  // With an empty fund every lever that pays money must leave every firm's history unchanged.
+class UnpaidClaims : public ::testing::TestWithParam<double> {};
+
+TEST_P(UnpaidClaims, HaveNoEffect) {
+  // With a fund that cannot pay any claim in full (empty, or one yuan), every lever that pays
+  // money must leave every firm's history unchanged.
   Parameters with_levers = tiny_parameters();
-  with_levers.policy.budget = Schedule::constant(0.0);
+  with_levers.policy.budget = Schedule::constant(GetParam());
   with_levers.policy.hte_reward_new = Schedule::constant(5.0e5);
   with_levers.policy.hte_reward_renewal = Schedule::constant(2.0e5);
   with_levers.policy.rd_subsidy_rate = Schedule::constant(0.2);
@@ -146,6 +149,66 @@ TEST(InnovationModel, UnpaidClaimsHaveNoEffect) {
     unpaid += metric(ra, Metric::unpaid_claims, y);
   }
   EXPECT_GT(unpaid, 0.0);
+}
+
+INSTANTIATE_TEST_SUITE_P(InnovationModel, UnpaidClaims, ::testing::Values(0.0, 1.0));
+
+TEST(InnovationModel, EveryRefusedClaimIsCounted) {
+  Parameters p = tiny_parameters();
+  p.policy.budget = Schedule::constant(0.0);
+  p.policy.hte_reward_new = Schedule::constant(0.0);
+  p.policy.patent_subsidy_application = Schedule::constant(1.0e4);
+  Recorder rec;
+  const RunResult r = simulate(p, 2, 0, &rec);
+  double inventions = 0.0, unpaid = 0.0;
+  for (const FirmEvent& e : rec.events) inventions += e.kind == FirmEventKind::patent_applied && e.value == 1.0;
+  for (int y = 2019; y <= 2025; ++y) unpaid += metric(r, Metric::unpaid_claims, y);
+  EXPECT_GT(inventions, 10.0);
+  EXPECT_EQ(unpaid, inventions) << "each invention application claims its subsidy and is refused";
+}
+
+TEST(InnovationModel, IncubatedEntrantsGraduateOnTheirThirdAnniversary) {
+  // Founding times are floats; ages are compared in whole days so the anniversary counts.
+  Parameters p = tiny_parameters();
+  p.entry.rate_per_free_slot = 5.0;
+  Recorder rec;
+  simulate(p, 12, 0, &rec);
+  std::map<EntityId, Time> incubated_entry;
+  std::size_t checked = 0;
+  for (const FirmEvent& e : rec.events) {
+    if (e.kind == FirmEventKind::entered && e.value == 1.0) incubated_entry[e.firm] = e.time;
+    if (e.kind == FirmEventKind::graduated && incubated_entry.count(e.firm) != 0) {
+      EXPECT_NEAR(e.time - incubated_entry[e.firm], p.entry.residence_years, 1e-9) << "firm " << e.firm;
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 10u);
+}
+
+TEST(InnovationModel, InitialCertificatesFollowTheValidityAndCanBeRenewedAtTheFirstRound) {
+  // Certain renewal of firms far above every threshold: no initial certificate may lapse, even
+  // for firms whose first review comes after the first round.
+  Parameters p = tiny_parameters();
+  InitialGroup& hte = p.initial[0];
+  hte.count = 120;
+  hte.attributes.rd_intensity_median = 0.2;
+  hte.attributes.rd_intensity_log_sd = 0.1;
+  hte.attributes.staff_share_median = 0.5;
+  hte.attributes.staff_share_logit_sd = 0.1;
+  hte.attributes.hitech_share_median = 0.95;
+  hte.attributes.hitech_share_logit_sd = 0.1;
+  hte.attributes.invention_patents_mean = 10.0;
+  hte.attributes.revenue_log_sd = 0.3;
+  p.hte.renew_probability = 1.0;
+  p.hte.pass_probability = 1.0;
+  p.growth.volatility = 0.0;
+  for (const int validity : {3, 2}) {
+    p.hte.validity_years = validity;
+    Recorder rec;
+    const RunResult r = simulate(p, 31, 0, &rec);
+    EXPECT_EQ(rec.count(FirmEventKind::hte_lapsed), 0u) << "validity " << validity;
+    EXPECT_GT(metric(r, Metric::hte_renewed, 2019), 10.0);
+  }
 }
 
 TEST(InnovationModel, CertificatesLapseExactlyThreeYearsAfterTheirLatestIssue) {

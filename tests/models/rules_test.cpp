@@ -28,7 +28,7 @@ TEST(TechSmeScore, FollowsThePublishedBands) {
   FirmAccounts f;
   f.staff_share = 0.22;  // 20-25%: 12 points
   f.revenue = 1.0e7;
-  f.rd_spend = 4.5e5;  // 4.5% of revenue: 30 points; 0.45 M yuan by amount: 0
+  f.rd_spend = 4.5e5;  // 4.5% of revenue: 30 points (4.5% of costs would score 0)
   f.other_ip = 3;      // three class-II items: 18 points
   const TechSmeScore s = tech_sme_score(f);
   EXPECT_EQ(s.staff, 12);
@@ -37,7 +37,9 @@ TEST(TechSmeScore, FollowsThePublishedBands) {
   EXPECT_EQ(s.total(), 60);
   f.invention_patents = 1;  // one invention patent scores the full 30
   EXPECT_EQ(tech_sme_score(f).ip, 30);
-  f.rd_spend = 1.2e7;  // 12 M yuan scores 50 by amount even though the ratio is higher still
+  f.rd_spend = 5.9e5;  // 5.9% of revenue: 40 points
+  EXPECT_EQ(tech_sme_score(f).rd, 40);
+  f.rd_spend = 2.6e6;  // 26%: 50 on revenue (40 on costs taken equal to revenue); the better counts
   EXPECT_EQ(tech_sme_score(f).rd, 50);
 }
 

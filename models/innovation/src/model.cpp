@@ -172,6 +172,7 @@ class InnovationModel {
       sim_.schedule(review_, f, start + (f + s.uniform()) * slice);
       schedule_exit(f);
       refresh_patent_rate(f);
+      if (sim_.pending_time(review_, f) > round_time(p_.start_year)) renew_before_first_review(f, s);
     }
     sim_.schedule(new_year_, year_start(p_.start_year + 1));
     sim_.schedule(hte_round_, round_time(p_.start_year));
@@ -217,8 +218,8 @@ class InnovationModel {
     firms_[f].last_review = static_cast<float>(start);
     if (g.status == InitialStatus::hte) {
       RandomStream s = sim_.stream(review_, f);
-      const int issued =
-          p_.start_year - 3 + static_cast<int>(s.uniform() * 3.0);  // certified in one of the last 3 rounds
+      const int validity = validity_years();  // certified in one of the rounds before the start
+      const int issued = p_.start_year - validity + static_cast<int>(s.uniform() * validity);
       firms_[f].flags |= kHte;
       firms_[f].expiry_year = static_cast<std::int16_t>(issued + validity_years());
       cohort(issued).push_back(f);
@@ -326,7 +327,7 @@ class InnovationModel {
     close_accounts(f);
     if (sink_ != nullptr) emit(t, f, FirmEventKind::reviewed, revenue(f), employees(f));
     claim_rd_subsidy(f, t);
-    if (firms_[f].carrier != kNoCarrier && t - firms_[f].born >= p_.entry.residence_years) graduate(f, t);
+    if (firms_[f].carrier != kNoCarrier && age(f, t) >= p_.entry.residence_years) graduate(f, t);
     const FirmAccounts a = accounts(f, t);
     evaluate_tech_sme(f, a, year, register_draw, t);
     consider_hte(f, a, t, apply_draw, pass_draw);
@@ -410,9 +411,8 @@ class InnovationModel {
     if (renewal && firms_[f].expiry_year != next_round_year(t)) return;  // not yet in its renewal window
     if (!hte_eligible(a, p_.hte)) return;
     const HteParameters& h = p_.hte;
-    const double reward = budget_left_ > 0.0
-                              ? (renewal ? p_.policy.hte_reward_renewal.at(t) : p_.policy.hte_reward_new.at(t))
-                              : 0.0;  // firms learn when the fund is empty
+    const double promised = renewal ? p_.policy.hte_reward_renewal.at(t) : p_.policy.hte_reward_new.at(t);
+    const double reward = budget_left_ >= promised ? promised : 0.0;  // firms learn when the fund cannot pay
     const double p0 = renewal ? h.renew_probability : h.apply_probability;
     const double p = p0 + (1.0 - p0) * (1.0 - std::exp(-h.apply_probability_per_100k * reward / 1.0e5));
     const bool coached = coaching_left_ >= 1.0;
@@ -421,6 +421,16 @@ class InnovationModel {
     applications_.push_back({f, pass_draw, coached});
     firms_[f].flags = static_cast<std::uint8_t>(flags | kApplied);
     emit(t, f, FirmEventKind::hte_applied, a.rd_ratio_3y, hte_required_rd_ratio(a.revenue, p_.hte));
+  }
+
+  /// A certificate expiring at the first round belongs to a firm whose renewal review fell before
+  /// the start when its first review comes after that round; it decides on renewal at the start.
+  void renew_before_first_review(EntityId f, RandomStream& s) {
+    if ((firms_[f].flags & kHte) == 0 || firms_[f].expiry_year != p_.start_year) return;
+    const Time start = year_start(p_.start_year);
+    const double apply_draw = s.uniform();
+    const auto pass_draw = static_cast<float>(s.uniform());
+    consider_hte(f, accounts(f, start), start, apply_draw, pass_draw);
   }
 
   // ---- the HTE round -------------------------------------------------------------------------
@@ -487,6 +497,12 @@ class InnovationModel {
     return rate * ((firms_[f].flags & kPlatform) != 0 ? pp.platform_multiplier : 1.0);
   }
 
+  /// The subsidy raises patenting only while the fund can pay a claim in full.
+  bool patent_subsidy_payable(Time t) const {
+    const double claim = std::max(p_.policy.patent_subsidy_application.at(t), p_.policy.patent_subsidy_grant.at(t));
+    return claim > 0.0 && budget_left_ >= claim;
+  }
+
   double subsidy_boost(Time t) const {
     const double expected = p_.policy.patent_subsidy_application.at(t) +
                             p_.patents.invention_grant_probability * p_.policy.patent_subsidy_grant.at(t);
@@ -495,7 +511,7 @@ class InnovationModel {
 
   /// Applications per year now, the subsidy effect included while the fund can pay it.
   double patent_rate_now(EntityId f) const {
-    return base_patent_rate(f) * (budget_left_ > 0.0 ? subsidy_boost(sim_.now()) : 1.0);
+    return base_patent_rate(f) * (patent_subsidy_payable(sim_.now()) ? subsidy_boost(sim_.now()) : 1.0);
   }
 
   /// Keeps the pending application valid for the firm's new rate. A lower rate keeps the event:
@@ -535,12 +551,11 @@ class InnovationModel {
     if (effective > 0.0) sim_.schedule(patent_, f, t + s.exponential(firms_[f].patent_rate));
     if (thin_draw * scheduled_rate >= effective) return;
     const double subsidy = p_.policy.patent_subsidy_application.at(t);
-    const bool fund = budget_left_ > 0.0;
     const bool invention = type_draw < p_.patents.invention_share;
     const double old_rate = decision_rate(f);
     if (invention) {
       if (firms_[f].pending_inventions < 0xFF) ++firms_[f].pending_inventions;
-      if (subsidy > 0.0 && fund) pay(Metric::patent_subsidies_paid, subsidy);
+      if (subsidy > 0.0) pay(Metric::patent_subsidies_paid, subsidy);
     } else if (firms_[f].pending_other < 0xFF) {
       ++firms_[f].pending_other;
     }
@@ -785,7 +800,8 @@ class InnovationModel {
   }
   std::vector<Time> entry_policy_dates() const {
     std::vector<Time> d;
-    for (const Schedule::Step& s : p_.policy.talent_firms_per_year.steps) d.push_back(s.from);
+    for (const Schedule* lever : {&p_.policy.talent_firms_per_year, &p_.policy.talent_cost_per_firm})
+      for (const Schedule::Step& s : lever->steps) d.push_back(s.from);
     return d;
   }
 
@@ -866,13 +882,16 @@ class InnovationModel {
   }
 
   double revenue(EntityId f) const { return std::exp(static_cast<double>(firms_[f].log_revenue)); }
+  /// Age in whole days: founding times are floats, so an anniversary review would otherwise see
+  /// an age a few seconds short of a whole year and miss an age rule.
+  double age(EntityId f, Time t) const { return std::round((t - firms_[f].born) * 365.0) / 365.0; }
   double employees(EntityId f) const {
     return std::exp(firms_[f].employee_offset + p_.growth.employment_elasticity * firms_[f].log_revenue);
   }
 
   FirmAccounts accounts(EntityId f, Time t) const {
     FirmAccounts a;
-    a.age_years = t - firms_[f].born;
+    a.age_years = age(f, t);
     a.employees = employees(f);
     a.revenue = firms_[f].revenue_history[0];
     a.assets = std::exp(firms_[f].log_asset_ratio + firms_[f].log_revenue);

@@ -20,10 +20,12 @@ TechSmeScore tech_sme_score(const FirmAccounts& f) noexcept {
   // Annex of Guokefazheng [2017] No. 115: six bands per indicator, A to F.
   TechSmeScore s;
   s.staff = banded<5>(f.staff_share, {0.30, 0.25, 0.20, 0.15, 0.10}, {20, 16, 12, 8, 4});
-  const int by_amount = banded<5>(f.rd_spend, {1.0e7, 8.0e6, 6.0e6, 4.0e6, 2.0e6}, {50, 40, 30, 20, 10});
+  // R&D is scored twice, against revenue and against total costs and expenses, and the better
+  // score counts. Costs are not modelled; taking them equal to revenue is an assumption.
   const double ratio = f.revenue > 0.0 ? f.rd_spend / f.revenue : 0.0;
-  const int by_ratio = banded<5>(ratio, {0.06, 0.05, 0.04, 0.03, 0.02}, {50, 40, 30, 20, 10});
-  s.rd = std::max(by_amount, by_ratio);  // the firm is scored on the better of the two
+  const int by_revenue = banded<5>(ratio, {0.06, 0.05, 0.04, 0.03, 0.02}, {50, 40, 30, 20, 10});
+  const int by_costs = banded<5>(ratio, {0.30, 0.25, 0.20, 0.15, 0.10}, {50, 40, 30, 20, 10});
+  s.rd = std::max(by_revenue, by_costs);
   if (f.invention_patents >= 1)
     s.ip = 30;
   else

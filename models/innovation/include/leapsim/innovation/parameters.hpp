@@ -63,8 +63,8 @@ struct AttributeDistribution {
   double asset_ratio_median = 1.0;                            // total assets / revenue; assumption
   double asset_ratio_log_sd = 0.5;                            // assumption
   double manufacturing_share = 0.6;                           // probability a firm is a manufacturer; assumption
-  double invention_patents_mean = 0.0;                        // Poisson mean of invention patents held at birth
-  double other_ip_mean = 0.5;                                 // Poisson mean of utility models / software copyrights
+  double invention_patents_mean = 0.0;  // Poisson mean of invention patents held at birth; assumption
+  double other_ip_mean = 0.5;           // Poisson mean of utility models / software copyrights; assumption
 };
 
 /// Status of a group of firms in the initial population.
@@ -92,7 +92,7 @@ struct Carrier {
   std::string name;
   CarrierKind kind = CarrierKind::incubator;
   Level level = Level::municipal;
-  std::uint32_t capacity = 30;                          // firm slots
+  std::uint32_t capacity = 30;                          // firm slots; assumption (YAML: by kind and level)
   Time opens = -std::numeric_limits<Time>::infinity();  // open before the start unless dated
   double initial_occupancy = 0.7;                       // share of slots filled at the start; assumption
 };
@@ -120,18 +120,19 @@ struct EntryParameters {
 struct GrowthParameters {
   double drift = 0.05;                   // per year; assumption
   double hte_drift_bonus = 0.04;         // added for HTEs; assumption
-  double subsidised_drift_bonus = 0.02;  // added in the year after a paid subsidy; assumption
+  double subsidised_drift_bonus = 0.02;  // added over the review year in which a reward or subsidy was paid; assumption
   double volatility = 0.25;              // per sqrt(year); assumption
   double employment_elasticity = 0.6;    // d log employees / d log revenue; assumption
 };
 
 /// R&D intensity relaxes toward a target raised by the super-deduction and the R&D subsidy.
 struct RdParameters {
-  double adjustment_rate = 0.7;       // per year: speed of relaxation toward the target; assumption
-  double cost_elasticity = 1.0;       // elasticity of R&D to its user cost; assumption
-  double tax_rate = 0.25;             // corporate income tax (Enterprise Income Tax Law, art. 4)
-  double hte_tax_rate = 0.15;         // HTE preferential rate (Enterprise Income Tax Law, art. 28)
-  double reference_deduction = 0.75;  // super-deduction when birth intensities were observed
+  double adjustment_rate = 0.7;  // per year: speed of relaxation toward the target; assumption
+  double cost_elasticity = 1.0;  // elasticity of R&D to its user cost; assumption
+  double tax_rate = 0.25;        // corporate income tax (Enterprise Income Tax Law, art. 4)
+  double hte_tax_rate = 0.15;    // HTE preferential rate (Enterprise Income Tax Law, art. 28)
+  double reference_deduction =
+      0.75;  // super-deduction when birth intensities were observed (the 2018 rate, MOF/STA 2018 No. 99)
   /// Super-deduction rate for manufacturers: 75% to 2020, 100% from 2021 (MOF/STA 2021 No. 13).
   Schedule deduction_manufacturing{{{-std::numeric_limits<Time>::infinity(), 0.75}, {2021.0, 1.0}}};
   /// Super-deduction rate for other firms: 75%, 100% for all from 2023 (MOF/STA 2023 No. 7).
@@ -177,7 +178,7 @@ struct HteParameters {
   double rd_ratio_large = 0.03;              // published rule
   double validity_years = 3.0;               // published rule
   double apply_probability = 0.35;           // eligible firm applies without a reward; assumption
-  double apply_probability_per_100k = 0.15;  // apply odds rise by this share per 100k yuan reward; assumption
+  double apply_probability_per_100k = 0.15;  // chance of not applying shrinks by exp(-k reward/100k); assumption
   double renew_probability = 0.8;            // eligible holder applies to renew; assumption
   double pass_probability = 0.7;             // model.md: assumption ~0.7 (provincial review is the filter)
   double coached_pass_probability = 0.9;     // with one-enterprise-one-policy coaching; assumption
@@ -185,14 +186,14 @@ struct HteParameters {
 
 /// Exit hazard: piecewise constant by age, multiplied down for some firms.
 struct ExitParameters {
-  std::array<double, 3> age_breaks{1.0, 3.0, 7.0};        // years
-  std::array<double, 4> hazards{0.06, 0.09, 0.11, 0.05};  // per year by age band; assumption fit to
-                                                          // SAIC 2013 (exits peak at 3-7) and a
-                                                          // median lifespan near 10.7 years
-  double hte_multiplier = 0.5;                            // assumption
-  double incubated_multiplier = 0.6;                      // assumption
-  double large_multiplier = 0.7;                          // assumption
-  double large_employees = 100.0;                         // "large" threshold; assumption
+  std::array<double, 3> age_breaks{1.0, 3.0, 7.0};  // years; SAIC 2013 (exits peak at ages 3-7)
+  // Per year by age band; assumption: highest at ages 3-7 (SAIC 2013) and integrating to ln 2 at
+  // age 10.7, the median SME lifespan (China Economic Review 2025): 0.04 + 0.12 + 0.32 + 3.7 * 0.058.
+  std::array<double, 4> hazards{0.04, 0.06, 0.08, 0.058};
+  double hte_multiplier = 0.5;        // assumption
+  double incubated_multiplier = 0.6;  // assumption
+  double large_multiplier = 0.7;      // assumption
+  double large_employees = 100.0;     // "large" threshold; assumption
 };
 
 /// Technology-contract turnover: proportional to HTE and platform R&D activity.
@@ -206,13 +207,13 @@ struct PolicyLevers {
   Schedule hte_reward_new = Schedule::constant(1.0e5);            // yuan; Hebei province reward, 100,000
   Schedule hte_reward_renewal = Schedule::constant(0.0);          // yuan
   Schedule rd_subsidy_rate = Schedule::constant(0.0);             // share of R&D spend
-  Schedule rd_subsidy_cap = Schedule::constant(5.0e5);            // yuan per firm per year
+  Schedule rd_subsidy_cap = Schedule::constant(5.0e5);            // yuan per firm per year; assumption
   Schedule patent_subsidy_application = Schedule::constant(0.0);  // yuan per invention application
   Schedule patent_subsidy_grant = Schedule::constant(0.0);        // yuan per invention granted
   Schedule coaching_capacity = Schedule::constant(0.0);           // firms coached per year
   Schedule outreach = Schedule::constant(0.0);                    // added to the tech-SME register probability
   Schedule talent_firms_per_year = Schedule::constant(0.0);       // extra in-migrating firms per year
-  Schedule talent_cost_per_firm = Schedule::constant(5.0e5);      // yuan per attracted firm
+  Schedule talent_cost_per_firm = Schedule::constant(5.0e5);      // yuan per attracted firm; assumption
   Schedule budget = Schedule::constant(1.0e7);                    // special fund, yuan per year; assumption
 };
 
@@ -237,7 +238,7 @@ struct Parameters {
   PolicyLevers policy;
 };
 
-/// Throws leapsim::UsageError naming the first parameter out of range.
+/// Throws leapsim::UsageError listing every parameter out of range, one per line, each by its path.
 void validate(const Parameters& p);
 
 }  // namespace leapsim::innovation
