@@ -279,6 +279,12 @@ TEST(Simulation, StaleEventsArePurgedSoMemoryStaysBounded) {
   EXPECT_EQ(sim.pending_events(), 1u);
   EXPECT_LT(sim.queue().size(), 10000u);
   EXPECT_EQ(sim.run(), 1u);
+  // Many live events: stale ones stay within a quarter of them plus the fixed slack.
+  for (int i = 0; i < 20000; ++i) sim.add_entity();
+  for (int round = 0; round < 5; ++round)
+    for (EntityId e = 1; e <= 20000; ++e) sim.schedule(p, e, 2.0 + round + e * 1e-6);
+  EXPECT_EQ(sim.pending_events(), 20000u);
+  EXPECT_LE(sim.queue().size(), 20000u + 5000u + 4096u);
 }
 
 }  // namespace

@@ -152,7 +152,7 @@ class InnovationModel {
     const Time start = year_start(p_.start_year);
     std::size_t initial = 0;
     for (const InitialGroup& g : p_.initial) initial += g.count;
-    sim_.reserve(initial + initial / 4 + 1024);
+    sim_.reserve(initial + expected_entries() + 1024);
     carriers_.reserve(p_.carriers.size());
     for (const Carrier& c : p_.carriers) carriers_.push_back({c.capacity, 0, c.opens <= start});
     cohorts_.assign(static_cast<std::size_t>(p_.end_year - p_.start_year + 2 * validity_years() + 2), {});
@@ -180,6 +180,20 @@ class InnovationModel {
     schedule_next_dated(platform_build_, platform_dates());
     schedule_next_dated(policy_change_, entry_policy_dates());
     refresh_entry_rate();
+  }
+
+  /// Entrants over the run at the starting entry rate (the highest talent rate), plus four
+  /// standard deviations: room reserved up front, since growing by doubling would strand up to
+  /// half of every per-firm array.
+  std::size_t expected_entries() const {
+    const EntryParameters& e = p_.entry;
+    double slots = 0.0, talent = 0.0;  // free at the start, or when the carrier opens
+    for (const Carrier& c : p_.carriers)
+      slots += c.capacity * (c.opens <= year_start(p_.start_year) ? 1.0 - c.initial_occupancy : 1.0);
+    for (const Schedule::Step& step : p_.policy.talent_firms_per_year.steps) talent = std::max(talent, step.value);
+    const double years = p_.end_year - p_.start_year + 1;
+    const double mean = (e.base_rate + e.rate_per_free_slot * slots + e.in_migration_rate + talent) * years;
+    return static_cast<std::size_t>(mean + 4.0 * std::sqrt(mean));
   }
 
   /// Creates the initial firms with their groups interleaved at random (a draw from the remaining

@@ -4,52 +4,60 @@
 // sorted and costs O(1) each way instead of a trip through the queue.
 #include <algorithm>
 #include <cstddef>
-#include <span>
 #include <vector>
 
 #include "leapsim/engine/event.hpp"
 
 namespace leapsim {
 
-/// Events in nondecreasing order; accepts an event only if it keeps that order.
+/// Events in nondecreasing order, in a ring buffer; accepts an event only if it keeps that order.
 class FifoLane {
  public:
   /// Appends the event if it is not earlier than the last one; returns whether it was taken.
   bool try_push(const Event& e) {
-    if (head_ < events_.size() && e < events_.back()) return false;
-    if (head_ == events_.size()) {  // empty: restart at the front of the buffer
-      events_.clear();
-      head_ = 0;
-    } else if (head_ >= 4096 && head_ * 2 >= events_.size()) {
-      compact();
-    }
-    events_.push_back(e);
+    if (size_ != 0 && e < at(size_ - 1)) return false;
+    if (size_ == ring_.size()) grow();
+    ring_[(head_ + size_) & mask_] = e;
+    ++size_;
     return true;
   }
-  bool empty() const noexcept { return head_ == events_.size(); }
-  std::size_t size() const noexcept { return events_.size() - head_; }
+  bool empty() const noexcept { return size_ == 0; }
+  std::size_t size() const noexcept { return size_; }
+  /// The k-th earliest event (0 is the front); k < size().
+  const Event& at(std::size_t k) const noexcept { return ring_[(head_ + k) & mask_]; }
   /// The earliest event; the lane must not be empty.
-  const Event& front() const noexcept { return events_[head_]; }
-  void pop() noexcept { ++head_; }
-  /// The events in order, earliest first (for prefetching).
-  std::span<const Event> upcoming() const noexcept { return {events_.data() + head_, size()}; }
+  const Event& front() const noexcept { return ring_[head_]; }
+  void pop() noexcept {
+    head_ = (head_ + 1) & mask_;
+    --size_;
+  }
   /// Removes the events matching the predicate; order is kept.
   template <class Pred>
   std::size_t erase_if(Pred pred) {
-    compact();
-    const auto before = events_.size();
-    std::erase_if(events_, pred);
-    return before - events_.size();
+    std::size_t kept = 0;
+    for (std::size_t k = 0; k < size_; ++k) {
+      const Event e = at(k);
+      if (!pred(e)) ring_[(head_ + kept++) & mask_] = e;
+    }
+    const std::size_t removed = size_ - kept;
+    size_ = kept;
+    return removed;
   }
-  std::size_t memory_bytes() const noexcept { return events_.capacity() * sizeof(Event); }
+  std::size_t memory_bytes() const noexcept { return ring_.capacity() * sizeof(Event); }
 
  private:
-  void compact() {
-    events_.erase(events_.begin(), events_.begin() + static_cast<std::ptrdiff_t>(head_));
+  /// Doubles the ring (a power of two), unwrapping the events to the front.
+  void grow() {
+    std::vector<Event> bigger(std::max<std::size_t>(64, 2 * ring_.size()));
+    for (std::size_t k = 0; k < size_; ++k) bigger[k] = at(k);
+    ring_ = std::move(bigger);
     head_ = 0;
+    mask_ = ring_.size() - 1;
   }
-  std::vector<Event> events_;
+  std::vector<Event> ring_;
   std::size_t head_ = 0;
+  std::size_t size_ = 0;
+  std::size_t mask_ = 0;
 };
 
 }  // namespace leapsim
