@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <stdexcept>
+#include <thread>
 #include <vector>
 
 #include "leapsim/engine/errors.hpp"
@@ -55,6 +57,9 @@ TEST(ReplicationRunner, RethrowsTheFirstFailure) {
                           [&](std::size_t r) {
                             ++ran;
                             if (r == 3) throw std::runtime_error("replication 3 failed");
+                            // Tasks take a while, as replications do: an empty task let the other
+                            // thread finish all 1000 before the throwing one raised the flag.
+                            std::this_thread::sleep_for(std::chrono::microseconds(200));
                           }),
                std::runtime_error);
   EXPECT_LT(ran.load(), 1000);  // the others stopped taking work

@@ -6,6 +6,7 @@
 
 #include <map>
 #include <random>
+#include <utility>
 #include <vector>
 
 #include "test_parameters.hpp"
@@ -120,19 +121,15 @@ TEST_P(UnpaidClaims, HaveNoEffect) {
   // money must leave every firm's history unchanged.
   Parameters with_levers = tiny_parameters();
   with_levers.policy.budget = Schedule::constant(GetParam());
-  with_levers.policy.hte_reward_new = Schedule::constant(5.0e5);
-  with_levers.policy.hte_reward_renewal = Schedule::constant(2.0e5);
-  with_levers.policy.rd_subsidy_rate = Schedule::constant(0.2);
-  with_levers.policy.patent_subsidy_application = Schedule::constant(2.0e4);
-  with_levers.policy.patent_subsidy_grant = Schedule::constant(3.0e4);
-  with_levers.policy.talent_firms_per_year = Schedule::constant(20.0);
   Parameters without = with_levers;
-  without.policy.hte_reward_new = Schedule::constant(0.0);
-  without.policy.hte_reward_renewal = Schedule::constant(0.0);
-  without.policy.rd_subsidy_rate = Schedule::constant(0.0);
-  without.policy.patent_subsidy_application = Schedule::constant(0.0);
-  without.policy.patent_subsidy_grant = Schedule::constant(0.0);
-  without.policy.talent_firms_per_year = Schedule::constant(0.0);
+  const std::pair<Schedule PolicyLevers::*, double> paying_levers[] = {
+      {&PolicyLevers::hte_reward_new, 5.0e5},       {&PolicyLevers::hte_reward_renewal, 2.0e5},
+      {&PolicyLevers::rd_subsidy_rate, 0.2},        {&PolicyLevers::patent_subsidy_application, 2.0e4},
+      {&PolicyLevers::patent_subsidy_grant, 3.0e4}, {&PolicyLevers::talent_firms_per_year, 20.0}};
+  for (const auto& [lever, value] : paying_levers) {
+    with_levers.policy.*lever = Schedule::constant(value);
+    without.policy.*lever = Schedule::constant(0.0);
+  }
   Recorder a, b;
   const RunResult ra = simulate(with_levers, 3, 1, &a);
   const RunResult rb = simulate(without, 3, 1, &b);

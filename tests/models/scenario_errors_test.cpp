@@ -72,6 +72,11 @@ TEST(ScenarioErrors, NegativeRate) {
   expect_scenario_error("entry:\n  base_rate: -1\n", 2, 14, "entry.base_rate must be >= 0, got -1");
 }
 
+TEST(ScenarioErrors, CertificateValidityInWholeYears) {
+  expect_scenario_error("hte:\n  validity_years: 2.5\n", 2, 19,
+                        "hte.validity_years must be a whole number >= 1, got 2.5");
+}
+
 TEST(ScenarioErrors, ProbabilityAboveOne) {
   expect_scenario_error("hte:\n  pass_probability: 1.5\n", 2, 21, "hte.pass_probability must be in [0, 1], got 1.5");
 }

@@ -690,7 +690,9 @@ class InnovationModel {
     entry_rate_ = rate;
   }
 
-  /// A dated lever change: only the entry rate holds a lever value; the rest are read when used.
+  /// A dated lever change. The entry rate holds lever values, so it is refreshed now; firms'
+  /// patent clocks hold the patent subsidies too and pick a change up at their next review or
+  /// application; every other lever is read when used.
   void change_policy() {
     refresh_entry_rate();
     schedule_next_dated(policy_change_, entry_policy_dates());

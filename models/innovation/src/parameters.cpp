@@ -98,6 +98,8 @@ class IssueList {
         return x >= 0 ? nullptr : ">= 0";
       case Range::positive:
         return x > 0 ? nullptr : "> 0";
+      case Range::whole_positive:
+        return x >= 1 && x == std::floor(x) ? nullptr : "a whole number >= 1";
       case Range::probability:
         return x >= 0 && x <= 1 ? nullptr : "in [0, 1]";
       case Range::open_unit:

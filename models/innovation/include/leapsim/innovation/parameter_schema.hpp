@@ -22,6 +22,7 @@ enum class Range : std::uint8_t {
   any,             ///< any finite number
   non_negative,    ///< >= 0
   positive,        ///< > 0
+  whole_positive,  ///< a whole number >= 1 (certificate validity in years)
   probability,     ///< in [0, 1]
   open_unit,       ///< in (0, 1): a median on the logit scale
   correlation,     ///< a symmetric, positive-definite correlation matrix (rows in YAML)
@@ -197,7 +198,7 @@ void describe(V& v, T& h) {
   v("rd_ratio_small", h.rd_ratio_small, Range::probability);
   v("rd_ratio_medium", h.rd_ratio_medium, Range::probability);
   v("rd_ratio_large", h.rd_ratio_large, Range::probability);
-  v("validity_years", h.validity_years, Range::positive);
+  v("validity_years", h.validity_years, Range::whole_positive);
   v("apply_probability", h.apply_probability, Range::probability);
   v("apply_probability_per_100k", h.apply_probability_per_100k, Range::non_negative);
   v("renew_probability", h.renew_probability, Range::probability);
