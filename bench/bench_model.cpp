@@ -54,7 +54,14 @@ void innovation_model(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(events));
 }
 
-BENCHMARK(innovation_model)->Arg(1000)->Arg(100000)->Arg(1000000)->Unit(benchmark::kMillisecond)->UseRealTime();
+// At least ten seconds per size, so the 10^6 figure averages several replications.
+BENCHMARK(innovation_model)
+    ->Arg(1000)
+    ->Arg(100000)
+    ->Arg(1000000)
+    ->MinTime(10.0)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 }  // namespace
 

@@ -39,6 +39,14 @@ std::vector<double> values(const ScenarioResults& s, Metric m, int year) {
   return v;
 }
 
+/// Mean over replications of a metric summed over every year of the run.
+double mean_total(const ScenarioResults& s, Metric m) {
+  double total = 0.0;
+  for (const MetricTable& t : s.replications)
+    for (const innovation::YearMetrics& year : t.years) total += year[static_cast<std::size_t>(m)];
+  return total / static_cast<double>(s.replications.size());
+}
+
 std::string format(const char* pattern, auto... args) {
   char buffer[256];
   std::snprintf(buffer, sizeof buffer, pattern, args...);
@@ -125,13 +133,9 @@ void write_comparisons(const innovation::StudyResults& results, int year, std::o
                         .c_str());
     }
     out << '\n';
-    ranking.push_back(
-        {alt.name, stats::mean(values(alt, Metric::htes, year)) - stats::mean(values(base, Metric::htes, year)), 0.0});
-    double paid = 0.0;
-    for (const MetricTable& t : alt.replications)
-      for (std::size_t y = 0; y < t.years.size(); ++y)
-        paid += t.years[y][static_cast<std::size_t>(Metric::subsidies_paid)];
-    ranking.back().paid = paid / static_cast<double>(alt.replications.size());
+    ranking.push_back({alt.name,
+                       stats::mean(values(alt, Metric::htes, year)) - stats::mean(values(base, Metric::htes, year)),
+                       mean_total(alt, Metric::subsidies_paid)});
   }
   std::stable_sort(ranking.begin(), ranking.end(), [](const Ranked& a, const Ranked& b) { return a.htes > b.htes; });
   out << format("\n== Ranking by extra HTEs in %d over the base (mean), with total paid over the run\n", year);

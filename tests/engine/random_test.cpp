@@ -135,3 +135,20 @@ TEST(RandomStream, DrivesBoostDistributions) {
 
 }  // namespace
 }  // namespace leapsim
+
+namespace leapsim {
+namespace {
+
+TEST(RandomStream, Uniform32UsesOneWordAndStaysBelowOne) {
+  RandomStream a(9, 1, 2, 3), b(9, 1, 2, 3);
+  for (int i = 0; i < 1000; ++i) {
+    const std::uint32_t word = b();
+    const double u = a.uniform32();
+    EXPECT_EQ(u, word * 0x1.0p-32);
+    EXPECT_LT(u, 1.0);
+    EXPECT_GE(u, 0.0);
+  }
+}
+
+}  // namespace
+}  // namespace leapsim

@@ -56,6 +56,7 @@ struct FirmState {
   float rd_intensity{};                    // current R&D / revenue
   float hitech_share{};                    // high-tech product revenue share
   float patent_rate{};                     // applications per year the pending application event was drawn at
+  float base_patent_rate{};                // applications per year without the subsidy effect
   std::array<float, 3> revenue_history{};  // yuan, latest accounting year first
   std::array<float, 3> rd_history{};       // yuan, latest accounting year first
   std::uint16_t inventions{};              // invention patents held
@@ -69,7 +70,7 @@ struct FirmState {
   std::uint8_t flags{};           // Flag bits
   std::uint8_t exit_bits{};       // ExitBits the pending exit was drawn under
 };
-static_assert(sizeof(FirmState) <= 80, "a firm record should stay within 80 bytes");
+static_assert(sizeof(FirmState) <= 84, "a firm record should stay within 84 bytes");
 
 /// Lower Cholesky factor of a distribution's correlation, computed once per distribution.
 struct AttributeSampler {
@@ -90,7 +91,7 @@ double logit(double p) noexcept { return std::log(p / (1.0 - p)); }
 /// One application waiting for the HTE round.
 struct Application {
   EntityId firm;
-  float pass_draw;
+  double pass_draw;  // a double: a float could round a draw just under 1 up to 1
   bool coached;
 };
 
@@ -112,6 +113,7 @@ class InnovationModel {
         sink_(sink),
         sim_(seed, replication, year_start(p.start_year)),
         hazard_(p.exit),
+        rd_decay_one_year_(std::exp(-p.rd.adjustment_rate)),
         firms_(sim_.population().add_column<FirmState>("firm")) {
     review_ = sim_.add_process("review", Scope::entity, 4, [this](EntityId f) { review(f); });
     exit_ = sim_.add_process("exit", Scope::entity, 5, [this](EntityId f) { exit(f); });
@@ -333,9 +335,9 @@ class InnovationModel {
     // A fixed set of draws per review keeps a firm's stream aligned across scenarios.
     boost::random::normal_distribution<double> normal;
     const double z = normal(s);
-    const double register_draw = s.uniform();
-    const double apply_draw = s.uniform();
-    const auto pass_draw = static_cast<float>(s.uniform());
+    const double register_draw = s.uniform32();
+    const double apply_draw = s.uniform32();
+    const double pass_draw = s.uniform32();
 
     grow(f, t, z);
     close_accounts(f);
@@ -354,15 +356,19 @@ class InnovationModel {
   /// its target over the same time (exact for a target constant in between).
   void grow(EntityId f, Time t, double z) {
     const GrowthParameters& g = p_.growth;
-    const double dt = t - firms_[f].last_review;
+    // Whole days, like ages: consecutive reviews are then exactly one year apart, and the
+    // one-year decay and square root come from the constructor instead of exp and sqrt.
+    const double dt = std::round((t - firms_[f].last_review) * 365.0) / 365.0;
+    const bool one_year = dt == 1.0;
     const std::uint8_t flags = firms_[f].flags;
     const double mu = g.drift + ((flags & kHte) != 0 ? g.hte_drift_bonus : 0.0) +
                       ((flags & kSubsidised) != 0 ? g.subsidised_drift_bonus : 0.0);
     firms_[f].log_revenue = static_cast<float>(firms_[f].log_revenue + (mu - 0.5 * g.volatility * g.volatility) * dt +
-                                               g.volatility * std::sqrt(dt) * z);
+                                               g.volatility * (one_year ? 1.0 : std::sqrt(dt)) * z);
     const double target = rd_target(f, t);
     firms_[f].rd_intensity =
-        static_cast<float>(target + (firms_[f].rd_intensity - target) * std::exp(-p_.rd.adjustment_rate * dt));
+        static_cast<float>(target + (firms_[f].rd_intensity - target) *
+                                        (one_year ? rd_decay_one_year_ : std::exp(-p_.rd.adjustment_rate * dt)));
     firms_[f].last_review = static_cast<float>(t);
     firms_[f].flags = static_cast<std::uint8_t>(flags & ~kSubsidised);
   }
@@ -418,7 +424,7 @@ class InnovationModel {
     emit(t, f, FirmEventKind::tech_sme_registered, tech_sme_score(a).total(), a.revenue);
   }
 
-  void consider_hte(EntityId f, const FirmAccounts& a, Time t, double apply_draw, float pass_draw) {
+  void consider_hte(EntityId f, const FirmAccounts& a, Time t, double apply_draw, double pass_draw) {
     const std::uint8_t flags = firms_[f].flags;
     if ((flags & kApplied) != 0) return;
     const bool renewal = (flags & kHte) != 0;
@@ -442,8 +448,8 @@ class InnovationModel {
   void renew_before_first_review(EntityId f, RandomStream& s) {
     if ((firms_[f].flags & kHte) == 0 || firms_[f].expiry_year != p_.start_year) return;
     const Time start = year_start(p_.start_year);
-    const double apply_draw = s.uniform();
-    const auto pass_draw = static_cast<float>(s.uniform());
+    const double apply_draw = s.uniform32();
+    const double pass_draw = s.uniform32();
     consider_hte(f, accounts(f, start), start, apply_draw, pass_draw);
   }
 
@@ -503,7 +509,8 @@ class InnovationModel {
 
   // ---- patents -------------------------------------------------------------------------------
 
-  /// Applications per year without the subsidy effect, from the latest year's R&D spend.
+  /// Applications per year without the subsidy effect, from the latest year's R&D spend; kept in
+  /// the firm's record by refresh_patent_rate, the one place its inputs change.
   double base_patent_rate(EntityId f) const {
     const PatentParameters& pp = p_.patents;
     const double rd_millions = firms_[f].rd_history[0] / 1.0e6;
@@ -525,13 +532,14 @@ class InnovationModel {
 
   /// Applications per year now, the subsidy effect included while the fund can pay it.
   double patent_rate_now(EntityId f) const {
-    return base_patent_rate(f) * (patent_subsidy_payable(sim_.now()) ? subsidy_boost(sim_.now()) : 1.0);
+    return firms_[f].base_patent_rate * (patent_subsidy_payable(sim_.now()) ? subsidy_boost(sim_.now()) : 1.0);
   }
 
   /// Keeps the pending application valid for the firm's new rate. A lower rate keeps the event:
   /// it was drawn from a dominating process and is thinned when it fires. A higher rate moves it
   /// by a random time change, so the unused part of its exponential clock carries over.
   void refresh_patent_rate(EntityId f) {
+    firms_[f].base_patent_rate = static_cast<float>(base_patent_rate(f));
     const double rate = patent_rate_now(f);
     const double old = firms_[f].patent_rate;
     if (rate <= old && sim_.is_pending(patent_, f)) return;
@@ -555,8 +563,8 @@ class InnovationModel {
   void apply_patent(EntityId f) {
     const Time t = sim_.now();
     RandomStream s = sim_.stream(patent_, f);
-    const double thin_draw = s.uniform();
-    const double type_draw = s.uniform();
+    const double thin_draw = s.uniform32();
+    const double type_draw = s.uniform32();
     const double scheduled_rate = firms_[f].patent_rate;
     // Thinning: the event came at the rate it was drawn at, which bounds the rate now in force
     // (lower after a bad year, or without a payable subsidy, so unpaid subsidies have no effect).
@@ -586,8 +594,8 @@ class InnovationModel {
   void decide_patent(EntityId f) {
     const Time t = sim_.now();
     RandomStream s = sim_.stream(decision_, f);
-    const double which = s.uniform();
-    const double grant = s.uniform();
+    const double which = s.uniform32();
+    const double grant = s.uniform32();
     const double rate = decision_rate(f);
     const bool invention = which * rate < firms_[f].pending_inventions / p_.patents.invention_delay_mean;
     const PatentParameters& pp = p_.patents;
@@ -944,6 +952,7 @@ class InnovationModel {
   EventSink* sink_;
   Simulation sim_;
   AgeHazard hazard_;
+  double rd_decay_one_year_;                // exp(-adjustment rate): R&D relaxation over one year
   std::vector<AttributeSampler> samplers_;  // one per initial group, then the entrants'
   Column<FirmState>& firms_;
   ProcessId review_{}, exit_{}, patent_{}, decision_{}, new_year_{}, carrier_opening_{}, policy_change_{}, hte_round_{},

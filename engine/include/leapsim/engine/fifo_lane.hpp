@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "leapsim/engine/event.hpp"
+#include "leapsim/engine/huge_page_allocator.hpp"
 
 namespace leapsim {
 
@@ -48,13 +49,13 @@ class FifoLane {
  private:
   /// Doubles the ring (a power of two), unwrapping the events to the front.
   void grow() {
-    std::vector<Event> bigger(std::max<std::size_t>(64, 2 * ring_.size()));
+    HugePageVector<Event> bigger(std::max<std::size_t>(64, 2 * ring_.size()));
     for (std::size_t k = 0; k < size_; ++k) bigger[k] = at(k);
     ring_ = std::move(bigger);
     head_ = 0;
     mask_ = ring_.size() - 1;
   }
-  std::vector<Event> ring_;
+  HugePageVector<Event> ring_;
   std::size_t head_ = 0;
   std::size_t size_ = 0;
   std::size_t mask_ = 0;

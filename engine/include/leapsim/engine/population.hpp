@@ -12,6 +12,7 @@
 
 #include "leapsim/engine/errors.hpp"
 #include "leapsim/engine/event.hpp"
+#include "leapsim/engine/huge_page_allocator.hpp"
 
 namespace leapsim {
 
@@ -48,7 +49,7 @@ class Column final : public ColumnBase {
 
  private:
   T initial_;
-  std::vector<T> values_;
+  HugePageVector<T> values_;
 };
 
 /// The entities of one simulation: ids, alive flags (one bit each) and model-defined columns.

@@ -56,6 +56,10 @@ class RandomStream {
     return static_cast<double>(((hi << 32) | lo) >> 11) * 0x1.0p-53;
   }
 
+  /// Uniform double in [0, 1) with 32 random bits (one word): ample for a yes/no decision
+  /// against a probability, at half the stream of uniform().
+  double uniform32() noexcept { return static_cast<double>((*this)()) * 0x1.0p-32; }
+
   /// Exponential waiting time with the given rate (mean 1/rate); +inf when rate is 0.
   /// Boost's ziggurat: a table look-up and a multiply on 98% of draws, no logarithm.
   double exponential(double rate) noexcept {

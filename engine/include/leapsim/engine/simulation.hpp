@@ -23,6 +23,7 @@
 #include "leapsim/engine/event_queue.hpp"
 #include "leapsim/engine/fifo_lane.hpp"
 #include "leapsim/engine/heap_queue.hpp"
+#include "leapsim/engine/huge_page_allocator.hpp"
 #include "leapsim/engine/ladder_queue.hpp"
 #include "leapsim/engine/population.hpp"
 #include "leapsim/engine/random.hpp"
@@ -222,7 +223,7 @@ class BasicSimulation {
   }
   /// Makes room for one more entity process: every entity's slots stay together.
   void widen_slots() {
-    std::vector<Slot> wider(population_.issued() * (stride_ + 1));
+    HugePageVector<Slot> wider(population_.issued() * (stride_ + 1));
     for (std::size_t e = 0; e < population_.issued(); ++e)
       for (std::size_t k = 0; k < stride_; ++k) wider[e * (stride_ + 1) + k] = slots_[e * stride_ + k];
     slots_ = std::move(wider);
@@ -289,7 +290,7 @@ class BasicSimulation {
   // The slots of every entity process, entity-major: an entity's pending times sit in one cache
   // line, so a handler that reschedules several of its entity's processes misses once, not once
   // per process.
-  std::vector<Slot> slots_;
+  HugePageVector<Slot> slots_;
   std::uint32_t stride_ = 0;  // entity processes
   Population population_;
   std::size_t pending_ = 0;
