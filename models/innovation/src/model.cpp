@@ -72,21 +72,35 @@ struct FirmState {
 };
 static_assert(sizeof(FirmState) <= 84, "a firm record should stay within 84 bytes");
 
+double logistic(double x) noexcept { return 1.0 / (1.0 + std::exp(-x)); }
+double logit(double p) noexcept { return std::log(p / (1.0 - p)); }
+
 /// Lower Cholesky factor of a distribution's correlation, computed once per distribution.
 struct AttributeSampler {
   const AttributeDistribution* d = nullptr;
   Eigen::Matrix4d lower;
+  // Location terms on the scale each attribute is drawn on, computed once: set-up draws
+  // thousands of firms per replication, several times each when a status must be met.
+  double log_revenue_median, log_employees_median, log_rd_median, logit_staff_median, logit_hitech_median,
+      log_asset_ratio_median;
+  boost::random::poisson_distribution<int, double> inventions{1.0}, other_ip{1.0};
 
-  explicit AttributeSampler(const AttributeDistribution& dist) : d(&dist) {
+  explicit AttributeSampler(const AttributeDistribution& dist)
+      : d(&dist),
+        log_revenue_median(std::log(dist.revenue_median)),
+        log_employees_median(std::log(dist.employees_median)),
+        log_rd_median(std::log(dist.rd_intensity_median)),
+        logit_staff_median(logit(dist.staff_share_median)),
+        logit_hitech_median(logit(dist.hitech_share_median)),
+        log_asset_ratio_median(std::log(dist.asset_ratio_median)) {
     const Eigen::Matrix4d c = Eigen::Map<const Eigen::Matrix<double, 4, 4, Eigen::RowMajor>>(dist.correlation.data());
     Eigen::LLT<Eigen::Matrix4d> llt(c);
     if (llt.info() != Eigen::Success) throw UsageError("attribute correlation matrix is not positive definite");
     lower = llt.matrixL();
+    if (dist.invention_patents_mean > 0.0) inventions = decltype(inventions)(dist.invention_patents_mean);
+    if (dist.other_ip_mean > 0.0) other_ip = decltype(other_ip)(dist.other_ip_mean);
   }
 };
-
-double logistic(double x) noexcept { return 1.0 / (1.0 + std::exp(-x)); }
-double logit(double p) noexcept { return std::log(p / (1.0 - p)); }
 
 /// One application waiting for the HTE round.
 struct Application {
@@ -260,33 +274,28 @@ class InnovationModel {
     return true;
   }
 
-  void draw_attributes(EntityId f, const AttributeSampler& sampler, RandomStream& s) {
+  void draw_attributes(EntityId f, AttributeSampler& sampler, RandomStream& s) {
     const AttributeDistribution& d = *sampler.d;
     boost::random::normal_distribution<double> normal;
     Eigen::Vector4d z;
     for (int i = 0; i < 4; ++i) z[i] = normal(s);
     const Eigen::Vector4d x = sampler.lower * z;
-    const double log_rev = std::log(d.revenue_median) + d.revenue_log_sd * x[0];
-    const double log_emp = std::log(d.employees_median) + d.employees_log_sd * x[1];
-    const double rd = std::min(0.5, std::exp(std::log(d.rd_intensity_median) + d.rd_intensity_log_sd * x[2]));
+    const double log_rev = sampler.log_revenue_median + d.revenue_log_sd * x[0];
+    const double log_emp = sampler.log_employees_median + d.employees_log_sd * x[1];
+    const double rd = std::min(0.5, std::exp(sampler.log_rd_median + d.rd_intensity_log_sd * x[2]));
     firms_[f].log_revenue = static_cast<float>(log_rev);
     firms_[f].employee_offset = static_cast<float>(log_emp - p_.growth.employment_elasticity * log_rev);
     firms_[f].rd_base = firms_[f].rd_intensity = static_cast<float>(rd);
-    firms_[f].staff_share = static_cast<float>(logistic(logit(d.staff_share_median) + d.staff_share_logit_sd * x[3]));
+    firms_[f].staff_share = static_cast<float>(logistic(sampler.logit_staff_median + d.staff_share_logit_sd * x[3]));
     firms_[f].hitech_share =
-        static_cast<float>(logistic(logit(d.hitech_share_median) + d.hitech_share_logit_sd * normal(s)));
-    firms_[f].log_asset_ratio = static_cast<float>(std::log(d.asset_ratio_median) + d.asset_ratio_log_sd * normal(s));
-    std::uint8_t flags = s.uniform() < d.manufacturing_share ? kManufacturer : 0;
-    firms_[f].flags = flags;
-    firms_[f].inventions = poisson(s, d.invention_patents_mean);
-    firms_[f].other_ip = poisson(s, d.other_ip_mean);
+        static_cast<float>(logistic(sampler.logit_hitech_median + d.hitech_share_logit_sd * normal(s)));
+    firms_[f].log_asset_ratio = static_cast<float>(sampler.log_asset_ratio_median + d.asset_ratio_log_sd * normal(s));
+    firms_[f].flags = s.uniform() < d.manufacturing_share ? kManufacturer : 0;
+    firms_[f].inventions = d.invention_patents_mean > 0.0 ? capped(sampler.inventions(s)) : 0;
+    firms_[f].other_ip = d.other_ip_mean > 0.0 ? capped(sampler.other_ip(s)) : 0;
   }
 
-  static std::uint16_t poisson(RandomStream& s, double mean) {
-    if (mean <= 0.0) return 0;
-    boost::random::poisson_distribution<int, double> dist(mean);
-    return static_cast<std::uint16_t>(std::min(dist(s), 0xFFFF));
-  }
+  static std::uint16_t capped(int count) { return static_cast<std::uint16_t>(std::min(count, 0xFFFF)); }
 
   /// An initial firm's last three years of accounts, grown back from today at the base drift.
   void backfill_history(EntityId f) {
