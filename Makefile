@@ -29,7 +29,8 @@ build-sanitize: deps $(SANITIZE)/CMakeCache.txt
 	$(call CMAKE_BUILD,$(SANITIZE))
 
 run: build
-	$(LEAPSIM) run scenarios/congtai-2019.yaml
+	mkdir -p results
+	$(LEAPSIM) run scenarios/congtai-2019.yaml -o results/congtai-2019.h5 --force
 
 test: test-cpp test-sanitize test-python
 

@@ -31,6 +31,18 @@ int main(int argc, char** argv) {
   run_cmd->add_option("-j,--threads", run.threads, "Worker threads (0: one per core)");
   run_cmd->add_option("--seed", run.seed, "Random seed (default: the study's)");
   run_cmd->add_flag("-q,--quiet", run.quiet, "No progress on stderr");
+  run_cmd->add_option("-o,--output", run.output, "Write every result to this HDF5 file (docs/output-format.md)");
+  run_cmd->add_flag("--force", run.force, "Replace the output file if it exists");
+
+  leapsim::app::CompareOptions compare;
+  CLI::App* compare_cmd = app.add_subcommand("compare", "Print the comparison tables of a results file again");
+  compare_cmd->add_option("results", compare.file, "Results file (HDF5)")->required()->check(CLI::ExistingFile);
+  compare_cmd->add_option("--metric", compare.metric, "Compare on this metric only (e.g. htes)");
+  compare_cmd->add_option("--year", compare.year, "Compare in this year (default: the last)");
+
+  std::string info_file;
+  CLI::App* info_cmd = app.add_subcommand("info", "Show what a results file holds");
+  info_cmd->add_option("results", info_file, "Results file (HDF5)")->required()->check(CLI::ExistingFile);
 
   std::vector<std::string> validate_files;
   CLI::App* validate_cmd = app.add_subcommand("validate", "Check scenario and study files; print every error");
@@ -59,9 +71,17 @@ int main(int argc, char** argv) {
   }
   try {
     if (*demo_cmd) return leapsim::app::run_demo(demo, std::cout);
-    if (*run_cmd) return leapsim::app::run_study_command(run, std::cout, std::cerr);
+    if (*run_cmd) {
+      for (int i = 0; i < argc; ++i) run.command_line += (i ? " " : "") + std::string(argv[i]);
+      return leapsim::app::run_study_command(run, std::cout, std::cerr);
+    }
+    if (*compare_cmd) return leapsim::app::compare_command(compare, std::cout);
+    if (*info_cmd) return leapsim::app::info_command(info_file, std::cout);
     if (*calibrate_cmd) return leapsim::app::calibrate_command(calibrate, std::cout);
     if (*validate_cmd) return leapsim::app::validate_command(validate_files, std::cout, std::cerr);
+  } catch (const leapsim::Cancelled& e) {
+    std::cerr << "leapsim: interrupted: " << e.what() << "; nothing was written\n";
+    return 130;
   } catch (const leapsim::Error& e) {
     std::cerr << "leapsim: error: " << e.what() << '\n';
     return 1;

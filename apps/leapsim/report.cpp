@@ -3,115 +3,136 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <numeric>
 #include <ostream>
 #include <string>
 #include <vector>
 
-#include "leapsim/engine/stats.hpp"
+#include "leapsim/engine/errors.hpp"
+#include "leapsim/innovation/metrics.hpp"
 
 namespace leapsim::app {
 namespace {
 
-using innovation::Metric;
-using innovation::MetricTable;
-using innovation::ScenarioResults;
-
 /// The columns of the yearly table: metric, heading, scale (divisor), decimals.
 struct Column {
-  Metric metric;
+  const char* metric;
   const char* heading;
   double scale;
   int decimals;
 };
 constexpr Column kColumns[] = {
-    {Metric::tech_smes, "tech SMEs", 1.0, 0},
-    {Metric::htes, "HTEs", 1.0, 0},
-    {Metric::invention_patents_per_10k, "patents/10k", 1.0, 2},
-    {Metric::rd_spend, "R&D (M yuan)", 1.0e6, 0},
-    {Metric::subsidies_paid, "paid (M yuan)", 1.0e6, 1},
+    {"tech_smes", "tech SMEs", 1.0, 0},
+    {"htes", "HTEs", 1.0, 0},
+    {"invention_patents_per_10k", "patents/10k", 1.0, 2},
+    {"rd_spend", "R&D (M yuan)", 1.0e6, 0},
+    {"subsidies_paid", "paid (M yuan)", 1.0e6, 1},
 };
 
-std::vector<double> values(const ScenarioResults& s, Metric m, int year) {
-  std::vector<double> v;
-  v.reserve(s.replications.size());
-  for (const MetricTable& t : s.replications) v.push_back(t.at(m, year));
-  return v;
-}
-
-/// Mean over replications of a metric summed over every year of the run.
-double mean_total(const ScenarioResults& s, Metric m) {
-  double total = 0.0;
-  for (const MetricTable& t : s.replications)
-    for (const innovation::YearMetrics& year : t.years) total += year[static_cast<std::size_t>(m)];
-  return total / static_cast<double>(s.replications.size());
-}
-
 std::string format(const char* pattern, auto... args) {
-  char buffer[256];
+  char buffer[320];
   std::snprintf(buffer, sizeof buffer, pattern, args...);
   return buffer;
 }
 
-std::string cell(const std::vector<double>& v, const Column& c) {
-  const double mean = stats::mean(v) / c.scale;
-  const double lo = stats::quantile(v, 0.05) / c.scale;
-  const double hi = stats::quantile(v, 0.95) / c.scale;
-  return format("%.*f [%.*f, %.*f]", c.decimals, mean, c.decimals, lo, c.decimals, hi);
+template <class T>
+const T& attribute(const ResultGroup& g, const char* name) {
+  const AttributeValue* v = g.attribute(name);
+  if (v == nullptr || !std::holds_alternative<T>(*v))
+    throw IoError("results file: attribute '" + std::string(name) + "' missing or of the wrong type in '" + g.name +
+                  "'");
+  return std::get<T>(*v);
 }
 
-const char* comparison_word(innovation::Comparison c) {
-  switch (c) {
-    case innovation::Comparison::at_least:
-      return ">=";
-    case innovation::Comparison::more_than:
-      return ">";
-    case innovation::Comparison::at_most:
-      return "<=";
-    case innovation::Comparison::less_than:
-      return "<";
-  }
-  return "?";
+const ResultGroup& group(const ResultGroup& g, const std::string& name) {
+  const ResultGroup* child = g.group(name);
+  if (child == nullptr) throw IoError("results file: no group '" + name + "' in '" + g.name + "'");
+  return *child;
 }
 
-void write_forecasts(const innovation::StudyResults& results, int first, int last, std::ostream& out) {
-  for (const ScenarioResults& s : results.scenarios) {
-    out << "\n== " << s.name << ": mean [90% interval]\n" << format("%-6s", "year");
+const ResultArray& array(const ResultGroup& g, const std::string& name) {
+  const ResultArray* a = g.array(name);
+  if (a == nullptr) throw IoError("results file: no dataset '" + name + "' in '" + g.name + "'");
+  return *a;
+}
+
+/// Element [row, col] of a two-dimensional array.
+double at(const ResultArray& a, std::size_t row, std::size_t col) { return a.values.at(row * a.shape.at(1) + col); }
+
+std::size_t year_index(const ReportView& v, int year) {
+  if (year < v.first_year || year > v.last_year)
+    throw UsageError(format("year %d is outside the results (%d-%d)", year, v.first_year, v.last_year));
+  return static_cast<std::size_t>(year - v.first_year);
+}
+
+void write_forecasts(const ResultGroup& root, const ReportView& v, std::ostream& out) {
+  const ResultGroup& scenarios = group(root, "scenarios");
+  for (const std::string& name : attribute<std::vector<std::string>>(root, "scenarios")) {
+    const ResultGroup& summary = group(group(scenarios, name), "summary");
+    out << "\n== " << name << ": mean [90% interval]\n" << format("%-6s", "year");
     for (const Column& c : kColumns) out << format("  %-24s", c.heading);
     out << '\n';
-    for (int y = first; y <= last; ++y) {
+    for (int y = v.first_year; y <= v.last_year; ++y) {
       out << format("%-6d", y);
-      for (const Column& c : kColumns) out << format("  %-24s", cell(values(s, c.metric, y), c).c_str());
+      const std::size_t row = year_index(v, y);
+      for (const Column& c : kColumns) {
+        const ResultArray& s = array(summary, c.metric);  // columns: mean, sd, p05, p50, p95
+        const std::string cell = format("%.*f [%.*f, %.*f]", c.decimals, at(s, row, 0) / c.scale, c.decimals,
+                                        at(s, row, 2) / c.scale, c.decimals, at(s, row, 4) / c.scale);
+        out << format("  %-24s", cell.c_str());
+      }
       out << '\n';
     }
   }
 }
 
-void write_targets(const innovation::Study& study, const innovation::StudyResults& results, std::ostream& out) {
-  if (study.targets.empty()) return;
+void write_targets(const ResultGroup& root, std::ostream& out) {
+  const ResultGroup& targets = group(root, "targets");
+  const auto& labels = attribute<std::vector<std::string>>(targets, "label");
+  if (labels.empty()) return;
+  const auto& metrics = attribute<std::vector<std::string>>(targets, "metric");
+  const auto& comparisons = attribute<std::vector<std::string>>(targets, "comparison");
+  const auto& years = attribute<std::vector<std::int64_t>>(targets, "year");
+  const auto& thresholds = attribute<std::vector<double>>(targets, "threshold");
+  const auto& scenarios = attribute<std::vector<std::string>>(targets, "scenarios");
+  const ResultArray& p = array(targets, "probability");
+  const ResultArray& lo = array(targets, "wilson95_low");
+  const ResultArray& hi = array(targets, "wilson95_high");
   out << "\n== Probability of meeting each target [95% Wilson interval]\n";
-  for (const innovation::Target& t : study.targets) {
-    const auto info = innovation::metric_infos()[static_cast<std::size_t>(t.metric)];
-    out << format("%s (%s %s %g in %d)\n", t.label.c_str(), std::string(info.name).c_str(),
-                  comparison_word(t.comparison), t.threshold, t.year);
-    for (const ScenarioResults& s : results.scenarios) {
-      const std::vector<double> v = values(s, t.metric, t.year);
-      const auto met = static_cast<std::size_t>(std::count_if(v.begin(), v.end(), [&t](double x) { return t.met(x); }));
-      const stats::Interval w = stats::wilson(met, v.size());
-      out << format("  %-44s %5.1f%%  [%5.1f%%, %5.1f%%]\n", s.name.c_str(),
-                    100.0 * static_cast<double>(met) / static_cast<double>(v.size()), 100.0 * w.low, 100.0 * w.high);
-    }
+  for (std::size_t t = 0; t < labels.size(); ++t) {
+    out << format("%s (%s %s %g in %lld)\n", labels[t].c_str(), metrics[t].c_str(), comparisons[t].c_str(),
+                  thresholds[t], static_cast<long long>(years[t]));
+    for (std::size_t s = 0; s < scenarios.size(); ++s)
+      out << format("  %-44s %5.1f%%  [%5.1f%%, %5.1f%%]\n", scenarios[s].c_str(), 100.0 * at(p, t, s),
+                    100.0 * at(lo, t, s), 100.0 * at(hi, t, s));
   }
 }
 
-void write_comparisons(const innovation::StudyResults& results, int year, std::ostream& out) {
-  if (results.scenarios.size() < 2) return;
-  const ScenarioResults& base = results.scenarios.front();
+std::string difference_cell(const ResultArray& a, std::size_t row, int decimals, double scale) {
+  // Columns: mean_difference, ci95_low, ci95_high, variance_base, variance_alternative,
+  // variance_difference, variance_reduction.
+  const double reduction = at(a, row, 6);
+  const std::string factor = std::isfinite(reduction) ? format("x%.1f", reduction) : "exact";
+  return format("%+.*f [%+.*f, %+.*f] (%s)", decimals, at(a, row, 0) / scale, decimals, at(a, row, 1) / scale, decimals,
+                at(a, row, 2) / scale, factor.c_str());
+}
+
+void write_comparisons(const ResultGroup& root, const ReportView& v, std::ostream& out) {
+  const ResultGroup& comparisons = group(root, "comparisons");
+  if (comparisons.groups.empty()) return;
+  const int year = v.year.value_or(v.last_year);
+  const std::size_t row = year_index(v, year);
+  std::vector<Column> columns(std::begin(kColumns), std::end(kColumns));
+  if (v.metric) {
+    const auto info = innovation::metric_by_name(*v.metric);
+    if (!info) throw UsageError("unknown metric '" + *v.metric + "'");
+    columns = {
+        Column{innovation::metric_infos()[static_cast<std::size_t>(*info)].name.data(), v.metric->c_str(), 1.0, 2}};
+  }
   out << format(
-      "\n== Alternatives against the base in %d: paired difference, mean [95%% t-interval] (CRN variance reduction)\n",
-      year);
-  out << format("%-44s", "alternative");
-  for (const Column& c : kColumns) out << format("  %-34s", c.heading);
+      "\n== Alternatives against %s in %d: paired difference, mean [95%% t-interval] (CRN variance "
+      "reduction)\n%-44s",
+      attribute<std::string>(comparisons, "base").c_str(), year, "alternative");
+  for (const Column& c : columns) out << format("  %-34s", c.heading);
   out << '\n';
   struct Ranked {
     std::string name;
@@ -119,26 +140,20 @@ void write_comparisons(const innovation::StudyResults& results, int year, std::o
     double paid;
   };
   std::vector<Ranked> ranking;
-  for (std::size_t i = 1; i < results.scenarios.size(); ++i) {
-    const ScenarioResults& alt = results.scenarios[i];
+  const ResultGroup& scenarios = group(root, "scenarios");
+  for (const ResultGroup& alt : comparisons.groups) {
     out << format("%-44s", alt.name.c_str());
-    for (const Column& c : kColumns) {
-      const stats::PairedDifference d =
-          stats::paired_difference(values(base, c.metric, year), values(alt, c.metric, year));
-      const std::string reduction =
-          std::isfinite(d.variance_reduction) ? format("x%.1f", d.variance_reduction) : "exact";
-      out << format("  %-34s",
-                    format("%+.*f [%+.*f, %+.*f] (%s)", c.decimals, d.mean / c.scale, c.decimals,
-                           d.interval.low / c.scale, c.decimals, d.interval.high / c.scale, reduction.c_str())
-                        .c_str());
-    }
+    for (const Column& c : columns)
+      out << format("  %-34s", difference_cell(array(alt, c.metric), row, c.decimals, c.scale).c_str());
     out << '\n';
-    ranking.push_back({alt.name,
-                       stats::mean(values(alt, Metric::htes, year)) - stats::mean(values(base, Metric::htes, year)),
-                       mean_total(alt, Metric::subsidies_paid)});
+    const ResultArray& paid = array(group(group(scenarios, alt.name), "summary"), "subsidies_paid");
+    double total = 0.0;
+    for (std::size_t y = 0; y < paid.shape.at(0); ++y) total += at(paid, y, 0);
+    ranking.push_back({alt.name, at(array(alt, "htes"), row, 0), total});
   }
   std::stable_sort(ranking.begin(), ranking.end(), [](const Ranked& a, const Ranked& b) { return a.htes > b.htes; });
-  out << format("\n== Ranking by extra HTEs in %d over the base (mean), with total paid over the run\n", year);
+  out << format("\n== Ranking by extra HTEs in %d over %s (mean), with the mean total paid over the run\n", year,
+                attribute<std::string>(comparisons, "base").c_str());
   for (std::size_t i = 0; i < ranking.size(); ++i)
     out << format("%2zu. %-44s %+7.1f HTEs   %8.1f M yuan paid\n", i + 1, ranking[i].name.c_str(), ranking[i].htes,
                   ranking[i].paid / 1.0e6);
@@ -146,15 +161,19 @@ void write_comparisons(const innovation::StudyResults& results, int year, std::o
 
 }  // namespace
 
-void write_report(const innovation::Study& study, const innovation::StudyResults& results, std::ostream& out) {
-  const MetricTable& any = results.scenarios.front().replications.front();
-  const int first = any.first_year;
-  const int last = first + static_cast<int>(any.years.size()) - 1;
-  out << study.name << ": " << results.scenarios.size() << " scenarios, " << results.replications
-      << " replications each, seed " << results.seed << '\n';
-  write_forecasts(results, first, last, out);
-  write_targets(study, results, out);
-  write_comparisons(results, last, out);
+void write_report(const ResultGroup& root, const ReportView& view, std::ostream& out) {
+  ReportView v = view;
+  v.first_year = static_cast<int>(attribute<std::int64_t>(root, "first_year"));
+  v.last_year = static_cast<int>(attribute<std::int64_t>(root, "last_year"));
+  out << attribute<std::string>(root, "study_name") << ": "
+      << attribute<std::vector<std::string>>(root, "scenarios").size() << " scenarios, "
+      << attribute<std::int64_t>(root, "replications") << " replications each, seed "
+      << attribute<std::int64_t>(root, "seed") << '\n';
+  if (!v.comparisons_only) {
+    write_forecasts(root, v, out);
+    write_targets(root, out);
+  }
+  write_comparisons(root, v, out);
 }
 
 }  // namespace leapsim::app

@@ -1,15 +1,26 @@
 #pragma once
-// The text report of a study run: yearly forecasts with 90% intervals, target probabilities,
-// alternatives against the base with paired 95% intervals, and the ranking.
+// The text report of a study run, printed from its results tree (the same tree a results file
+// holds): yearly forecasts with 90% intervals, target probabilities, alternatives against the
+// base with paired 95% intervals, and the ranking.
 
 #include <iosfwd>
+#include <optional>
+#include <string>
 
-#include "leapsim/innovation/study.hpp"
-#include "leapsim/innovation/study_runner.hpp"
+#include "leapsim/engine/result_tree.hpp"
 
 namespace leapsim::app {
 
-/// Writes the report of a finished study run.
-void write_report(const innovation::Study& study, const innovation::StudyResults& results, std::ostream& out);
+/// What part of the report to print, and for which metric and year the comparison table is.
+struct ReportView {
+  bool comparisons_only = false;
+  std::optional<std::string> metric;  // default: the five key metrics
+  std::optional<int> year;            // default: the last year
+  int first_year = 0;                 // filled from the tree
+  int last_year = 0;
+};
+
+/// Writes the report of a results tree; throws IoError if the tree lacks part of the layout.
+void write_report(const ResultGroup& results, const ReportView& view, std::ostream& out);
 
 }  // namespace leapsim::app

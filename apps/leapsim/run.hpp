@@ -1,8 +1,10 @@
 #pragma once
-// `leapsim run` and `leapsim validate`: run a study file and print what a bureau needs to decide;
-// check scenario and study files.
+// `leapsim run`, `validate`, `compare` and `info`: run a study file and print what a bureau
+// needs to decide, optionally saving every result to HDF5; check files; reprint or list a saved
+// results file.
 
 #include <cstdint>
+#include <filesystem>
 #include <iosfwd>
 #include <optional>
 #include <string>
@@ -17,12 +19,29 @@ struct RunOptions {
   std::optional<std::uint64_t> seed;
   unsigned threads = 0;
   bool quiet = false;
+  std::optional<std::filesystem::path> output;
+  bool force = false;        // replace an existing output file
+  std::string command_line;  // recorded in the results file
 };
 
 /// Runs a study and prints its report on `out`, progress on `err`; returns the exit code.
+/// SIGINT or SIGTERM stops it between replications (throws Cancelled; nothing is written).
 int run_study_command(const RunOptions& options, std::ostream& out, std::ostream& err);
 
 /// Checks files and prints every error as file:line:column; returns 0 when all are valid, else 1.
 int validate_command(const std::vector<std::string>& files, std::ostream& out, std::ostream& err);
+
+/// Options of the compare sub-command.
+struct CompareOptions {
+  std::string file;
+  std::optional<std::string> metric;
+  std::optional<int> year;
+};
+
+/// Prints the comparison tables of a results file again.
+int compare_command(const CompareOptions& options, std::ostream& out);
+
+/// Prints what a results file holds: its attributes and its datasets with their shapes.
+int info_command(const std::string& file, std::ostream& out);
 
 }  // namespace leapsim::app

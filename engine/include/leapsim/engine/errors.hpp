@@ -25,6 +25,12 @@ class SimulationError : public Error {
   using Error::Error;
 };
 
+/// A file could not be read or written (missing, unreadable, not a results file, disk full).
+class IoError : public Error {
+ public:
+  using Error::Error;
+};
+
 /// A run was stopped on request (for example by SIGINT) before it finished.
 class Cancelled : public Error {
  public:

@@ -1,0 +1,63 @@
+#pragma once
+// A results file as plain data: groups holding attributes, numeric arrays and nested groups. A
+// model builds one from its results; engine/io writes it to HDF5 and reads it back. Neither side
+// needs the other: the model knows no file format, the writer knows no model.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace leapsim {
+
+/// The value of an attribute: text, a number, an integer, or a list of numbers or of texts.
+using AttributeValue = std::variant<std::string, double, std::int64_t, std::vector<double>, std::vector<std::int64_t>,
+                                    std::vector<std::string>>;
+
+/// A named attribute.
+struct Attribute {
+  std::string name;
+  AttributeValue value;
+};
+
+/// A dense array of doubles, row-major, with its shape (one or two dimensions).
+struct ResultArray {
+  std::string name;
+  std::vector<std::size_t> shape;
+  std::vector<double> values;
+  std::vector<Attribute> attributes;
+};
+
+/// A group: attributes, arrays and sub-groups, each in the order it was added.
+struct ResultGroup {
+  std::string name;
+  std::vector<Attribute> attributes;
+  std::vector<ResultArray> arrays;
+  std::vector<ResultGroup> groups;
+
+  /// Adds a sub-group and returns it (references stay valid until the next add_group).
+  ResultGroup& add_group(std::string group_name) {
+    groups.push_back(ResultGroup{std::move(group_name), {}, {}, {}});
+    return groups.back();
+  }
+  /// The sub-group of that name, or nullptr.
+  const ResultGroup* group(const std::string& group_name) const noexcept {
+    for (const ResultGroup& g : groups)
+      if (g.name == group_name) return &g;
+    return nullptr;
+  }
+  /// The array of that name, or nullptr.
+  const ResultArray* array(const std::string& array_name) const noexcept {
+    for (const ResultArray& a : arrays)
+      if (a.name == array_name) return &a;
+    return nullptr;
+  }
+  /// The attribute of that name, or nullptr.
+  const AttributeValue* attribute(const std::string& attribute_name) const noexcept {
+    for (const Attribute& a : attributes)
+      if (a.name == attribute_name) return &a.value;
+    return nullptr;
+  }
+};
+
+}  // namespace leapsim

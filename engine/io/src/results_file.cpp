@@ -1,0 +1,281 @@
+#include "leapsim/io/results_file.hpp"
+
+#include <hdf5.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <string>
+#include <system_error>
+#include <utility>
+
+#include "leapsim/engine/errors.hpp"
+
+namespace leapsim::io {
+namespace {
+
+/// Owns one HDF5 identifier and closes it with the matching function.
+class Handle {
+ public:
+  Handle(hid_t id, herr_t (*close)(hid_t), const std::string& what) : id_(id), close_(close) {
+    if (id_ < 0) throw IoError("HDF5: cannot " + what);
+  }
+  Handle(Handle&& other) noexcept : id_(std::exchange(other.id_, -1)), close_(other.close_) {}
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  Handle& operator=(Handle&&) = delete;
+  ~Handle() {
+    if (id_ >= 0) close_(id_);
+  }
+  hid_t get() const noexcept { return id_; }
+
+ private:
+  hid_t id_;
+  herr_t (*close_)(hid_t);
+};
+
+void check(herr_t status, const std::string& what) {
+  if (status < 0) throw IoError("HDF5: cannot " + what);
+}
+
+/// A variable-length UTF-8 string type, as h5py writes and reads str.
+Handle string_type() {
+  Handle t(H5Tcopy(H5T_C_S1), H5Tclose, "create a string type");
+  check(H5Tset_size(t.get(), H5T_VARIABLE), "size a string type");
+  check(H5Tset_cset(t.get(), H5T_CSET_UTF8), "mark a string type UTF-8");
+  return t;
+}
+
+/// Object creation properties that remember the order attributes were written in.
+Handle ordered_object_properties(hid_t cls) {
+  Handle p(H5Pcreate(cls), H5Pclose, "create a property list");
+  check(H5Pset_attr_creation_order(p.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "track attribute order");
+  return p;
+}
+
+/// Group (or file) creation properties that remember link and attribute order.
+Handle ordered_group_properties(hid_t cls = H5P_GROUP_CREATE) {
+  Handle p = ordered_object_properties(cls);
+  check(H5Pset_link_creation_order(p.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), "track link order");
+  return p;
+}
+
+// ---- writing ---------------------------------------------------------------------------------
+
+void write_attribute(hid_t owner, const Attribute& a) {
+  const std::string what = "write attribute '" + a.name + "'";
+  std::visit(
+      [&](const auto& v) {
+        using V = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<V, std::string>) {
+          Handle type = string_type();
+          Handle space(H5Screate(H5S_SCALAR), H5Sclose, what);
+          Handle attr(H5Acreate2(owner, a.name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
+                      what);
+          const char* text = v.c_str();
+          check(H5Awrite(attr.get(), type.get(), &text), what);
+        } else if constexpr (std::is_same_v<V, std::vector<std::string>>) {
+          Handle type = string_type();
+          const hsize_t n = v.size();
+          Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose, what);
+          Handle attr(H5Acreate2(owner, a.name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
+                      what);
+          std::vector<const char*> texts;
+          for (const std::string& s : v) texts.push_back(s.c_str());
+          if (!texts.empty()) check(H5Awrite(attr.get(), type.get(), texts.data()), what);
+        } else {
+          constexpr bool is_double = std::is_same_v<V, double> || std::is_same_v<V, std::vector<double>>;
+          const hid_t type = is_double ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT64;
+          const void* data = nullptr;
+          hsize_t n = 1;
+          if constexpr (std::is_same_v<V, double> || std::is_same_v<V, std::int64_t>) {
+            data = &v;
+          } else {
+            data = v.data();
+            n = v.size();
+          }
+          const bool scalar = std::is_same_v<V, double> || std::is_same_v<V, std::int64_t>;
+          Handle space(scalar ? H5Screate(H5S_SCALAR) : H5Screate_simple(1, &n, nullptr), H5Sclose, what);
+          Handle attr(H5Acreate2(owner, a.name.c_str(), type, space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose, what);
+          if (n > 0) check(H5Awrite(attr.get(), type, data), what);
+        }
+      },
+      a.value);
+}
+
+void write_array(hid_t group, const ResultArray& a) {
+  const std::string what = "write dataset '" + a.name + "'";
+  std::vector<hsize_t> dims(a.shape.begin(), a.shape.end());
+  std::size_t count = 1;
+  for (const std::size_t d : a.shape) count *= d;
+  if (count != a.values.size())
+    throw IoError("dataset '" + a.name + "': shape holds " + std::to_string(count) + " values, given " +
+                  std::to_string(a.values.size()));
+  Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose, what);
+  Handle dcpl = ordered_object_properties(H5P_DATASET_CREATE);
+  if (count >= 1024) {  // compress what is worth it: chunks of whole rows, about 64 KiB
+    std::vector<hsize_t> chunk = dims;
+    const hsize_t row = count / dims.front();
+    chunk.front() = std::max<hsize_t>(1, std::min<hsize_t>(dims.front(), 8192 / std::max<hsize_t>(row, 1)));
+    check(H5Pset_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data()), what);
+    check(H5Pset_shuffle(dcpl.get()), what);
+    check(H5Pset_deflate(dcpl.get(), 4), what);
+  }
+  Handle set(H5Dcreate2(group, a.name.c_str(), H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
+             H5Dclose, what);
+  if (count > 0) check(H5Dwrite(set.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, a.values.data()), what);
+  for (const Attribute& attr : a.attributes) write_attribute(set.get(), attr);
+}
+
+void write_group(hid_t parent, const ResultGroup& g, bool is_root) {
+  if (is_root) {
+    for (const Attribute& a : g.attributes) write_attribute(parent, a);
+    for (const ResultArray& a : g.arrays) write_array(parent, a);
+    for (const ResultGroup& child : g.groups) write_group(parent, child, false);
+    return;
+  }
+  Handle gcpl = ordered_group_properties();
+  Handle group(H5Gcreate2(parent, g.name.c_str(), H5P_DEFAULT, gcpl.get(), H5P_DEFAULT), H5Gclose,
+               "create group '" + g.name + "'");
+  for (const Attribute& a : g.attributes) write_attribute(group.get(), a);
+  for (const ResultArray& a : g.arrays) write_array(group.get(), a);
+  for (const ResultGroup& child : g.groups) write_group(group.get(), child, false);
+}
+
+// ---- reading ---------------------------------------------------------------------------------
+
+AttributeValue read_attribute_value(hid_t attr) {
+  Handle type(H5Aget_type(attr), H5Tclose, "read an attribute type");
+  Handle space(H5Aget_space(attr), H5Sclose, "read an attribute shape");
+  const hssize_t n = H5Sget_simple_extent_npoints(space.get());
+  const bool scalar = H5Sget_simple_extent_type(space.get()) == H5S_SCALAR;
+  switch (H5Tget_class(type.get())) {
+    case H5T_STRING: {
+      Handle mem = string_type();
+      std::vector<char*> texts(static_cast<std::size_t>(n), nullptr);
+      check(H5Aread(attr, mem.get(), texts.data()), "read a text attribute");
+      std::vector<std::string> out;
+      for (char* t : texts) out.emplace_back(t != nullptr ? t : "");
+      H5Dvlen_reclaim(mem.get(), space.get(), H5P_DEFAULT, texts.data());
+      if (scalar) return out.front();
+      return out;
+    }
+    case H5T_INTEGER: {
+      std::vector<std::int64_t> v(static_cast<std::size_t>(n));
+      if (n > 0) check(H5Aread(attr, H5T_NATIVE_INT64, v.data()), "read an integer attribute");
+      if (scalar) return v.front();
+      return v;
+    }
+    default: {
+      std::vector<double> v(static_cast<std::size_t>(n));
+      if (n > 0) check(H5Aread(attr, H5T_NATIVE_DOUBLE, v.data()), "read a number attribute");
+      if (scalar) return v.front();
+      return v;
+    }
+  }
+}
+
+std::vector<Attribute> read_attributes(hid_t owner) {
+  H5O_info_t info;
+  check(H5Oget_info2(owner, &info, H5O_INFO_NUM_ATTRS), "list attributes");
+  std::vector<Attribute> out;
+  for (hsize_t i = 0; i < info.num_attrs; ++i) {
+    // Creation order where it was tracked (our files), name order otherwise.
+    H5_index_t index = H5_INDEX_CRT_ORDER;
+    hid_t id = H5Aopen_by_idx(owner, ".", index, H5_ITER_INC, i, H5P_DEFAULT, H5P_DEFAULT);
+    if (id < 0) id = H5Aopen_by_idx(owner, ".", index = H5_INDEX_NAME, H5_ITER_INC, i, H5P_DEFAULT, H5P_DEFAULT);
+    Handle attr(id, H5Aclose, "open an attribute");
+    const ssize_t len = H5Aget_name(attr.get(), 0, nullptr);
+    std::string name(static_cast<std::size_t>(len), '\0');
+    H5Aget_name(attr.get(), name.size() + 1, name.data());
+    out.push_back({name, read_attribute_value(attr.get())});
+  }
+  return out;
+}
+
+ResultArray read_array(hid_t group, const std::string& name) {
+  Handle set(H5Dopen2(group, name.c_str(), H5P_DEFAULT), H5Dclose, "open dataset '" + name + "'");
+  Handle space(H5Dget_space(set.get()), H5Sclose, "read the shape of '" + name + "'");
+  const int rank = H5Sget_simple_extent_ndims(space.get());
+  std::vector<hsize_t> dims(static_cast<std::size_t>(std::max(rank, 0)));
+  H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
+  ResultArray a{name, {dims.begin(), dims.end()}, {}, read_attributes(set.get())};
+  a.values.resize(static_cast<std::size_t>(H5Sget_simple_extent_npoints(space.get())));
+  if (!a.values.empty())
+    check(H5Dread(set.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, a.values.data()),
+          "read dataset '" + name + "'");
+  return a;
+}
+
+ResultGroup read_group(hid_t group, const std::string& name) {
+  ResultGroup g{name, read_attributes(group), {}, {}};
+  H5G_info_t info;
+  check(H5Gget_info(group, &info), "list group '" + name + "'");
+  for (hsize_t i = 0; i < info.nlinks; ++i) {
+    H5_index_t index = H5_INDEX_CRT_ORDER;
+    ssize_t len = H5Lget_name_by_idx(group, ".", index, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
+    if (len < 0) len = H5Lget_name_by_idx(group, ".", index = H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
+    std::string child(static_cast<std::size_t>(len), '\0');
+    H5Lget_name_by_idx(group, ".", index, H5_ITER_INC, i, child.data(), child.size() + 1, H5P_DEFAULT);
+    H5O_info_t object;
+    check(H5Oget_info_by_name2(group, child.c_str(), &object, H5O_INFO_BASIC, H5P_DEFAULT), "inspect '" + child + "'");
+    if (object.type == H5O_TYPE_GROUP) {
+      Handle sub(H5Gopen2(group, child.c_str(), H5P_DEFAULT), H5Gclose, "open group '" + child + "'");
+      g.groups.push_back(read_group(sub.get(), child));
+    } else if (object.type == H5O_TYPE_DATASET) {
+      g.arrays.push_back(read_array(group, child));
+    }
+  }
+  return g;
+}
+
+/// HDF5 prints its error stack to stderr by default; we report errors ourselves.
+void silence_hdf5() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+
+}  // namespace
+
+std::filesystem::path partial_path(const std::filesystem::path& path) {
+  std::string name = ".";  // appended step by step: GCC 12 warns falsely on "." + string (PR 105329)
+  name += path.filename().string();
+  name += ".partial-";
+  name += std::to_string(getpid());
+  return path.parent_path() / name;
+}
+
+void write_results(const std::filesystem::path& path, const ResultGroup& root, Overwrite overwrite) {
+  silence_hdf5();
+  std::error_code ec;
+  if (overwrite == Overwrite::refuse && std::filesystem::exists(path, ec))
+    throw UsageError(path.string() + " exists; use --force to replace it");
+  const std::filesystem::path partial = partial_path(path);
+  try {
+    {
+      Handle fcpl = ordered_group_properties(H5P_FILE_CREATE);
+      Handle file(H5Fcreate(partial.c_str(), H5F_ACC_TRUNC, fcpl.get(), H5P_DEFAULT), H5Fclose,
+                  "create " + partial.string());
+      write_group(file.get(), root, true);
+      check(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), "flush " + partial.string());
+    }
+    // The data must be on disk before the rename makes it the file users see.
+    if (std::FILE* f = std::fopen(partial.c_str(), "rb")) {
+      fsync(fileno(f));
+      std::fclose(f);
+    }
+    std::filesystem::rename(partial, path);
+  } catch (const std::filesystem::filesystem_error& e) {
+    std::filesystem::remove(partial, ec);
+    throw IoError("cannot write " + path.string() + ": " + e.code().message());
+  } catch (...) {
+    std::filesystem::remove(partial, ec);
+    throw;
+  }
+}
+
+ResultGroup read_results(const std::filesystem::path& path) {
+  silence_hdf5();
+  if (!std::filesystem::exists(path)) throw IoError(path.string() + ": no such file");
+  if (H5Fis_hdf5(path.c_str()) <= 0) throw IoError(path.string() + ": not an HDF5 file");
+  Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "open " + path.string());
+  return read_group(file.get(), "/");
+}
+
+}  // namespace leapsim::io

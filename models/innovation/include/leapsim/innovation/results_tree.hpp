@@ -1,0 +1,35 @@
+#pragma once
+// The layout of a study's results (docs/output-format.md) as a ResultGroup tree: per-replication
+// metrics, yearly summaries, paired comparisons with the base and target probabilities. The CLI
+// writes it to HDF5 and prints its report from it, so a saved file reprints the same report.
+#include <string>
+
+#include "leapsim/engine/result_tree.hpp"
+#include "leapsim/innovation/study.hpp"
+#include "leapsim/innovation/study_runner.hpp"
+
+namespace leapsim::innovation {
+
+/// How a run was made, recorded at the root of the file.
+struct RunRecord {
+  std::string leapsim_version;
+  std::string created;  // ISO 8601, UTC
+  std::string command_line;
+  std::string study_file;
+  std::string study_yaml;  // the study file's text as read
+};
+
+/// Statistic columns of a summary dataset [year x statistic].
+inline constexpr const char* kSummaryColumns[] = {"mean", "sd", "p05", "p50", "p95"};
+/// Columns of a comparison dataset [year x column].
+inline constexpr const char* kComparisonColumns[] = {
+    "mean_difference",     "ci95_low",          "ci95_high", "variance_base", "variance_alternative",
+    "variance_difference", "variance_reduction"};
+
+/// Builds the results tree of a finished study run.
+ResultGroup results_tree(const Study& study, const StudyResults& results, const RunRecord& record);
+
+/// Checks that a tree read from a file has this layout; throws IoError naming what is missing.
+void check_results_tree(const ResultGroup& root);
+
+}  // namespace leapsim::innovation

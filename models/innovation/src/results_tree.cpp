@@ -1,0 +1,174 @@
+#include "leapsim/innovation/results_tree.hpp"
+
+#include <cmath>
+#include <iterator>
+#include <vector>
+
+#include "leapsim/engine/errors.hpp"
+#include "leapsim/engine/stats.hpp"
+
+namespace leapsim::innovation {
+namespace {
+
+constexpr std::size_t kSummaryWidth = std::size(kSummaryColumns);
+constexpr std::size_t kComparisonWidth = std::size(kComparisonColumns);
+
+std::vector<std::string> labels(const char* const* first, std::size_t n) { return {first, first + n}; }
+
+/// Values of one metric in one year over the replications.
+std::vector<double> column(const ScenarioResults& s, std::size_t metric, std::size_t year) {
+  std::vector<double> v;
+  v.reserve(s.replications.size());
+  for (const MetricTable& t : s.replications) v.push_back(t.years[year][metric]);
+  return v;
+}
+
+std::vector<Attribute> metric_attributes(const MetricInfo& info) {
+  return {{"unit", std::string(info.unit)},
+          {"description", std::string(info.description)},
+          {"description_zh", std::string(info.description_zh)}};
+}
+
+void add_scenario(ResultGroup& scenarios, const Scenario& scenario, const ScenarioResults& r, std::size_t years) {
+  ResultGroup& g = scenarios.add_group(r.name);
+  g.attributes = {{"description", scenario.description},
+                  {"source", scenario.source},
+                  {"resolved_yaml", scenario.resolved_yaml},
+                  {"events", static_cast<std::int64_t>(r.events)}};
+  ResultGroup metrics{"metrics", {}, {}, {}}, summary{"summary", {}, {}, {}};
+  const std::size_t reps = r.replications.size();
+  for (const MetricInfo& info : metric_infos()) {
+    const auto m = static_cast<std::size_t>(info.metric);
+    ResultArray values{std::string(info.name), {reps, years}, {}, metric_attributes(info)};
+    values.values.reserve(reps * years);
+    for (const MetricTable& t : r.replications)
+      for (std::size_t y = 0; y < years; ++y) values.values.push_back(t.years[y][m]);
+    metrics.arrays.push_back(std::move(values));
+    ResultArray sum{std::string(info.name), {years, kSummaryWidth}, {}, metric_attributes(info)};
+    sum.attributes.push_back({"columns", labels(kSummaryColumns, kSummaryWidth)});
+    for (std::size_t y = 0; y < years; ++y) {
+      const std::vector<double> v = column(r, m, y);
+      sum.values.insert(sum.values.end(), {stats::mean(v), std::sqrt(stats::variance(v)), stats::quantile(v, 0.05),
+                                           stats::quantile(v, 0.5), stats::quantile(v, 0.95)});
+    }
+    summary.arrays.push_back(std::move(sum));
+  }
+  g.groups.push_back(std::move(metrics));
+  g.groups.push_back(std::move(summary));
+}
+
+void add_comparisons(ResultGroup& root, const StudyResults& results, std::size_t years) {
+  ResultGroup& comparisons = root.add_group("comparisons");
+  comparisons.attributes = {{"base", results.scenarios.front().name},
+                            {"confidence", 0.95},
+                            {"columns", labels(kComparisonColumns, kComparisonWidth)}};
+  const ScenarioResults& base = results.scenarios.front();
+  for (std::size_t s = 1; s < results.scenarios.size(); ++s) {
+    const ScenarioResults& alt = results.scenarios[s];
+    ResultGroup& g = comparisons.add_group(alt.name);
+    for (const MetricInfo& info : metric_infos()) {
+      const auto m = static_cast<std::size_t>(info.metric);
+      ResultArray a{std::string(info.name), {years, kComparisonWidth}, {}, metric_attributes(info)};
+      for (std::size_t y = 0; y < years; ++y) {
+        const stats::PairedDifference d = stats::paired_difference(column(base, m, y), column(alt, m, y));
+        a.values.insert(a.values.end(), {d.mean, d.interval.low, d.interval.high, d.variance_a, d.variance_b,
+                                         d.variance_difference, d.variance_reduction});
+      }
+      g.arrays.push_back(std::move(a));
+    }
+  }
+}
+
+const char* comparison_symbol(Comparison c) {
+  switch (c) {
+    case Comparison::at_least:
+      return ">=";
+    case Comparison::more_than:
+      return ">";
+    case Comparison::at_most:
+      return "<=";
+    case Comparison::less_than:
+      return "<";
+  }
+  return "?";
+}
+
+void add_targets(ResultGroup& root, const Study& study, const StudyResults& results, int first_year) {
+  ResultGroup& g = root.add_group("targets");
+  std::vector<std::string> label, metric, comparison, scenario;
+  std::vector<std::int64_t> year;
+  std::vector<double> threshold;
+  const std::size_t n = study.targets.size(), s = results.scenarios.size();
+  ResultArray probability{"probability", {n, s}, {}, {}}, low{"wilson95_low", {n, s}, {}, {}},
+      high{"wilson95_high", {n, s}, {}, {}}, met{"replications_met", {n, s}, {}, {}};
+  for (const Target& t : study.targets) {
+    label.push_back(t.label);
+    metric.push_back(std::string(metric_infos()[static_cast<std::size_t>(t.metric)].name));
+    comparison.push_back(comparison_symbol(t.comparison));
+    year.push_back(t.year);
+    threshold.push_back(t.threshold);
+    for (const ScenarioResults& r : results.scenarios) {
+      std::size_t hits = 0;
+      for (const MetricTable& table : r.replications) hits += t.met(table.at(t.metric, t.year));
+      const stats::Interval w = stats::wilson(hits, r.replications.size());
+      probability.values.push_back(static_cast<double>(hits) / static_cast<double>(r.replications.size()));
+      low.values.push_back(w.low);
+      high.values.push_back(w.high);
+      met.values.push_back(static_cast<double>(hits));
+    }
+  }
+  (void)first_year;
+  for (const ScenarioResults& r : results.scenarios) scenario.push_back(r.name);
+  g.attributes = {{"label", label},           {"metric", metric},       {"year", year},
+                  {"comparison", comparison}, {"threshold", threshold}, {"scenarios", scenario}};
+  g.arrays = {std::move(probability), std::move(low), std::move(high), std::move(met)};
+}
+
+}  // namespace
+
+ResultGroup results_tree(const Study& study, const StudyResults& results, const RunRecord& record) {
+  const MetricTable& any = results.scenarios.front().replications.front();
+  const std::size_t years = any.years.size();
+  ResultGroup root{"/", {}, {}, {}};
+  std::vector<std::string> names;
+  std::int64_t events = 0;
+  for (const ScenarioResults& r : results.scenarios)
+    names.push_back(r.name), events += static_cast<std::int64_t>(r.events);
+  root.attributes = {{"format", std::string("leapsim-results")},
+                     {"format_version", std::int64_t{1}},
+                     {"leapsim_version", record.leapsim_version},
+                     {"created", record.created},
+                     {"command_line", record.command_line},
+                     {"study_name", study.name},
+                     {"study_file", record.study_file},
+                     {"study_yaml", record.study_yaml},
+                     {"seed", static_cast<std::int64_t>(results.seed)},
+                     {"replications", static_cast<std::int64_t>(results.replications)},
+                     {"first_year", static_cast<std::int64_t>(any.first_year)},
+                     {"last_year", static_cast<std::int64_t>(any.first_year + static_cast<int>(years) - 1)},
+                     {"scenarios", names},
+                     {"events", events},
+                     {"run_seconds", results.seconds}};
+  ResultArray year_axis{"years", {years}, {}, {{"unit", std::string("calendar year")}}};
+  for (std::size_t y = 0; y < years; ++y) year_axis.values.push_back(any.first_year + static_cast<double>(y));
+  root.arrays.push_back(std::move(year_axis));
+  ResultGroup& scenarios = root.add_group("scenarios");
+  add_scenario(scenarios, study.base, results.scenarios.front(), years);
+  for (std::size_t s = 1; s < results.scenarios.size(); ++s)
+    add_scenario(scenarios, study.alternatives[s - 1], results.scenarios[s], years);
+  add_comparisons(root, results, years);
+  add_targets(root, study, results, any.first_year);
+  return root;
+}
+
+void check_results_tree(const ResultGroup& root) {
+  const AttributeValue* format = root.attribute("format");
+  if (format == nullptr || !std::holds_alternative<std::string>(*format) ||
+      std::get<std::string>(*format) != "leapsim-results")
+    throw IoError("not a LeapSim results file (no format attribute 'leapsim-results')");
+  for (const char* group : {"scenarios", "comparisons", "targets"})
+    if (root.group(group) == nullptr) throw IoError(std::string("results file has no group '") + group + "'");
+  if (root.array("years") == nullptr) throw IoError("results file has no dataset 'years'");
+}
+
+}  // namespace leapsim::innovation
