@@ -162,13 +162,15 @@ void write_comparisons(const ResultGroup& root, const ReportView& v, std::ostrea
 }  // namespace
 
 void write_report(const ResultGroup& root, const ReportView& view, std::ostream& out) {
+  if (view.metric && !innovation::metric_by_name(*view.metric))
+    throw UsageError("unknown metric '" + *view.metric + "'");
   ReportView v = view;
   v.first_year = static_cast<int>(attribute<std::int64_t>(root, "first_year"));
   v.last_year = static_cast<int>(attribute<std::int64_t>(root, "last_year"));
   out << attribute<std::string>(root, "study_name") << ": "
       << attribute<std::vector<std::string>>(root, "scenarios").size() << " scenarios, "
       << attribute<std::int64_t>(root, "replications") << " replications each, seed "
-      << attribute<std::int64_t>(root, "seed") << '\n';
+      << attribute<std::uint64_t>(root, "seed") << '\n';
   if (!v.comparisons_only) {
     write_forecasts(root, v, out);
     write_targets(root, out);

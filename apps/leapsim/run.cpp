@@ -86,8 +86,14 @@ int run_study_command(const RunOptions& options, std::ostream& out, std::ostream
   const innovation::Study study = innovation::load_study(options.study);
   const std::uint32_t replications = options.replications.value_or(study.replications);
   const std::uint64_t seed = options.seed.value_or(study.seed);
-  if (options.output && !options.force && std::filesystem::exists(*options.output))
-    throw UsageError(options.output->string() + " exists; use --force to replace it");
+  if (options.output) {  // fail before the run, not after it
+    if (!options.force && std::filesystem::exists(*options.output))
+      throw UsageError(options.output->string() + " exists; use --force to replace it");
+    const std::filesystem::path folder =
+        options.output->has_parent_path() ? options.output->parent_path() : std::filesystem::path(".");
+    if (!std::filesystem::is_directory(folder))
+      throw UsageError("cannot write " + options.output->string() + ": folder " + folder.string() + " does not exist");
+  }
   ProgressReporter progress(err, 1 + study.alternatives.size());
   RunnerOptions runner{options.threads, {}, &g_stop};
   if (!options.quiet) runner.on_progress = [&progress](const Progress& p) { progress(p); };
@@ -151,7 +157,7 @@ std::string describe(const AttributeValue& v) {
           const auto newline = x.find('\n');
           if (newline == std::string::npos && x.size() <= 70) return x;
           return "text, " + std::to_string(x.size()) + " characters";
-        } else if constexpr (std::is_same_v<V, double> || std::is_same_v<V, std::int64_t>) {
+        } else if constexpr (std::is_arithmetic_v<V>) {
           std::ostringstream s;
           s << x;
           return s.str();

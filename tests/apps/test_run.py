@@ -4,21 +4,10 @@ errors with file, line and column."""
 import pathlib
 import re
 
+from report_tables import forecast_rows
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 TINY_STUDY = ROOT / "scenarios" / "small" / "tiny-study.yaml"
-
-
-def forecast_rows(stdout, scenario):
-    """The yearly rows of one scenario's forecast table: {year: [cells]}."""
-    rows, inside = {}, False
-    for line in stdout.splitlines():
-        if line.startswith("== "):
-            inside = line.startswith(f"== {scenario}:")
-            continue
-        m = re.match(r"^(\d{4})\s+(.*)$", line)
-        if inside and m:
-            rows[int(m[1])] = re.findall(r"[-+\d.]+ \[[-+\d.]+, [-+\d.]+\]", m[2])
-    return rows
 
 
 def test_run_reports_every_scenario_target_and_comparison(leapsim):

@@ -341,13 +341,15 @@ TEST(StudyErrors, OverrideErrorsPointIntoTheStudy) {
   expect_single({found[1]}, file, 15, 28, "policy.coaching_capacity must be >= 0, got -30");
 }
 
-TEST(StudyErrors, AlternativeNamesAreUniqueAndNotBase) {
+TEST(StudyErrors, AlternativeNamesAreUniqueNotBaseAndWithoutSlashes) {
   const auto file = fixtures_dir() / "bad-names-study.yaml";
   const std::vector<Diagnostic> found = check_file(file);
-  ASSERT_EQ(found.size(), 2u);
+  ASSERT_EQ(found.size(), 3u);
   expect_single({found[0]}, file, 6, 11, "alternatives[0].name: \"base\" names the base scenario");
   expect_single({found[1]}, file, 10, 11,
                 "alternatives[2].name: \"coaching\" is already the name of another alternative");
+  expect_single({found[2]}, file, 11, 11,
+                "alternatives[3].name: \"entry 12/yr\" cannot name a group in a results file");
 }
 
 TEST(StudyErrors, MissingBaseFileNamesThePathTried) {

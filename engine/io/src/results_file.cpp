@@ -3,6 +3,7 @@
 #include <hdf5.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <string>
 #include <system_error>
@@ -61,6 +62,16 @@ Handle ordered_group_properties(hid_t cls = H5P_GROUP_CREATE) {
 
 // ---- writing ---------------------------------------------------------------------------------
 
+/// The element type of an attribute value: itself for a number, the item type for a list.
+template <class V>
+struct ElementOf {
+  using type = V;
+};
+template <class T>
+struct ElementOf<std::vector<T>> {
+  using type = T;
+};
+
 void write_attribute(hid_t owner, const Attribute& a) {
   const std::string what = "write attribute '" + a.name + "'";
   std::visit(
@@ -83,17 +94,19 @@ void write_attribute(hid_t owner, const Attribute& a) {
           for (const std::string& s : v) texts.push_back(s.c_str());
           if (!texts.empty()) check(H5Awrite(attr.get(), type.get(), texts.data()), what);
         } else {
-          constexpr bool is_double = std::is_same_v<V, double> || std::is_same_v<V, std::vector<double>>;
-          const hid_t type = is_double ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT64;
+          constexpr bool scalar = std::is_arithmetic_v<V>;
+          using Element = typename ElementOf<V>::type;
+          const hid_t type = std::is_same_v<Element, double>          ? H5T_NATIVE_DOUBLE
+                             : std::is_same_v<Element, std::uint64_t> ? H5T_NATIVE_UINT64
+                                                                      : H5T_NATIVE_INT64;
           const void* data = nullptr;
           hsize_t n = 1;
-          if constexpr (std::is_same_v<V, double> || std::is_same_v<V, std::int64_t>) {
+          if constexpr (scalar) {
             data = &v;
           } else {
             data = v.data();
             n = v.size();
           }
-          const bool scalar = std::is_same_v<V, double> || std::is_same_v<V, std::int64_t>;
           Handle space(scalar ? H5Screate(H5S_SCALAR) : H5Screate_simple(1, &n, nullptr), H5Sclose, what);
           Handle attr(H5Acreate2(owner, a.name.c_str(), type, space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose, what);
           if (n > 0) check(H5Awrite(attr.get(), type, data), what);
@@ -150,6 +163,7 @@ AttributeValue read_attribute_value(hid_t attr) {
   const bool scalar = H5Sget_simple_extent_type(space.get()) == H5S_SCALAR;
   switch (H5Tget_class(type.get())) {
     case H5T_STRING: {
+      if (n == 0) return std::vector<std::string>{};  // HDF5 refuses to read into an empty buffer
       Handle mem = string_type();
       std::vector<char*> texts(static_cast<std::size_t>(n), nullptr);
       check(H5Aread(attr, mem.get(), texts.data()), "read a text attribute");
@@ -160,6 +174,11 @@ AttributeValue read_attribute_value(hid_t attr) {
       return out;
     }
     case H5T_INTEGER: {
+      if (scalar && H5Tget_sign(type.get()) == H5T_SGN_NONE) {
+        std::uint64_t u = 0;
+        check(H5Aread(attr, H5T_NATIVE_UINT64, &u), "read an integer attribute");
+        return u;
+      }
       std::vector<std::int64_t> v(static_cast<std::size_t>(n));
       if (n > 0) check(H5Aread(attr, H5T_NATIVE_INT64, v.data()), "read an integer attribute");
       if (scalar) return v.front();
@@ -260,7 +279,16 @@ void write_results(const std::filesystem::path& path, const ResultGroup& root, O
       fsync(fileno(f));
       std::fclose(f);
     }
-    std::filesystem::rename(partial, path);
+    if (overwrite == Overwrite::replace) {
+      std::filesystem::rename(partial, path);
+    } else if (link(partial.c_str(), path.c_str()) == 0) {  // atomic, and fails if the path appeared meanwhile
+      std::filesystem::remove(partial, ec);
+    } else {
+      const int error = errno;
+      std::filesystem::remove(partial, ec);
+      if (error == EEXIST) throw UsageError(path.string() + " exists; use --force to replace it");
+      throw IoError("cannot write " + path.string() + ": " + std::generic_category().message(error));
+    }
   } catch (const std::filesystem::filesystem_error& e) {
     std::filesystem::remove(partial, ec);
     throw IoError("cannot write " + path.string() + ": " + e.code().message());

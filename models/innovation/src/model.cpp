@@ -523,7 +523,10 @@ class InnovationModel {
   double base_patent_rate(EntityId f) const {
     const PatentParameters& pp = p_.patents;
     const double rd_millions = firms_[f].rd_history[0] / 1.0e6;
-    const double rate = pp.base_rate + pp.rate_per_million_rd * std::pow(rd_millions, pp.rd_elasticity);
+    // exp(e log x) rather than pow: glibc's pow is exact to the last bit and several times
+    // slower, and this runs at every review.
+    const double scaled = rd_millions > 0.0 ? std::exp(pp.rd_elasticity * std::log(rd_millions)) : 0.0;
+    const double rate = pp.base_rate + pp.rate_per_million_rd * scaled;
     return rate * ((firms_[f].flags & kPlatform) != 0 ? pp.platform_multiplier : 1.0);
   }
 

@@ -142,7 +142,7 @@ ResultGroup results_tree(const Study& study, const StudyResults& results, const 
                      {"study_name", study.name},
                      {"study_file", record.study_file},
                      {"study_yaml", record.study_yaml},
-                     {"seed", static_cast<std::int64_t>(results.seed)},
+                     {"seed", results.seed},
                      {"replications", static_cast<std::int64_t>(results.replications)},
                      {"first_year", static_cast<std::int64_t>(any.first_year)},
                      {"last_year", static_cast<std::int64_t>(any.first_year + static_cast<int>(years) - 1)},

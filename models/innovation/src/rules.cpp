@@ -40,6 +40,7 @@ bool within_tech_sme_size(const FirmAccounts& f, const TechSmeParameters& p) noe
 bool tech_sme_eligible(const FirmAccounts& f, const TechSmeParameters& p) noexcept {
   if (!within_tech_sme_size(f, p)) return false;
   if (f.valid_hte || f.platform) return true;
+  if (f.staff_share < 0.10) return false;  // a zero staff score disqualifies whatever the rest
   const TechSmeScore s = tech_sme_score(f);
   return s.staff > 0 && s.total() >= p.pass_score;
 }

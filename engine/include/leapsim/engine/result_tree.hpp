@@ -10,9 +10,10 @@
 
 namespace leapsim {
 
-/// The value of an attribute: text, a number, an integer, or a list of numbers or of texts.
-using AttributeValue = std::variant<std::string, double, std::int64_t, std::vector<double>, std::vector<std::int64_t>,
-                                    std::vector<std::string>>;
+/// The value of an attribute: text, a number, a signed or unsigned integer (seeds use all 64
+/// bits), or a list of numbers, integers or texts.
+using AttributeValue = std::variant<std::string, double, std::int64_t, std::uint64_t, std::vector<double>,
+                                    std::vector<std::int64_t>, std::vector<std::string>>;
 
 /// A named attribute.
 struct Attribute {

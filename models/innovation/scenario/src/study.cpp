@@ -106,6 +106,9 @@ void read_alternative(const Context& ctx, const YAML::Node& item, const std::str
   const auto same_name = [&](const Scenario& s) { return s.name == name; };
   if (name == "base")
     ctx.error(name_at, path + ".name: \"base\" names the base scenario; choose another name");
+  else if (name.empty() || name == "." || name.find('/') != std::string::npos)
+    ctx.error(name_at, path + ".name: \"" + name +
+                           "\" cannot name a group in a results file; expected a name without '/', not empty or \".\"");
   else if (std::any_of(study.alternatives.begin(), study.alternatives.end(), same_name))
     ctx.error(name_at, path + ".name: \"" + name + "\" is already the name of another alternative");
   Resolved alternative = base;
