@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
   leapsim::app::CompareOptions compare;
   CLI::App* compare_cmd = app.add_subcommand("compare", "Print the comparison tables of a results file again");
   compare_cmd->add_option("results", compare.file, "Results file (HDF5)")->required()->check(CLI::ExistingFile);
+  compare_cmd->add_option("--base", compare.base, "Compare against this scenario (default: the study's base)");
   compare_cmd->add_option("--metric", compare.metric, "Compare on this metric only (e.g. htes)");
   compare_cmd->add_option("--year", compare.year, "Compare in this year (default: the last)");
 

@@ -137,8 +137,9 @@ int validate_command(const std::vector<std::string>& files, std::ostream& out, s
 }
 
 int compare_command(const CompareOptions& options, std::ostream& out) {
-  const ResultGroup tree = io::read_results(options.file);
+  ResultGroup tree = io::read_results(options.file);
   innovation::check_results_tree(tree);
+  if (options.base) innovation::compare_against(tree, *options.base);
   ReportView view;
   view.comparisons_only = true;
   view.metric = options.metric;

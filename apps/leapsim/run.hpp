@@ -34,6 +34,7 @@ int validate_command(const std::vector<std::string>& files, std::ostream& out, s
 /// Options of the compare sub-command.
 struct CompareOptions {
   std::string file;
+  std::optional<std::string> base;  // default: the study's base
   std::optional<std::string> metric;
   std::optional<int> year;
 };

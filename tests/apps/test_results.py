@@ -539,6 +539,24 @@ def test_info_on_an_hdf5_file_that_is_not_a_results_file(leapsim, tmp_path):
     assert len(proc.stderr.splitlines()) == 1 and "not a LeapSim results file" in proc.stderr
 
 
+def test_compare_against_another_base_recomputes_from_the_metrics(leapsim, tiny):
+    path, _ = tiny
+    out = leapsim("compare", path, "--base", "coaching", "--metric", "htes", "--year", 2022).stdout
+    assert "Alternatives against coaching in 2022" in out
+    rows = comparison_rows(out)
+    assert sorted(rows) == sorted(s for s in SCENARIOS if s != "coaching")
+    y = YEARS.index(2022)
+    with h5py.File(path, "r") as f:
+        base = f["scenarios/coaching/metrics/htes"][:, y]
+        for alt in rows:
+            d = f[f"scenarios/{alt}/metrics/htes"][:, y] - base
+            half = T_975_DF19 * d.std(ddof=1) / np.sqrt(len(d))
+            expected = (f"{d.mean():+.2f}", f"{d.mean() - half:+.2f}", f"{d.mean() + half:+.2f}")
+            assert rows[alt][0][:3] == expected, alt
+    proc = leapsim("compare", path, "--base", "nope", check=False)
+    assert proc.returncode == 1 and "no scenario 'nope'" in proc.stderr and "coaching" in proc.stderr
+
+
 def test_compare_refuses_an_unknown_metric_and_year(leapsim, tiny):
     path, _ = tiny
     proc = leapsim("compare", path, "--metric", "no_such_metric", check=False)

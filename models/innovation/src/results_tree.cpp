@@ -1,6 +1,8 @@
 #include "leapsim/innovation/results_tree.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <functional>
 #include <iterator>
 #include <vector>
 
@@ -57,26 +59,30 @@ void add_scenario(ResultGroup& scenarios, const Scenario& scenario, const Scenar
   g.groups.push_back(std::move(summary));
 }
 
-void add_comparisons(ResultGroup& root, const StudyResults& results, std::size_t years) {
-  ResultGroup& comparisons = root.add_group("comparisons");
-  comparisons.attributes = {{"base", results.scenarios.front().name},
-                            {"confidence", 0.95},
-                            {"columns", labels(kComparisonColumns, kComparisonWidth)}};
-  const ScenarioResults& base = results.scenarios.front();
-  for (std::size_t s = 1; s < results.scenarios.size(); ++s) {
-    const ScenarioResults& alt = results.scenarios[s];
-    ResultGroup& g = comparisons.add_group(alt.name);
+/// Values of one metric in one year over the replications, for scenario s.
+using ColumnOf = std::function<std::vector<double>(std::size_t s, std::size_t metric, std::size_t year)>;
+
+/// Every scenario but the base against the base, for every metric and year.
+ResultGroup comparison_group(const std::vector<std::string>& names, std::size_t base, std::size_t years,
+                             const ColumnOf& column) {
+  ResultGroup comparisons{"comparisons", {}, {}, {}};
+  comparisons.attributes = {
+      {"base", names.at(base)}, {"confidence", 0.95}, {"columns", labels(kComparisonColumns, kComparisonWidth)}};
+  for (std::size_t s = 0; s < names.size(); ++s) {
+    if (s == base) continue;
+    ResultGroup& g = comparisons.add_group(names[s]);
     for (const MetricInfo& info : metric_infos()) {
       const auto m = static_cast<std::size_t>(info.metric);
       ResultArray a{std::string(info.name), {years, kComparisonWidth}, {}, metric_attributes(info)};
       for (std::size_t y = 0; y < years; ++y) {
-        const stats::PairedDifference d = stats::paired_difference(column(base, m, y), column(alt, m, y));
+        const stats::PairedDifference d = stats::paired_difference(column(base, m, y), column(s, m, y));
         a.values.insert(a.values.end(), {d.mean, d.interval.low, d.interval.high, d.variance_a, d.variance_b,
                                          d.variance_difference, d.variance_reduction});
       }
       g.arrays.push_back(std::move(a));
     }
   }
+  return comparisons;
 }
 
 const char* comparison_symbol(Comparison c) {
@@ -156,7 +162,9 @@ ResultGroup results_tree(const Study& study, const StudyResults& results, const 
   add_scenario(scenarios, study.base, results.scenarios.front(), years);
   for (std::size_t s = 1; s < results.scenarios.size(); ++s)
     add_scenario(scenarios, study.alternatives[s - 1], results.scenarios[s], years);
-  add_comparisons(root, results, years);
+  root.groups.push_back(comparison_group(names, 0, years, [&results](std::size_t s, std::size_t m, std::size_t y) {
+    return column(results.scenarios[s], m, y);
+  }));
   add_targets(root, study, results, any.first_year);
   return root;
 }
@@ -169,6 +177,44 @@ void check_results_tree(const ResultGroup& root) {
   for (const char* group : {"scenarios", "comparisons", "targets"})
     if (root.group(group) == nullptr) throw IoError(std::string("results file has no group '") + group + "'");
   if (root.array("years") == nullptr) throw IoError("results file has no dataset 'years'");
+}
+
+void compare_against(ResultGroup& root, const std::string& base) {
+  check_results_tree(root);
+  const AttributeValue* listed = root.attribute("scenarios");
+  if (listed == nullptr || !std::holds_alternative<std::vector<std::string>>(*listed))
+    throw IoError("results file: no list of scenarios");
+  const auto names = std::get<std::vector<std::string>>(*listed);
+  const auto found = std::find(names.begin(), names.end(), base);
+  if (found == names.end()) {
+    std::string known;
+    for (const std::string& n : names) known += (known.empty() ? "" : ", ") + n;
+    throw UsageError("no scenario '" + base + "' in the results; they are: " + known);
+  }
+  const ResultGroup* scenarios_group = root.group("scenarios");
+  const ResultArray* year_axis = root.array("years");
+  if (scenarios_group == nullptr || year_axis == nullptr) throw IoError("results file: no scenarios or years");
+  const ResultGroup& scenarios = *scenarios_group;
+  std::vector<const ResultGroup*> metrics;
+  for (const std::string& n : names) {
+    const ResultGroup* g = scenarios.group(n);
+    const ResultGroup* m = g != nullptr ? g->group("metrics") : nullptr;
+    if (m == nullptr) throw IoError("results file: no metrics for scenario '" + n + "'");
+    metrics.push_back(m);
+  }
+  const std::size_t years = year_axis->values.size();
+  const ColumnOf column_of = [&](std::size_t s, std::size_t m, std::size_t y) {
+    const std::string name(metric_infos()[m].name);
+    const ResultArray* a = metrics[s]->array(name);
+    if (a == nullptr || a->shape.size() != 2 || a->shape[1] != years)
+      throw IoError("results file: dataset '" + name + "' of '" + names[s] + "' missing or misshapen");
+    std::vector<double> v;
+    for (std::size_t r = 0; r < a->shape[0]; ++r) v.push_back(a->values[r * years + y]);
+    return v;
+  };
+  ResultGroup replacement = comparison_group(names, static_cast<std::size_t>(found - names.begin()), years, column_of);
+  for (ResultGroup& g : root.groups)
+    if (g.name == "comparisons") g = std::move(replacement);
 }
 
 }  // namespace leapsim::innovation

@@ -32,4 +32,8 @@ ResultGroup results_tree(const Study& study, const StudyResults& results, const 
 /// Checks that a tree read from a file has this layout; throws IoError naming what is missing.
 void check_results_tree(const ResultGroup& root);
 
+/// Recomputes the comparisons of a results tree against another of its scenarios, from the
+/// per-replication metrics it holds. Throws UsageError for an unknown scenario name.
+void compare_against(ResultGroup& root, const std::string& base);
+
 }  // namespace leapsim::innovation
