@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -86,6 +87,13 @@ int run_study_command(const RunOptions& options, std::ostream& out, std::ostream
   const innovation::Study study = innovation::load_study(options.study);
   const std::uint32_t replications = options.replications.value_or(study.replications);
   const std::uint64_t seed = options.seed.value_or(study.seed);
+  std::uint32_t record_events = 0;
+  if (options.record) {
+    if (*options.record == "firms")
+      throw UsageError("--record firms: year-end firm snapshots are not available yet; --record events is");
+    if (!options.output) throw UsageError("--record needs an output file (-o)");
+    record_events = std::min(options.record_replications, replications);
+  }
   if (options.output) {  // fail before the run, not after it
     if (!options.force && std::filesystem::exists(*options.output))
       throw UsageError(options.output->string() + " exists; use --force to replace it");
@@ -100,7 +108,7 @@ int run_study_command(const RunOptions& options, std::ostream& out, std::ostream
   g_stop = false;
   std::signal(SIGINT, request_stop);
   std::signal(SIGTERM, request_stop);
-  const innovation::StudyResults results = innovation::run_study(study, replications, seed, runner);
+  const innovation::StudyResults results = innovation::run_study(study, replications, seed, runner, record_events);
   const ResultGroup tree = innovation::results_tree(
       study, results, {LEAPSIM_VERSION, utc_now(), options.command_line, options.study, read_text(options.study)});
   if (!options.quiet) {
@@ -180,6 +188,11 @@ void list_group(const ResultGroup& g, const std::string& path, std::ostream& out
     out << path << a.name << "  [" << shape << "]";
     for (const Attribute& attr : a.attributes)
       if (attr.name == "unit") out << "  " << describe(attr.value);
+    out << '\n';
+  }
+  for (const ResultTable& t : g.tables) {
+    out << path << t.name << "  table of " << t.rows() << " rows:";
+    for (const TableColumn& c : t.columns) out << ' ' << c.name;
     out << '\n';
   }
   for (const ResultGroup& child : g.groups) {

@@ -20,8 +20,10 @@ struct RunOptions {
   unsigned threads = 0;
   bool quiet = false;
   std::optional<std::filesystem::path> output;
-  bool force = false;        // replace an existing output file
-  std::string command_line;  // recorded in the results file
+  bool force = false;                     // replace an existing output file
+  std::optional<std::string> record;      // "events": keep the firm event log in the output file
+  std::uint32_t record_replications = 1;  // how many replications' logs to keep
+  std::string command_line;               // recorded in the results file
 };
 
 /// Runs a study and prints its report on `out`, progress on `err`; returns the exit code.

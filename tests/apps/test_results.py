@@ -613,3 +613,27 @@ def test_a_large_seed_is_reported_as_given(leapsim, tmp_path):
     with h5py.File(out, "r") as f:
         assert int(f.attrs["seed"]) == seed  # stored as an unsigned 64-bit integer
     assert proc.stdout.splitlines()[0].endswith(f"seed {seed}"), proc.stdout.splitlines()[0]
+
+
+def test_record_events_keeps_a_log_that_adds_up_to_the_metrics(leapsim, tmp_path):
+    out = tmp_path / "events.h5"
+    leapsim("run", TINY_STUDY, "-r", 6, "-q", "-o", out, "--record", "events", "--record-replications", 2)
+    with h5py.File(out, "r") as f:
+        for scenario in SCENARIOS:
+            log = f[f"scenarios/{scenario}/events"]
+            assert log.dtype.names == ("replication", "time", "firm", "kind", "value", "detail")
+            assert log.compression == "gzip"
+            rows = log[:]
+            kinds = [k.decode() if isinstance(k, bytes) else k for k in log.attrs["kind_names"]]
+            assert sorted(set(rows["replication"])) == [0, 1]  # only the first two replications
+            for rep in (0, 1):
+                mine = rows[rows["replication"] == rep]
+                assert np.all(np.diff(mine["time"]) >= 0)  # in simulation order
+                for metric, kind in (("exits", "exited"), ("entries", "entered"), ("hte_new", "hte_certified")):
+                    per_year = [np.sum((mine["kind"] == kinds.index(kind)) & (np.floor(mine["time"]) == y))
+                                for y in YEARS]
+                    assert per_year == f[f"scenarios/{scenario}/metrics/{metric}"][rep].tolist(), (scenario, metric)
+    proc = leapsim("run", TINY_STUDY, "-r", 2, "--record", "firms", "-o", tmp_path / "x.h5", check=False)
+    assert proc.returncode == 1 and "not available yet" in proc.stderr
+    proc = leapsim("run", TINY_STUDY, "-r", 2, "--record", "events", check=False)
+    assert proc.returncode == 1 and "needs an output file" in proc.stderr

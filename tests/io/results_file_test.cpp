@@ -21,7 +21,7 @@ std::filesystem::path scratch(const std::string& name) {
 }
 
 ResultGroup sample_tree() {
-  ResultGroup root{"/", {}, {}, {}};
+  ResultGroup root{"/", {}, {}, {}, {}};
   root.attributes = {{"text", std::string("Congtai 丛台区\nsecond line")},
                      {"number", 2.5},
                      {"count", std::int64_t{-7}},
@@ -37,6 +37,12 @@ ResultGroup sample_tree() {
   ResultGroup& base = scenarios.add_group("base");
   base.attributes = {{"description", std::string("the base")}};
   base.arrays.push_back({"empty", {0, 4}, {}, {}});
+  base.tables.push_back({"events",
+                         {{"replication", std::vector<std::int64_t>{0, 0, 1}},
+                          {"time", std::vector<double>{2019.25, 2019.5, 2020.0}},
+                          {"kind", std::vector<std::int64_t>{3, -1, 7}}},
+                         {{"kind_names", std::vector<std::string>{"a", "b"}}}});
+  base.tables.push_back({"no_rows", {{"x", std::vector<double>{}}}, {}});
   return root;
 }
 
@@ -52,6 +58,16 @@ void expect_same(const ResultGroup& a, const ResultGroup& b) {
     EXPECT_EQ(a.arrays[i].shape, b.arrays[i].shape);
     EXPECT_EQ(a.arrays[i].values, b.arrays[i].values);
     ASSERT_EQ(a.arrays[i].attributes.size(), b.arrays[i].attributes.size());
+  }
+  ASSERT_EQ(a.tables.size(), b.tables.size()) << a.name;
+  for (std::size_t i = 0; i < a.tables.size(); ++i) {
+    EXPECT_EQ(a.tables[i].name, b.tables[i].name);
+    ASSERT_EQ(a.tables[i].columns.size(), b.tables[i].columns.size());
+    for (std::size_t c = 0; c < a.tables[i].columns.size(); ++c) {
+      EXPECT_EQ(a.tables[i].columns[c].name, b.tables[i].columns[c].name);
+      EXPECT_EQ(a.tables[i].columns[c].values, b.tables[i].columns[c].values);
+    }
+    EXPECT_EQ(a.tables[i].attributes.size(), b.tables[i].attributes.size());
   }
   ASSERT_EQ(a.groups.size(), b.groups.size()) << a.name;
   for (std::size_t i = 0; i < a.groups.size(); ++i) {
@@ -69,6 +85,14 @@ TEST(ResultsFile, RoundTripKeepsEveryValueAndTheOrder) {
   back.name = "/";
   expect_same(tree, back);
   EXPECT_FALSE(std::filesystem::exists(partial_path(path)));
+}
+
+TEST(ResultsFile, TablesOfUnequalColumnsAreRefused) {
+  ResultGroup root = sample_tree();
+  root.tables.push_back({"ragged", {{"a", std::vector<double>{1, 2}}, {"b", std::vector<double>{1}}}, {}});
+  const auto path = scratch("ragged.h5");
+  EXPECT_THROW(write_results(path, root, Overwrite::replace), IoError);
+  EXPECT_FALSE(std::filesystem::exists(path));
 }
 
 TEST(ResultsFile, RefusesToReplaceUnlessAsked) {

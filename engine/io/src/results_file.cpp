@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <string>
 #include <system_error>
 #include <utility>
@@ -139,10 +140,47 @@ void write_array(hid_t group, const ResultArray& a) {
   for (const Attribute& attr : a.attributes) write_attribute(set.get(), attr);
 }
 
+/// A table as a compound dataset of packed rows, chunked and compressed: event logs run to
+/// millions of rows.
+void write_table(hid_t group, const ResultTable& t) {
+  const std::string what = "write table '" + t.name + "'";
+  const std::size_t rows = t.rows();
+  const std::size_t width = t.columns.size() * 8;  // every column is 8 bytes wide
+  Handle type(H5Tcreate(H5T_COMPOUND, width), H5Tclose, what);
+  for (std::size_t c = 0; c < t.columns.size(); ++c) {
+    const TableColumn& col = t.columns[c];
+    if (std::visit([](const auto& v) { return v.size(); }, col.values) != rows)
+      throw IoError("table '" + t.name + "': column '" + col.name + "' has another length");
+    const hid_t member = std::holds_alternative<std::vector<double>>(col.values) ? H5T_IEEE_F64LE : H5T_STD_I64LE;
+    check(H5Tinsert(type.get(), col.name.c_str(), c * 8, member), what);
+  }
+  std::vector<unsigned char> packed(rows * width);
+  for (std::size_t c = 0; c < t.columns.size(); ++c)
+    std::visit(
+        [&](const auto& v) {
+          for (std::size_t r = 0; r < rows; ++r) std::memcpy(&packed[r * width + c * 8], &v[r], 8);
+        },
+        t.columns[c].values);
+  const hsize_t dims = rows;
+  Handle space(H5Screate_simple(1, &dims, nullptr), H5Sclose, what);
+  Handle dcpl = ordered_object_properties(H5P_DATASET_CREATE);
+  if (rows > 0) {
+    const hsize_t chunk = std::min<hsize_t>(rows, 16384);
+    check(H5Pset_chunk(dcpl.get(), 1, &chunk), what);
+    check(H5Pset_shuffle(dcpl.get()), what);
+    check(H5Pset_deflate(dcpl.get(), 4), what);
+  }
+  Handle set(H5Dcreate2(group, t.name.c_str(), type.get(), space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT), H5Dclose,
+             what);
+  if (rows > 0) check(H5Dwrite(set.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, packed.data()), what);
+  for (const Attribute& attr : t.attributes) write_attribute(set.get(), attr);
+}
+
 void write_group(hid_t parent, const ResultGroup& g, bool is_root) {
   if (is_root) {
     for (const Attribute& a : g.attributes) write_attribute(parent, a);
     for (const ResultArray& a : g.arrays) write_array(parent, a);
+    for (const ResultTable& t : g.tables) write_table(parent, t);
     for (const ResultGroup& child : g.groups) write_group(parent, child, false);
     return;
   }
@@ -151,6 +189,7 @@ void write_group(hid_t parent, const ResultGroup& g, bool is_root) {
                "create group '" + g.name + "'");
   for (const Attribute& a : g.attributes) write_attribute(group.get(), a);
   for (const ResultArray& a : g.arrays) write_array(group.get(), a);
+  for (const ResultTable& t : g.tables) write_table(group.get(), t);
   for (const ResultGroup& child : g.groups) write_group(group.get(), child, false);
 }
 
@@ -225,8 +264,37 @@ ResultArray read_array(hid_t group, const std::string& name) {
   return a;
 }
 
+/// A compound dataset read back column by column (HDF5 converts each member by name).
+ResultTable read_table(hid_t set, const std::string& name) {
+  Handle type(H5Dget_type(set), H5Tclose, "read the type of '" + name + "'");
+  Handle space(H5Dget_space(set), H5Sclose, "read the shape of '" + name + "'");
+  const auto rows = static_cast<std::size_t>(H5Sget_simple_extent_npoints(space.get()));
+  ResultTable t{name, {}, read_attributes(set)};
+  const int members = H5Tget_nmembers(type.get());
+  for (int m = 0; m < members; ++m) {
+    char* member_name = H5Tget_member_name(type.get(), static_cast<unsigned>(m));
+    const std::string column(member_name);
+    H5free_memory(member_name);
+    const bool integer = H5Tget_member_class(type.get(), static_cast<unsigned>(m)) == H5T_INTEGER;
+    Handle one(H5Tcreate(H5T_COMPOUND, 8), H5Tclose, "read column '" + column + "'");
+    check(H5Tinsert(one.get(), column.c_str(), 0, integer ? H5T_NATIVE_INT64 : H5T_NATIVE_DOUBLE), "read a column");
+    TableColumn c{column, {}};
+    if (integer) {
+      std::vector<std::int64_t> v(rows);
+      if (rows > 0) check(H5Dread(set, one.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), "read column " + column);
+      c.values = std::move(v);
+    } else {
+      std::vector<double> v(rows);
+      if (rows > 0) check(H5Dread(set, one.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), "read column " + column);
+      c.values = std::move(v);
+    }
+    t.columns.push_back(std::move(c));
+  }
+  return t;
+}
+
 ResultGroup read_group(hid_t group, const std::string& name) {
-  ResultGroup g{name, read_attributes(group), {}, {}};
+  ResultGroup g{name, read_attributes(group), {}, {}, {}};
   H5G_info_t info;
   check(H5Gget_info(group, &info), "list group '" + name + "'");
   for (hsize_t i = 0; i < info.nlinks; ++i) {
@@ -241,7 +309,12 @@ ResultGroup read_group(hid_t group, const std::string& name) {
       Handle sub(H5Gopen2(group, child.c_str(), H5P_DEFAULT), H5Gclose, "open group '" + child + "'");
       g.groups.push_back(read_group(sub.get(), child));
     } else if (object.type == H5O_TYPE_DATASET) {
-      g.arrays.push_back(read_array(group, child));
+      Handle set(H5Dopen2(group, child.c_str(), H5P_DEFAULT), H5Dclose, "open dataset '" + child + "'");
+      Handle type(H5Dget_type(set.get()), H5Tclose, "read the type of '" + child + "'");
+      if (H5Tget_class(type.get()) == H5T_COMPOUND)
+        g.tables.push_back(read_table(set.get(), child));
+      else
+        g.arrays.push_back(read_array(group, child));
     }
   }
   return g;

@@ -31,13 +31,41 @@ std::vector<Attribute> metric_attributes(const MetricInfo& info) {
           {"description_zh", std::string(info.description_zh)}};
 }
 
+/// The firm events of the recorded replications as one table, in replication then time order.
+ResultTable event_table(const std::vector<std::vector<FirmEvent>>& logs) {
+  std::vector<std::int64_t> replication, firm, kind;
+  std::vector<double> time, value, detail;
+  for (std::size_t r = 0; r < logs.size(); ++r)
+    for (const FirmEvent& e : logs[r]) {
+      replication.push_back(static_cast<std::int64_t>(r));
+      time.push_back(e.time);
+      firm.push_back(e.firm);
+      kind.push_back(static_cast<std::int64_t>(e.kind));
+      value.push_back(e.value);
+      detail.push_back(e.detail);
+    }
+  std::vector<std::string> kinds;
+  for (auto k = static_cast<int>(FirmEventKind::created); k <= static_cast<int>(FirmEventKind::exited); ++k)
+    kinds.push_back(std::string(to_string(static_cast<FirmEventKind>(k))));
+  return ResultTable{"events",
+                     {{"replication", replication},
+                      {"time", time},
+                      {"firm", firm},
+                      {"kind", kind},
+                      {"value", value},
+                      {"detail", detail}},
+                     {{"kind_names", kinds},
+                      {"description", std::string("firm events of the first replications; kind indexes kind_names; "
+                                                  "value and detail as docs/output-format.md lists per kind")}}};
+}
+
 void add_scenario(ResultGroup& scenarios, const Scenario& scenario, const ScenarioResults& r, std::size_t years) {
   ResultGroup& g = scenarios.add_group(r.name);
   g.attributes = {{"description", scenario.description},
                   {"source", scenario.source},
                   {"resolved_yaml", scenario.resolved_yaml},
                   {"events", static_cast<std::int64_t>(r.events)}};
-  ResultGroup metrics{"metrics", {}, {}, {}}, summary{"summary", {}, {}, {}};
+  ResultGroup metrics{"metrics", {}, {}, {}, {}}, summary{"summary", {}, {}, {}, {}};
   const std::size_t reps = r.replications.size();
   for (const MetricInfo& info : metric_infos()) {
     const auto m = static_cast<std::size_t>(info.metric);
@@ -57,6 +85,7 @@ void add_scenario(ResultGroup& scenarios, const Scenario& scenario, const Scenar
   }
   g.groups.push_back(std::move(metrics));
   g.groups.push_back(std::move(summary));
+  if (!r.event_logs.empty()) g.tables.push_back(event_table(r.event_logs));
 }
 
 /// Values of one metric in one year over the replications, for scenario s.
@@ -65,7 +94,7 @@ using ColumnOf = std::function<std::vector<double>(std::size_t s, std::size_t me
 /// Every scenario but the base against the base, for every metric and year.
 ResultGroup comparison_group(const std::vector<std::string>& names, std::size_t base, std::size_t years,
                              const ColumnOf& column) {
-  ResultGroup comparisons{"comparisons", {}, {}, {}};
+  ResultGroup comparisons{"comparisons", {}, {}, {}, {}};
   comparisons.attributes = {
       {"base", names.at(base)}, {"confidence", 0.95}, {"columns", labels(kComparisonColumns, kComparisonWidth)}};
   for (std::size_t s = 0; s < names.size(); ++s) {
@@ -135,7 +164,7 @@ void add_targets(ResultGroup& root, const Study& study, const StudyResults& resu
 ResultGroup results_tree(const Study& study, const StudyResults& results, const RunRecord& record) {
   const MetricTable& any = results.scenarios.front().replications.front();
   const std::size_t years = any.years.size();
-  ResultGroup root{"/", {}, {}, {}};
+  ResultGroup root{"/", {}, {}, {}, {}};
   std::vector<std::string> names;
   std::int64_t events = 0;
   for (const ScenarioResults& r : results.scenarios)

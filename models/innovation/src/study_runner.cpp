@@ -1,13 +1,25 @@
 #include "leapsim/innovation/study_runner.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 #include "leapsim/innovation/model.hpp"
 
 namespace leapsim::innovation {
 
-StudyResults run_study(const Study& study, std::uint32_t replications, std::uint64_t seed,
-                       const RunnerOptions& runner) {
+namespace {
+
+/// Keeps every firm event of one replication.
+struct EventLog final : EventSink {
+  std::vector<FirmEvent>* events;
+  explicit EventLog(std::vector<FirmEvent>* out) : events(out) {}
+  void on_event(const FirmEvent& e) override { events->push_back(e); }
+};
+
+}  // namespace
+
+StudyResults run_study(const Study& study, std::uint32_t replications, std::uint64_t seed, const RunnerOptions& runner,
+                       std::uint32_t record_events) {
   std::vector<const Scenario*> scenarios{&study.base};
   for (const Scenario& s : study.alternatives) scenarios.push_back(&s);
   StudyResults results;
@@ -18,6 +30,7 @@ StudyResults run_study(const Study& study, std::uint32_t replications, std::uint
   for (std::size_t s = 0; s < scenarios.size(); ++s) {
     results.scenarios[s].name = scenarios[s]->name;
     results.scenarios[s].replications.resize(replications);
+    results.scenarios[s].event_logs.resize(std::min(record_events, replications));
   }
   const auto t0 = std::chrono::steady_clock::now();
   // Work item i is replication i / S of scenario i % S: the scenarios of one replication run
@@ -26,7 +39,9 @@ StudyResults run_study(const Study& study, std::uint32_t replications, std::uint
   ReplicationRunner(runner).run(count * replications, [&](std::size_t i) {
     const std::size_t s = i % count;
     const auto r = static_cast<std::uint32_t>(i / count);
-    RunResult run = simulate(scenarios[s]->parameters, seed, r);
+    std::vector<std::vector<FirmEvent>>& logs = results.scenarios[s].event_logs;
+    EventLog log(r < logs.size() ? &logs[r] : nullptr);
+    RunResult run = simulate(scenarios[s]->parameters, seed, r, r < logs.size() ? &log : nullptr);
     results.scenarios[s].replications[r] = std::move(run.metrics);
     events[s][r] = run.events;
   });

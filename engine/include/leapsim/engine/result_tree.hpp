@@ -29,17 +29,41 @@ struct ResultArray {
   std::vector<Attribute> attributes;
 };
 
-/// A group: attributes, arrays and sub-groups, each in the order it was added.
+/// One column of a table: numbers or integers.
+struct TableColumn {
+  std::string name;
+  std::variant<std::vector<double>, std::vector<std::int64_t>> values;
+};
+
+/// A table of rows (an HDF5 compound dataset): columns of equal length.
+struct ResultTable {
+  std::string name;
+  std::vector<TableColumn> columns;
+  std::vector<Attribute> attributes;
+  /// Number of rows (the length of the first column).
+  std::size_t rows() const noexcept {
+    return columns.empty() ? 0 : std::visit([](const auto& v) { return v.size(); }, columns.front().values);
+  }
+};
+
+/// A group: attributes, arrays, tables and sub-groups, each kind in the order it was added.
 struct ResultGroup {
   std::string name;
   std::vector<Attribute> attributes;
   std::vector<ResultArray> arrays;
   std::vector<ResultGroup> groups;
+  std::vector<ResultTable> tables;
 
   /// Adds a sub-group and returns it (references stay valid until the next add_group).
   ResultGroup& add_group(std::string group_name) {
-    groups.push_back(ResultGroup{std::move(group_name), {}, {}, {}});
+    groups.push_back(ResultGroup{std::move(group_name), {}, {}, {}, {}});
     return groups.back();
+  }
+  /// The table of that name, or nullptr.
+  const ResultTable* table(const std::string& table_name) const noexcept {
+    for (const ResultTable& t : tables)
+      if (t.name == table_name) return &t;
+    return nullptr;
   }
   /// The sub-group of that name, or nullptr.
   const ResultGroup* group(const std::string& group_name) const noexcept {

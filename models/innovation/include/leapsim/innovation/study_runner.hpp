@@ -8,6 +8,7 @@
 
 #include "leapsim/engine/replication_runner.hpp"
 #include "leapsim/innovation/metrics.hpp"
+#include "leapsim/innovation/model.hpp"
 #include "leapsim/innovation/study.hpp"
 
 namespace leapsim::innovation {
@@ -15,8 +16,9 @@ namespace leapsim::innovation {
 /// The yearly metrics of every replication of one scenario.
 struct ScenarioResults {
   std::string name;
-  std::vector<MetricTable> replications;  // by replication index
-  std::uint64_t events = 0;               // kernel events over all replications
+  std::vector<MetricTable> replications;           // by replication index
+  std::vector<std::vector<FirmEvent>> event_logs;  // firm events of the first recorded replications
+  std::uint64_t events = 0;                        // kernel events over all replications
 };
 
 /// The results of a study run, base first, then the alternatives in file order.
@@ -27,7 +29,9 @@ struct StudyResults {
   double seconds = 0.0;  // wall time of the run
 };
 
-/// Runs the base and every alternative for the given replications, all keyed by one seed.
-StudyResults run_study(const Study& study, std::uint32_t replications, std::uint64_t seed, const RunnerOptions& runner);
+/// Runs the base and every alternative for the given replications, all keyed by one seed; keeps
+/// the firm events of replications 0 to record_events - 1 of every scenario.
+StudyResults run_study(const Study& study, std::uint32_t replications, std::uint64_t seed, const RunnerOptions& runner,
+                       std::uint32_t record_events = 0);
 
 }  // namespace leapsim::innovation
