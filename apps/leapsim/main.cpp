@@ -33,11 +33,14 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("-q,--quiet", run.quiet, "No progress on stderr");
   run_cmd->add_option("-o,--output", run.output, "Write every result to this HDF5 file (docs/output-format.md)");
   run_cmd->add_flag("--force", run.force, "Replace the output file if it exists");
-  run_cmd->add_option("--record", run.record, "Also keep detail in the output file: events (the firm event log)")
+  run_cmd
+      ->add_option("--record", run.record,
+                   "Also keep detail in the output file: events (the firm event log), firms (year-end snapshots)")
+      ->delimiter(',')
       ->check(CLI::IsMember({"events", "firms"}));
   run_cmd
       ->add_option("--record-replications", run.record_replications,
-                   "Replications whose event log --record keeps, from the first (default 1)")
+                   "Replications whose detail --record keeps, from the first (default 1)")
       ->check(CLI::Range(1u, 1000000u));
 
   leapsim::app::CompareOptions compare;

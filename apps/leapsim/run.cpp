@@ -87,12 +87,11 @@ int run_study_command(const RunOptions& options, std::ostream& out, std::ostream
   const innovation::Study study = innovation::load_study(options.study);
   const std::uint32_t replications = options.replications.value_or(study.replications);
   const std::uint64_t seed = options.seed.value_or(study.seed);
-  std::uint32_t record_events = 0;
-  if (options.record) {
-    if (*options.record == "firms")
-      throw UsageError("--record firms: year-end firm snapshots are not available yet; --record events is");
+  innovation::RecordRequest record;
+  record.replications = options.record_replications;
+  for (const std::string& what : options.record) {
     if (!options.output) throw UsageError("--record needs an output file (-o)");
-    record_events = std::min(options.record_replications, replications);
+    (what == "events" ? record.events : record.snapshots) = true;
   }
   if (options.output) {  // fail before the run, not after it
     if (!options.force && std::filesystem::exists(*options.output))
@@ -108,7 +107,7 @@ int run_study_command(const RunOptions& options, std::ostream& out, std::ostream
   g_stop = false;
   std::signal(SIGINT, request_stop);
   std::signal(SIGTERM, request_stop);
-  const innovation::StudyResults results = innovation::run_study(study, replications, seed, runner, record_events);
+  const innovation::StudyResults results = innovation::run_study(study, replications, seed, runner, record);
   const ResultGroup tree = innovation::results_tree(
       study, results, {LEAPSIM_VERSION, utc_now(), options.command_line, options.study, read_text(options.study)});
   if (!options.quiet) {

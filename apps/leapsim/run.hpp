@@ -21,8 +21,8 @@ struct RunOptions {
   bool quiet = false;
   std::optional<std::filesystem::path> output;
   bool force = false;                     // replace an existing output file
-  std::optional<std::string> record;      // "events": keep the firm event log in the output file
-  std::uint32_t record_replications = 1;  // how many replications' logs to keep
+  std::vector<std::string> record;        // "events", "firms": detail kept in the output file
+  std::uint32_t record_replications = 1;  // how many replications' detail to keep
   std::string command_line;               // recorded in the results file
 };
 

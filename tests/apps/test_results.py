@@ -633,7 +633,26 @@ def test_record_events_keeps_a_log_that_adds_up_to_the_metrics(leapsim, tmp_path
                     per_year = [np.sum((mine["kind"] == kinds.index(kind)) & (np.floor(mine["time"]) == y))
                                 for y in YEARS]
                     assert per_year == f[f"scenarios/{scenario}/metrics/{metric}"][rep].tolist(), (scenario, metric)
-    proc = leapsim("run", TINY_STUDY, "-r", 2, "--record", "firms", "-o", tmp_path / "x.h5", check=False)
-    assert proc.returncode == 1 and "not available yet" in proc.stderr
     proc = leapsim("run", TINY_STUDY, "-r", 2, "--record", "events", check=False)
     assert proc.returncode == 1 and "needs an output file" in proc.stderr
+
+
+def test_record_firms_keeps_year_end_snapshots_that_add_up_to_the_metrics(leapsim, tmp_path):
+    out = tmp_path / "firms.h5"
+    leapsim("run", TINY_STUDY, "-r", 3, "-q", "-o", out, "--record", "events,firms")
+    with h5py.File(out, "r") as f:
+        for scenario in SCENARIOS:
+            assert "events" in f[f"scenarios/{scenario}"]  # both kinds kept, from one comma list
+            rows = f[f"scenarios/{scenario}/firms"][:]
+            assert sorted(set(rows["replication"])) == [0]  # the default: the first replication
+            metrics = f[f"scenarios/{scenario}/metrics"]
+            for i, y in enumerate(YEARS):
+                year = rows[rows["year"] == y]
+                assert len(year) == metrics["firms_alive"][0, i]
+                assert year["hte"].sum() == metrics["htes"][0, i]
+                # tech_smes counts the year's registrations, also of firms that exited after registering
+                registered_and_exited = metrics["tech_smes"][0, i] - year["tech_sme"].sum()
+                assert 0 <= registered_and_exited <= metrics["exits"][0, i]
+                assert year["incubated"].sum() == metrics["carrier_occupancy"][0, i]
+                assert year["invention_patents"].sum() == metrics["invention_patents"][0, i]
+                assert np.all(year["revenue"] > 0) and np.all(year["age"] >= 0)

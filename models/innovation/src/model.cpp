@@ -882,7 +882,7 @@ class InnovationModel {
 
   /// The year-end report: flows of the year plus stocks on 31 December.
   void close_year(int year) {
-    (void)year;
+    if (sink_ != nullptr && sink_->wants_snapshots()) snapshot_firms(year);
     YearMetrics m{};
     for (std::size_t i = 0; i < kMetricCount; ++i) m[i] = year_.values[i];
     auto set = [&m](Metric k, double v) { m[static_cast<std::size_t>(k)] = v; };
@@ -905,6 +905,30 @@ class InnovationModel {
     set(Metric::tech_contract_turnover,
         p_.turnover.per_yuan_hte_rd * hte_rd_ + p_.turnover.per_platform * static_cast<double>(platforms));
     table_.years.push_back(m);
+  }
+
+  /// Every alive firm as it stands at the end of the year.
+  void snapshot_firms(int year) {
+    const Time t = year_start(year + 1);
+    sim_.population().for_each_alive([&](EntityId f) {
+      const FirmState& firm = firms_[f];
+      FirmSnapshot snap;
+      snap.year = year;
+      snap.firm = f;
+      snap.age = age(f, t);
+      snap.revenue = firm.revenue_history[0];
+      snap.employees = employees(f);
+      snap.rd_intensity = firm.rd_intensity;
+      snap.staff_share = firm.staff_share;
+      snap.hitech_share = firm.hitech_share;
+      snap.invention_patents = firm.inventions;
+      snap.other_ip = firm.other_ip;
+      snap.tech_sme = firm.tech_sme_year == year;
+      snap.hte = (firm.flags & kHte) != 0;
+      snap.platform = (firm.flags & kPlatform) != 0;
+      snap.incubated = firm.carrier != kNoCarrier;
+      sink_->on_snapshot(snap);
+    });
   }
 
   // ---- small helpers -------------------------------------------------------------------------

@@ -59,6 +59,48 @@ ResultTable event_table(const std::vector<std::vector<FirmEvent>>& logs) {
                                                   "value and detail as docs/output-format.md lists per kind")}}};
 }
 
+/// Year-end firm snapshots of the recorded replications as one table.
+ResultTable snapshot_table(const std::vector<std::vector<FirmSnapshot>>& snapshots) {
+  std::vector<std::int64_t> replication, year, firm, inventions, other_ip, tech_sme, hte, platform, incubated;
+  std::vector<double> age, revenue, employees, rd, staff, hitech;
+  for (std::size_t r = 0; r < snapshots.size(); ++r)
+    for (const FirmSnapshot& s : snapshots[r]) {
+      replication.push_back(static_cast<std::int64_t>(r));
+      year.push_back(s.year);
+      firm.push_back(s.firm);
+      age.push_back(s.age);
+      revenue.push_back(s.revenue);
+      employees.push_back(s.employees);
+      rd.push_back(s.rd_intensity);
+      staff.push_back(s.staff_share);
+      hitech.push_back(s.hitech_share);
+      inventions.push_back(s.invention_patents);
+      other_ip.push_back(s.other_ip);
+      tech_sme.push_back(s.tech_sme);
+      hte.push_back(s.hte);
+      platform.push_back(s.platform);
+      incubated.push_back(s.incubated);
+    }
+  return ResultTable{
+      "firms",
+      {{"replication", replication},
+       {"year", year},
+       {"firm", firm},
+       {"age", age},
+       {"revenue", revenue},
+       {"employees", employees},
+       {"rd_intensity", rd},
+       {"staff_share", staff},
+       {"hitech_share", hitech},
+       {"invention_patents", inventions},
+       {"other_ip", other_ip},
+       {"tech_sme", tech_sme},
+       {"hte", hte},
+       {"platform", platform},
+       {"incubated", incubated}},
+      {{"description", std::string("every alive firm on 31 December of each year, first replications")}}};
+}
+
 void add_scenario(ResultGroup& scenarios, const Scenario& scenario, const ScenarioResults& r, std::size_t years) {
   ResultGroup& g = scenarios.add_group(r.name);
   g.attributes = {{"description", scenario.description},
@@ -86,6 +128,7 @@ void add_scenario(ResultGroup& scenarios, const Scenario& scenario, const Scenar
   g.groups.push_back(std::move(metrics));
   g.groups.push_back(std::move(summary));
   if (!r.event_logs.empty()) g.tables.push_back(event_table(r.event_logs));
+  if (!r.snapshots.empty()) g.tables.push_back(snapshot_table(r.snapshots));
 }
 
 /// Values of one metric in one year over the replications, for scenario s.

@@ -9,17 +9,22 @@ namespace leapsim::innovation {
 
 namespace {
 
-/// Keeps every firm event of one replication.
-struct EventLog final : EventSink {
+/// Keeps the firm events and year-end snapshots of one replication, as asked.
+struct Recorder final : EventSink {
   std::vector<FirmEvent>* events;
-  explicit EventLog(std::vector<FirmEvent>* out) : events(out) {}
-  void on_event(const FirmEvent& e) override { events->push_back(e); }
+  std::vector<FirmSnapshot>* snapshots;
+  Recorder(std::vector<FirmEvent>* e, std::vector<FirmSnapshot>* s) : events(e), snapshots(s) {}
+  void on_event(const FirmEvent& e) override {
+    if (events != nullptr) events->push_back(e);
+  }
+  bool wants_snapshots() const override { return snapshots != nullptr; }
+  void on_snapshot(const FirmSnapshot& s) override { snapshots->push_back(s); }
 };
 
 }  // namespace
 
 StudyResults run_study(const Study& study, std::uint32_t replications, std::uint64_t seed, const RunnerOptions& runner,
-                       std::uint32_t record_events) {
+                       const RecordRequest& record) {
   std::vector<const Scenario*> scenarios{&study.base};
   for (const Scenario& s : study.alternatives) scenarios.push_back(&s);
   StudyResults results;
@@ -30,7 +35,9 @@ StudyResults run_study(const Study& study, std::uint32_t replications, std::uint
   for (std::size_t s = 0; s < scenarios.size(); ++s) {
     results.scenarios[s].name = scenarios[s]->name;
     results.scenarios[s].replications.resize(replications);
-    results.scenarios[s].event_logs.resize(std::min(record_events, replications));
+    const std::uint32_t kept = std::min(record.replications, replications);
+    if (record.events) results.scenarios[s].event_logs.resize(kept);
+    if (record.snapshots) results.scenarios[s].snapshots.resize(kept);
   }
   const auto t0 = std::chrono::steady_clock::now();
   // Work item i is replication i / S of scenario i % S: the scenarios of one replication run
@@ -39,9 +46,11 @@ StudyResults run_study(const Study& study, std::uint32_t replications, std::uint
   ReplicationRunner(runner).run(count * replications, [&](std::size_t i) {
     const std::size_t s = i % count;
     const auto r = static_cast<std::uint32_t>(i / count);
-    std::vector<std::vector<FirmEvent>>& logs = results.scenarios[s].event_logs;
-    EventLog log(r < logs.size() ? &logs[r] : nullptr);
-    RunResult run = simulate(scenarios[s]->parameters, seed, r, r < logs.size() ? &log : nullptr);
+    ScenarioResults& out = results.scenarios[s];
+    Recorder recorder(r < out.event_logs.size() ? &out.event_logs[r] : nullptr,
+                      r < out.snapshots.size() ? &out.snapshots[r] : nullptr);
+    const bool recording = recorder.events != nullptr || recorder.snapshots != nullptr;
+    RunResult run = simulate(scenarios[s]->parameters, seed, r, recording ? &recorder : nullptr);
     results.scenarios[s].replications[r] = std::move(run.metrics);
     events[s][r] = run.events;
   });

@@ -44,12 +44,34 @@ struct FirmEvent {
   double detail = 0.0;  // a second figure where one helps an audit, see FirmEventKind
 };
 
+/// One firm as it stands on 31 December (year-end snapshots).
+struct FirmSnapshot {
+  int year = 0;
+  EntityId firm = 0;
+  double age = 0.0;      // years
+  double revenue = 0.0;  // yuan, latest accounting year
+  double employees = 0.0;
+  double rd_intensity = 0.0;  // R&D / revenue now
+  double staff_share = 0.0;
+  double hitech_share = 0.0;
+  int invention_patents = 0;
+  int other_ip = 0;
+  bool tech_sme = false;  // registered this year
+  bool hte = false;       // holds a valid certificate
+  bool platform = false;
+  bool incubated = false;
+};
+
 /// Receives firm events as they happen (event logs, tests). Implementations must be cheap.
 class EventSink {
  public:
   virtual ~EventSink() = default;
   /// Called once per firm event, in simulation order.
   virtual void on_event(const FirmEvent& event) = 0;
+  /// Whether on_snapshot should be called for every alive firm at each year end (costly).
+  virtual bool wants_snapshots() const { return false; }
+  /// Called for every alive firm, in id order, after each year's report.
+  virtual void on_snapshot(const FirmSnapshot& /*snapshot*/) {}
 };
 
 /// The outcome of one replication.

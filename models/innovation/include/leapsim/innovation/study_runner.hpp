@@ -16,9 +16,10 @@ namespace leapsim::innovation {
 /// The yearly metrics of every replication of one scenario.
 struct ScenarioResults {
   std::string name;
-  std::vector<MetricTable> replications;           // by replication index
-  std::vector<std::vector<FirmEvent>> event_logs;  // firm events of the first recorded replications
-  std::uint64_t events = 0;                        // kernel events over all replications
+  std::vector<MetricTable> replications;             // by replication index
+  std::vector<std::vector<FirmEvent>> event_logs;    // firm events of the first recorded replications
+  std::vector<std::vector<FirmSnapshot>> snapshots;  // year-end firms of the first recorded replications
+  std::uint64_t events = 0;                          // kernel events over all replications
 };
 
 /// The results of a study run, base first, then the alternatives in file order.
@@ -29,9 +30,16 @@ struct StudyResults {
   double seconds = 0.0;  // wall time of the run
 };
 
-/// Runs the base and every alternative for the given replications, all keyed by one seed; keeps
-/// the firm events of replications 0 to record_events - 1 of every scenario.
+/// What to keep beyond the yearly metrics, for the first `replications` of every scenario.
+struct RecordRequest {
+  bool events = false;     // every firm event
+  bool snapshots = false;  // every alive firm at each year end
+  std::uint32_t replications = 1;
+};
+
+/// Runs the base and every alternative for the given replications, all keyed by one seed, and
+/// keeps what the record request asks for.
 StudyResults run_study(const Study& study, std::uint32_t replications, std::uint64_t seed, const RunnerOptions& runner,
-                       std::uint32_t record_events = 0);
+                       const RecordRequest& record = {});
 
 }  // namespace leapsim::innovation
