@@ -1,7 +1,5 @@
 #include "calibrate.hpp"
 
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -12,6 +10,7 @@
 #include "leapsim/engine/replication_runner.hpp"
 #include "leapsim/engine/stats.hpp"
 #include "leapsim/innovation/model.hpp"
+#include "leapsim/innovation/scenario/changes.hpp"
 #include "leapsim/innovation/scenario/loader.hpp"
 
 namespace leapsim::app {
@@ -52,18 +51,6 @@ Fit parse_fit(const std::string& text) {
   }
 }
 
-/// Sets a dotted path in a YAML document; every step but the last must already be a mapping.
-void set_path(YAML::Node root, const std::string& path, double value) {
-  const std::vector<std::string> keys = split(path, '.');
-  YAML::Node node = root;
-  for (std::size_t i = 0; i + 1 < keys.size(); ++i) {
-    if (!node[keys[i]].IsMap()) throw UsageError("--fit: no parameter group '" + keys[i] + "' in '" + path + "'");
-    node.reset(node[keys[i]]);
-  }
-  if (!node[keys.back()].IsScalar()) throw UsageError("--fit: '" + path + "' is not a number parameter");
-  node[keys.back()] = value;
-}
-
 /// Simulated values of a metric over the replications, with the parameters given.
 std::vector<double> simulate_metric(const innovation::Parameters& p, const Fit& f, const CalibrateOptions& o) {
   std::vector<double> values(o.replications);
@@ -87,7 +74,6 @@ int calibrate_command(const CalibrateOptions& options, std::ostream& out) {
   if (fits.empty()) throw UsageError("calibrate: give at least one --fit");
   innovation::Scenario scenario = innovation::is_study_file(options.file) ? innovation::load_study(options.file).base
                                                                           : innovation::load_scenario(options.file);
-  YAML::Node document = YAML::Load(scenario.resolved_yaml);
   int last_year = scenario.parameters.start_year;
   for (const Fit& f : fits) {
     if (f.year < scenario.parameters.start_year || f.year > scenario.parameters.end_year)
@@ -95,12 +81,9 @@ int calibrate_command(const CalibrateOptions& options, std::ostream& out) {
                             scenario.parameters.start_year, scenario.parameters.end_year));
     last_year = std::max(last_year, f.year);
   }
+  // The scenario with one parameter at a trial value; `scenario` keeps the values fitted so far.
   const auto with = [&](const Fit& f, double value) {
-    set_path(document, f.parameter, value);
-    YAML::Emitter emitter;
-    emitter.SetDoublePrecision(17);
-    emitter << document;
-    innovation::Parameters p = innovation::load_scenario_text(emitter.c_str(), options.file).parameters;
+    innovation::Parameters p = innovation::with_changes(scenario, {{f.parameter, value}}).parameters;
     p.end_year = last_year;  // later years cannot change the fitted figures
     return p;
   };
@@ -125,11 +108,11 @@ int calibrate_command(const CalibrateOptions& options, std::ostream& out) {
         ((m < f.observed) == rising ? lo : hi) = mid;
       }
       fitted[i] = 0.5 * (lo + hi);
-      with(f, fitted[i]);  // keep the fitted value in the document for the next parameter
+      scenario = innovation::with_changes(scenario, {{f.parameter, fitted[i]}});  // kept for the next parameter
       out << line("round %d: %s = %.6g\n", round, f.parameter.c_str(), fitted[i]) << std::flush;
     }
   }
-  innovation::Parameters p = innovation::load_scenario_text(YAML::Dump(document), options.file).parameters;
+  innovation::Parameters p = scenario.parameters;
   p.end_year = last_year;
   out << "\nFitted values, and the simulated 90% interval of each figure:\n";
   for (std::size_t i = 0; i < fits.size(); ++i) {
