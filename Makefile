@@ -41,14 +41,14 @@ test-sanitize: build-sanitize
 	ctest --preset sanitize --parallel $(JOBS)
 
 test-python: build
-	LEAPSIM_BUILD_DIR=$(CURDIR)/$(RELEASE) $(PYTHON) -m pytest -q tests/apps
+	LEAPSIM_BUILD_DIR=$(CURDIR)/$(RELEASE) PYTHONPATH=$(CURDIR)/$(RELEASE)/python $(PYTHON) -m pytest -q tests/apps tests/python
 
 bench: build
 	$(RELEASE)/bench/bench_kernel --benchmark_counters_tabular=true
 	$(RELEASE)/bench/bench_model --benchmark_counters_tabular=true
 
 format:
-	find engine models apps tests bench -name '*.cpp' -o -name '*.hpp' | xargs clang-format -i
+	find engine models apps tests bench python -name '*.cpp' -o -name '*.hpp' | xargs clang-format -i
 
 clean:
 	rm -rf build

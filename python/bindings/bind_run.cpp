@@ -1,0 +1,82 @@
+// Running a study from Python: the GIL is released while replications run on worker threads;
+// the progress callback takes it back for each report.
+#include <pybind11/functional.h>
+#include <pybind11/stl.h>
+
+#include <atomic>
+#include <ctime>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include "bindings.hpp"
+#include "leapsim/engine/errors.hpp"
+#include "leapsim/engine/replication_runner.hpp"
+#include "leapsim/innovation/results_tree.hpp"
+#include "leapsim/innovation/study_runner.hpp"
+
+namespace py = pybind11;
+
+namespace leapsim::python {
+namespace {
+
+std::string utc_now() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return text;
+}
+
+std::string file_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+void bind_run(py::module_& m) {
+  m.def(
+      "run_study",
+      [](const innovation::Study& study, std::uint32_t replications, std::uint64_t seed, unsigned threads,
+         const std::function<void(std::size_t, std::size_t)>& progress, bool record_events, bool record_firms,
+         std::uint32_t record_replications) {
+        if (replications == 0) throw UsageError("replications must be at least 1");
+        std::atomic<bool> stop{false};
+        std::exception_ptr callback_error;
+        RunnerOptions runner{threads, {}, &stop};
+        if (progress)
+          runner.on_progress = [&](const Progress& p) {
+            py::gil_scoped_acquire locked;
+            try {
+              progress(p.done, p.total);
+            } catch (...) {  // e.g. KeyboardInterrupt raised in the callback: stop the run
+              if (!callback_error) callback_error = std::current_exception();
+              stop = true;
+            }
+          };
+        innovation::StudyResults results;
+        {
+          py::gil_scoped_release unlocked;
+          try {
+            results = innovation::run_study(study, replications, seed, runner,
+                                            {record_events, record_firms, record_replications});
+          } catch (const Cancelled&) {
+            if (!callback_error) throw;
+          }
+        }
+        if (callback_error) std::rethrow_exception(callback_error);
+        const innovation::RunRecord record{LEAPSIM_VERSION, utc_now(), "python: leapsim.run", study.source,
+                                           file_text(study.source)};
+        return std::make_shared<ResultGroup>(innovation::results_tree(study, results, record));
+      },
+      py::arg("study"), py::arg("replications"), py::arg("seed"), py::arg("threads") = 0, py::arg("progress") = nullptr,
+      py::arg("record_events") = false, py::arg("record_firms") = false, py::arg("record_replications") = 1,
+      "Runs every scenario of the study; replication r of every scenario shares its random streams. Returns the "
+      "results tree. progress(done, total) is called after each replication.");
+}
+
+}  // namespace leapsim::python

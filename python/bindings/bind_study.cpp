@@ -1,0 +1,114 @@
+// Studies, scenarios and targets as read-only Python objects; loading and checking files.
+#include <pybind11/stl.h>
+#include <pybind11/stl/filesystem.h>
+
+#include "bindings.hpp"
+#include "leapsim/innovation/metrics.hpp"
+#include "leapsim/innovation/scenario/changes.hpp"
+#include "leapsim/innovation/scenario/loader.hpp"
+#include "leapsim/innovation/study.hpp"
+
+namespace py = pybind11;
+
+namespace leapsim::python {
+namespace {
+
+using innovation::Comparison;
+using innovation::Scenario;
+using innovation::Study;
+using innovation::Target;
+
+const char* symbol(Comparison c) {
+  switch (c) {
+    case Comparison::at_least:
+      return ">=";
+    case Comparison::more_than:
+      return ">";
+    case Comparison::at_most:
+      return "<=";
+    case Comparison::less_than:
+      return "<";
+  }
+  return "?";
+}
+
+}  // namespace
+
+void bind_study(py::module_& m) {
+  py::class_<Scenario>(m, "Scenario", "A fully resolved scenario: parameters after `extends` and overrides.")
+      .def_readonly("name", &Scenario::name)
+      .def_readonly("description", &Scenario::description)
+      .def_readonly("source", &Scenario::source, "The file it was read from.")
+      .def_readonly("resolved_yaml", &Scenario::resolved_yaml, "Every parameter, as a scenario file.")
+      .def_property_readonly("start_year", [](const Scenario& s) { return s.parameters.start_year; })
+      .def_property_readonly("end_year", [](const Scenario& s) { return s.parameters.end_year; })
+      .def(
+          "with_changes",
+          [](const Scenario& s, const std::map<std::string, double>& changes) {
+            return innovation::with_changes(s, {changes.begin(), changes.end()});
+          },
+          py::arg("changes"),
+          "A new scenario with parameters set by path, e.g. {'policy.hte_reward_new': 200000}; validated like a "
+          "file (raises ScenarioError or UsageError).")
+      .def("__repr__", [](const Scenario& s) { return "<leapsim.Scenario '" + s.name + "'>"; });
+
+  py::class_<Target>(m, "Target", "A bureau target: a metric compared with a threshold in a year.")
+      .def_readonly("label", &Target::label)
+      .def_property_readonly("metric",
+                             [](const Target& t) {
+                               return std::string(innovation::metric_infos()[static_cast<std::size_t>(t.metric)].name);
+                             })
+      .def_readonly("year", &Target::year)
+      .def_property_readonly("comparison", [](const Target& t) { return std::string(symbol(t.comparison)); })
+      .def_readonly("threshold", &Target::threshold)
+      .def("met", &Target::met, py::arg("value"), "Whether a value meets the target.")
+      .def("__repr__", [](const Target& t) { return "<leapsim.Target '" + t.label + "'>"; });
+
+  py::class_<Study>(m, "Study", "A base scenario, named alternatives and targets.")
+      .def_readonly("name", &Study::name)
+      .def_readonly("description", &Study::description)
+      .def_readonly("source", &Study::source)
+      .def_readonly("base", &Study::base)
+      .def_readonly("alternatives", &Study::alternatives)
+      .def_readonly("targets", &Study::targets)
+      .def_readonly("replications", &Study::replications)
+      .def_readonly("seed", &Study::seed)
+      .def("__repr__", [](const Study& s) {
+        return "<leapsim.Study '" + s.name + "': base and " + std::to_string(s.alternatives.size()) + " alternatives>";
+      });
+
+  m.def("load_study", &innovation::load_study, py::arg("path"), "Reads a study file.");
+  m.def("load_scenario", &innovation::load_scenario, py::arg("path"), "Reads a scenario file.");
+  m.def("load_study_text", &innovation::load_study_text, py::arg("yaml"), py::arg("name"),
+        "Reads study YAML given as text; `name` stands for the file in messages and relative paths.");
+  m.def("load_scenario_text", &innovation::load_scenario_text, py::arg("yaml"), py::arg("name"),
+        "Reads scenario YAML given as text.");
+  m.def("is_study_file", &innovation::is_study_file, py::arg("path"), "Whether the file is a study.");
+  m.def(
+      "check_file",
+      [](const std::filesystem::path& path) {
+        py::list out;
+        for (const innovation::Diagnostic& d : innovation::check_file(path))
+          out.append(py::make_tuple(d.file, d.line, d.column, d.message));
+        return out;
+      },
+      py::arg("path"), "Every problem in a scenario or study file as (file, line, column, message); empty if valid.");
+  m.def(
+      "study_of",
+      [](const Scenario& s, std::uint32_t replications, std::uint64_t seed) {
+        Study study;
+        study.name = s.name;
+        study.description = s.description;
+        study.source = s.source;
+        study.base = s;
+        study.base.name = "base";  // as in study files, whose base scenario is always "base"
+        if (study.base.description.empty()) study.base.description = s.name;
+        study.replications = replications;
+        study.seed = seed;
+        return study;
+      },
+      py::arg("scenario"), py::arg("replications"), py::arg("seed"),
+      "A study of one scenario (named base), without alternatives or targets.");
+}
+
+}  // namespace leapsim::python

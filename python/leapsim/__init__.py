@@ -1,0 +1,21 @@
+"""LeapSim: forecasts of a region's technology firms under innovation policy.
+
+Load a study or scenario file, run it, and read the results::
+
+    import leapsim
+    study = leapsim.load("scenarios/congtai-2019.yaml")
+    results = leapsim.run(study, replications=200)
+    results.summary("htes")                    # mean, sd and quantiles per scenario and year
+    results.compare(metric="htes", year=2025)  # alternatives against the base, paired
+    results.targets()                          # probability of meeting each target
+    results.save("congtai.h5")                 # the documented HDF5 layout
+    leapsim.open("congtai.h5")                 # also files written by `leapsim run -o`
+"""
+
+from ._core import (Cancelled, Error, ResultsError, Scenario, ScenarioError, SimulationError, Study, Target,
+                    UsageError, __version__, check_file)
+from .api import load, open, run
+from .results import Results
+
+__all__ = ["load", "run", "open", "check_file", "Results", "Study", "Scenario", "Target", "Error", "UsageError",
+           "ScenarioError", "SimulationError", "ResultsError", "Cancelled", "__version__"]

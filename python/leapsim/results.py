@@ -1,0 +1,147 @@
+"""Results of a study run or a results file: numpy views and pandas tables over one tree."""
+
+from __future__ import annotations
+
+import os
+from typing import List, Optional, Union
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+
+
+class Results:
+    """Every result of a study run (docs/output-format.md), in memory.
+
+    Arrays returned by metric() are read-only views of the results' own memory: no copy is made,
+    and the Results object stays alive as long as any view of it does.
+    """
+
+    def __init__(self, tree: _core.ResultsTree):
+        self._tree = tree
+        self.attrs: dict = tree.attributes("")
+
+    # -- what is inside ------------------------------------------------------------------------
+    @property
+    def scenarios(self) -> List[str]:
+        """Scenario names, the base first."""
+        return list(self.attrs["scenarios"])
+
+    @property
+    def years(self) -> np.ndarray:
+        """The simulated calendar years."""
+        return self._tree.array("years").astype(int)
+
+    @property
+    def metric_names(self) -> List[str]:
+        """Every metric, in the file's order."""
+        return self._tree.datasets(f"scenarios/{self.scenarios[0]}/metrics")
+
+    def __repr__(self) -> str:
+        return (f"<leapsim.Results '{self.attrs['study_name']}': {len(self.scenarios)} scenarios x "
+                f"{self.attrs['replications']} replications, {self.years[0]}-{self.years[-1]}>")
+
+    # -- arrays --------------------------------------------------------------------------------
+    def metric(self, metric: str, scenario: str = "base") -> np.ndarray:
+        """One metric of one scenario as a read-only array [replication, year] (no copy)."""
+        return self._tree.array(f"scenarios/{self._scenario(scenario)}/metrics/{self._metric(metric)}")
+
+    def unit(self, metric: str) -> str:
+        """The unit of a metric (firms, yuan, ...)."""
+        return self._tree.dataset_attributes(f"scenarios/{self.scenarios[0]}/metrics/{self._metric(metric)}")["unit"]
+
+    # -- tables --------------------------------------------------------------------------------
+    def to_dataframe(self, metrics: Optional[List[str]] = None) -> pd.DataFrame:
+        """Every value in tidy form: one row per (scenario, replication, year, metric)."""
+        frames = []
+        years = self.years
+        for scenario in self.scenarios:
+            for metric in metrics or self.metric_names:
+                values = self.metric(metric, scenario)
+                reps, n = values.shape
+                frames.append(pd.DataFrame({
+                    "scenario": scenario,
+                    "replication": np.repeat(np.arange(reps), n),
+                    "year": np.tile(years, reps),
+                    "metric": metric,
+                    "value": values.ravel(),
+                }))
+        return pd.concat(frames, ignore_index=True)
+
+    def summary(self, metric: str) -> pd.DataFrame:
+        """Mean, standard deviation and quantiles (p05, p50, p95) of a metric per scenario and year."""
+        rows = []
+        for scenario in self.scenarios:
+            path = f"scenarios/{scenario}/summary/{self._metric(metric)}"
+            columns = list(self._tree.dataset_attributes(path)["columns"])
+            frame = pd.DataFrame(self._tree.array(path), columns=columns)
+            frame.insert(0, "year", self.years)
+            frame.insert(0, "scenario", scenario)
+            rows.append(frame)
+        return pd.concat(rows, ignore_index=True).set_index(["scenario", "year"])
+
+    def compare(self, base: Optional[str] = None, metric: str = "htes", year: Optional[int] = None) -> pd.DataFrame:
+        """Each alternative against the base: the paired difference (alternative - base) of a metric with
+        its 95% t-interval and the variance reduction common random numbers bought, per year (or in one)."""
+        tree = self._tree if base is None or base == self.scenarios[0] else self._tree.compared_against(base)
+        columns = list(tree.attributes("comparisons")["columns"])
+        rows = []
+        for alternative in tree.groups("comparisons"):
+            frame = pd.DataFrame(tree.array(f"comparisons/{alternative}/{self._metric(metric)}"), columns=columns)
+            frame.insert(0, "year", self.years)
+            frame.insert(0, "alternative", alternative)
+            rows.append(frame)
+        if not rows:
+            return pd.DataFrame(columns=["alternative", "year", *columns]).set_index(["alternative", "year"])
+        table = pd.concat(rows, ignore_index=True).set_index(["alternative", "year"])
+        return table.xs(year, level="year") if year is not None else table
+
+    def targets(self) -> pd.DataFrame:
+        """The probability of meeting each target in each scenario, with its 95% Wilson interval."""
+        attrs = self._tree.attributes("targets")
+        scenarios = list(attrs["scenarios"])
+        arrays = {name: self._tree.array(f"targets/{name}")
+                  for name in ("probability", "wilson95_low", "wilson95_high", "replications_met")}
+        rows = []
+        for t, label in enumerate(attrs["label"]):
+            for s, scenario in enumerate(scenarios):
+                rows.append({"label": label, "metric": attrs["metric"][t], "year": int(attrs["year"][t]),
+                             "comparison": attrs["comparison"][t], "threshold": attrs["threshold"][t],
+                             "scenario": scenario, **{k: v[t, s] for k, v in arrays.items()}})
+        return pd.DataFrame(rows)
+
+    def events(self, scenario: str = "base") -> pd.DataFrame:
+        """The firm event log kept with record=("events",), with the kind as a category."""
+        path = f"scenarios/{self._scenario(scenario)}/events"
+        frame = pd.DataFrame(self._table(path))
+        names = list(self._tree.dataset_attributes(path)["kind_names"])
+        frame["kind"] = pd.Categorical.from_codes(frame["kind"], names)
+        return frame
+
+    def firms(self, scenario: str = "base") -> pd.DataFrame:
+        """The year-end firm snapshots kept with record=("firms",)."""
+        return pd.DataFrame(self._table(f"scenarios/{self._scenario(scenario)}/firms"))
+
+    # -- files ---------------------------------------------------------------------------------
+    def save(self, path: Union[str, os.PathLike], force: bool = False) -> None:
+        """Writes the results to an HDF5 file (docs/output-format.md), atomically; an existing file is
+        replaced only with force=True."""
+        self._tree.save(os.fspath(path), force)
+
+    # -- helpers -------------------------------------------------------------------------------
+    def _scenario(self, name: str) -> str:
+        if name not in self.scenarios:
+            raise _core.UsageError(f"no scenario {name!r}; the results hold {self.scenarios}")
+        return name
+
+    def _metric(self, name: str) -> str:
+        if name not in self.metric_names:
+            raise _core.UsageError(f"no metric {name!r}; the metrics are {self.metric_names}")
+        return name
+
+    def _table(self, path: str) -> dict:
+        group, name = path.rsplit("/", 1)
+        if name not in self._tree.datasets(group):
+            raise _core.ResultsError(f"no {name!r} in {group!r}: run with record=({name!r},) to keep it")
+        return self._tree.table(path)
