@@ -16,6 +16,7 @@ from ._core import (Cancelled, Error, ResultsError, Scenario, ScenarioError, Sim
                     UsageError, __version__, check_file)
 from .api import load, open, run
 from .results import Results
+from . import plot  # leapsim.plot: matplotlib charts of Results; matplotlib is needed only to draw
 
 __all__ = ["load", "run", "open", "check_file", "Results", "Study", "Scenario", "Target", "Error", "UsageError",
            "ScenarioError", "SimulationError", "ResultsError", "Cancelled", "__version__"]

@@ -95,7 +95,11 @@ class Results:
         if not rows:
             return pd.DataFrame(columns=["alternative", "year", *columns]).set_index(["alternative", "year"])
         table = pd.concat(rows, ignore_index=True).set_index(["alternative", "year"])
-        return table.xs(year, level="year") if year is not None else table
+        if year is None:
+            return table
+        if year not in set(self.years):
+            raise _core.UsageError(f"no year {year}; the results hold {self.years[0]}-{self.years[-1]}")
+        return table.xs(year, level="year")
 
     def targets(self) -> pd.DataFrame:
         """The probability of meeting each target in each scenario, with its 95% Wilson interval."""

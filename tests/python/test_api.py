@@ -79,6 +79,8 @@ def test_tables_match_the_arrays(results):
     assert np.isclose(compare.loc["coaching", "mean_difference"], d.mean())
     against = results.compare(base="coaching", metric="htes", year=2022)
     assert np.isclose(against.loc["base", "mean_difference"], -d.mean())
+    with pytest.raises(leapsim.UsageError, match="no year 2030"):
+        results.compare(metric="htes", year=2030)
     targets = results.targets()
     assert set(targets.scenario) == set(results.scenarios) and targets.probability.between(0, 1).all()
 
