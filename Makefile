@@ -3,13 +3,14 @@
 #   make test   the same set-up, then every test suite (release and sanitizer builds, pytest)
 
 PYTHON := /usr/bin/python3
+VENV := .venv
 JOBS ?= $(shell nproc)
 RELEASE := build/release
 SANITIZE := build/sanitize
 LEAPSIM := $(RELEASE)/apps/leapsim/leapsim
 CMAKE_BUILD = cmake --build $(1) --parallel $(JOBS)
 
-.PHONY: all deps build build-sanitize run test test-cpp test-sanitize test-python bench format clean
+.PHONY: all deps build build-sanitize python-env run test test-cpp test-sanitize test-python bench format clean
 
 all: build
 
@@ -28,7 +29,11 @@ build: deps $(RELEASE)/CMakeCache.txt
 build-sanitize: deps $(SANITIZE)/CMakeCache.txt
 	$(call CMAKE_BUILD,$(SANITIZE))
 
-run: build
+# `import leapsim` in .venv/bin/python and in the Jupyter kernel "leapsim", no PYTHONPATH needed.
+python-env: build
+	@bash scripts/python-env.sh $(CURDIR)/$(VENV) $(CURDIR)/$(RELEASE)/python
+
+run: build python-env
 	mkdir -p results
 	$(LEAPSIM) run scenarios/congtai-2019.yaml -o results/congtai-2019.h5 --force
 
@@ -40,8 +45,8 @@ test-cpp: build
 test-sanitize: build-sanitize
 	ctest --preset sanitize --parallel $(JOBS)
 
-test-python: build
-	LEAPSIM_BUILD_DIR=$(CURDIR)/$(RELEASE) PYTHONPATH=$(CURDIR)/$(RELEASE)/python $(PYTHON) -m pytest -q tests/apps tests/python
+test-python: build python-env
+	LEAPSIM_BUILD_DIR=$(CURDIR)/$(RELEASE) $(VENV)/bin/python -m pytest -q tests/apps tests/python
 
 bench: build
 	$(RELEASE)/bench/bench_kernel --benchmark_counters_tabular=true

@@ -9,7 +9,7 @@ packages=(
   libeigen3-dev libboost-random-dev librandom123-dev
   libhdf5-dev hdf5-tools libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev
   pybind11-dev python3-pybind11 python3-numpy python3-h5py python3-pandas python3-matplotlib
-  python3-nbclient python3-nbformat python3-ipykernel python3-pytest
+  python3-nbclient python3-nbformat python3-ipykernel python3-pytest python3-venv
   libopenmpi-dev openmpi-bin
 )
 

@@ -32,7 +32,7 @@ def test_the_notebooks_are_there():
 def test_notebooks_are_stripped_and_set_their_replications_first(path):
     notebook = nbformat.read(path, as_version=4)
     nbformat.validate(notebook)
-    assert notebook.nbformat == 4 and notebook.metadata.kernelspec.name == "python3"
+    assert notebook.nbformat == 4 and notebook.metadata.kernelspec.name == "leapsim"
     for index, cell in enumerate(notebook.cells):
         if cell.cell_type == "code":
             assert cell.outputs == [], f"cell {index} has outputs: strip them"
@@ -47,11 +47,11 @@ def test_notebooks_are_stripped_and_set_their_replications_first(path):
 
 @pytest.mark.parametrize("name", EXPECTED)
 def test_notebook_runs_top_to_bottom(name, monkeypatch):
-    # The kernel inherits this process's environment: PYTHONPATH (make test points it at the
-    # build's package) and no debugger warnings about frozen modules.
+    # The kernel "leapsim" (registered by `make python-env`) runs .venv/bin/python, which finds the
+    # build's package through a .pth file: no PYTHONPATH. No debugger warnings about frozen modules.
     monkeypatch.setenv("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     notebook = nbformat.read(NOTEBOOKS / name, as_version=4)
-    client = NotebookClient(notebook, timeout=300, kernel_name="python3",
+    client = NotebookClient(notebook, timeout=300, kernel_name="leapsim",
                             resources={"metadata": {"path": str(NOTEBOOKS)}})
     start = time.perf_counter()
     client.execute()  # raises CellExecutionError, with the cell and its traceback, on any error
