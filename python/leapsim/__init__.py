@@ -14,9 +14,9 @@ Load a study or scenario file, run it, and read the results::
 
 from ._core import (Cancelled, Error, ResultsError, Scenario, ScenarioError, SimulationError, Study, Target,
                     UsageError, __version__, check_file)
-from .api import load, open, run
+from .api import from_dict, load, open, run
 from .results import Results
 from . import plot  # leapsim.plot: matplotlib charts of Results; matplotlib is needed only to draw
 
-__all__ = ["load", "run", "open", "check_file", "Results", "Study", "Scenario", "Target", "Error", "UsageError",
+__all__ = ["load", "from_dict", "run", "open", "check_file", "Results", "Study", "Scenario", "Target", "Error", "UsageError",
            "ScenarioError", "SimulationError", "ResultsError", "Cancelled", "__version__"]

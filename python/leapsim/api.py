@@ -22,6 +22,19 @@ def load(path: PathLike) -> Union[_core.Study, _core.Scenario]:
     return _core.load_study(path) if _core.is_study_file(path) else _core.load_scenario(path)
 
 
+def from_dict(data: dict, name: str = "<dict>") -> Union[_core.Study, _core.Scenario]:
+    """Builds a study (a dict with a "study" key) or a scenario from a dict shaped like a file.
+
+    It is validated exactly like a file: JSON is YAML, so the dict is written as JSON text and read
+    by the same reader; errors name `name` with the line and column of that text (one key per
+    line). Relative paths (extends, base) resolve against the current folder.
+    """
+    import json
+    text = json.dumps(data, indent=1, ensure_ascii=False)
+    display = os.path.join(os.getcwd(), name)
+    return _core.load_study_text(text, display) if "study" in data else _core.load_scenario_text(text, display)
+
+
 def _progress_printer(stream=sys.stderr) -> Callable[[int, int], None]:
     """A progress callback printing one line redrawn in place."""
     def report(done: int, total: int) -> None:

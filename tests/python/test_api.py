@@ -141,3 +141,15 @@ def test_a_failing_progress_callback_stops_the_run():
 
     with pytest.raises(KeyboardInterrupt):
         leapsim.run(leapsim.load(TINY_STUDY), replications=50, progress=interrupt, threads=1)
+
+
+def test_a_scenario_from_a_dict_is_validated_like_a_file():
+    scenario = leapsim.from_dict({"extends": str(TINY), "policy": {"hte_reward_new": 250000}}, name="mine")
+    assert isinstance(scenario, leapsim.Scenario) and "250000" in scenario.resolved_yaml.replace("2.5e+05", "250000")
+    with pytest.raises(leapsim.ScenarioError) as error:
+        leapsim.from_dict({"extends": str(TINY), "entry": {"base_rate": -1}}, name="mine")
+    assert error.value.file.endswith("mine") and "entry.base_rate must be >= 0" in str(error.value)
+    study = leapsim.from_dict({"study": {"name": "from Python", "replications": 3, "seed": 1},
+                               "base": str(TINY), "alternatives": [{"name": "rich",
+                                                                    "overrides": {"entry": {"base_rate": 30}}}]})
+    assert isinstance(study, leapsim.Study) and study.alternatives[0].name == "rich"
