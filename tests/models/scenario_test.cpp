@@ -192,6 +192,41 @@ TEST(Study, AlternativesInheritTheBaseAndApplyOverrides) {
   EXPECT_EQ(study.targets[1].metric, Metric::tech_smes);
 }
 
+TEST(Study, ASweepMakesOneAlternativePerCombination) {
+  const Study study = load_study(scenarios_dir() / "small" / "tiny-sweep.yaml");
+  ASSERT_EQ(study.alternatives.size(), 6u);  // 3 rewards x 2 coaching capacities, the last fastest
+  const double rewards[] = {0.0, 150000.0, 300000.0};
+  const double coaching[] = {0.0, 5.0};
+  for (std::size_t i = 0; i < 6; ++i) {
+    const Scenario& point = study.alternatives[i];
+    EXPECT_EQ(point.parameters.policy.hte_reward_new.at(2020.0), rewards[i / 2]) << point.name;
+    EXPECT_EQ(point.parameters.policy.coaching_capacity.at(2020.0), coaching[i % 2]) << point.name;
+    Parameters undone = point.parameters;  // everything else is the base
+    undone.policy.hte_reward_new = study.base.parameters.policy.hte_reward_new;
+    undone.policy.coaching_capacity = study.base.parameters.policy.coaching_capacity;
+    EXPECT_EQ(to_yaml(undone), study.base.resolved_yaml) << point.name;
+  }
+  EXPECT_EQ(study.alternatives[3].name, "sweep hte_reward_new=150000 coaching_capacity=5");
+}
+
+TEST(StudyErrors, SweepLeversAndValuesAreCheckedWhereWritten) {
+  const ScratchDir dir;
+  std::filesystem::copy(scenarios_dir() / "small" / "tiny.yaml", dir.path() / "tiny.yaml");
+  const std::string head = "study: {name: x}\nbase: tiny.yaml\nsweep:\n";
+  auto file = dir.write("lever.yaml", head + "  - lever: policy.hte_reward_nw\n    values: [1, 2]\n");
+  testing::expect_single(check_file(file), file, 4, 12, "sweep[0].lever: \"policy.hte_reward_nw\" cannot be swept");
+  file = dir.write("value.yaml", head + "  - lever: hte.pass_probability\n    values: [0.5, 1.5]\n");
+  testing::expect_single(check_file(file), file, 5, 19, "hte.pass_probability must be in [0, 1], got 1.5");
+  file = dir.write("empty.yaml", head + "  - lever: hte.pass_probability\n    values: []\n");
+  testing::expect_single(check_file(file), file, 5, 13, "sweep[0].values: expected a non-empty list of values");
+  std::string big = head;
+  for (const char* lever : {"entry.base_rate", "entry.in_migration_rate", "hte.pass_probability"})
+    big += std::string("  - lever: ") + lever +
+           "\n    values: [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1, 0.05, 0.15]\n";
+  file = dir.write("big.yaml", big);
+  testing::expect_single(check_file(file), file, 4, 3, "sweep: 2197 points; at most 2000");
+}
+
 TEST(Study, InlineBaseMayExtendAFile) {
   const std::filesystem::path file = scenarios_dir() / "small" / "tiny-inline-study.yaml";
   const Study study = load_study(file);
