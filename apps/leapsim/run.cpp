@@ -7,8 +7,6 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
-#include <ctime>
-#include <fstream>
 #include <ostream>
 #include <sstream>
 
@@ -27,22 +25,6 @@ std::atomic<bool> g_stop{false};
 
 /// SIGINT and SIGTERM ask the run to stop after the replications in flight; nothing is written.
 extern "C" void request_stop(int) { g_stop.store(true); }
-
-std::string utc_now() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text;
-}
-
-std::string read_text(const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 /// Progress on stderr: a bar redrawn in place on a terminal, a line every 10% otherwise.
 class ProgressReporter {
@@ -109,7 +91,7 @@ int run_study_command(const RunOptions& options, std::ostream& out, std::ostream
   std::signal(SIGTERM, request_stop);
   const innovation::StudyResults results = innovation::run_study(study, replications, seed, runner, record);
   const ResultGroup tree = innovation::results_tree(
-      study, results, {LEAPSIM_VERSION, utc_now(), options.command_line, options.study, read_text(options.study)});
+      study, results, innovation::record_of_run(LEAPSIM_VERSION, options.command_line, options.study));
   if (!options.quiet) {
     std::uint64_t events = 0;
     for (const auto& s : results.scenarios) events += s.events;

@@ -4,10 +4,7 @@
 #include <pybind11/stl.h>
 
 #include <atomic>
-#include <ctime>
-#include <fstream>
 #include <memory>
-#include <sstream>
 
 #include "bindings.hpp"
 #include "leapsim/engine/errors.hpp"
@@ -18,26 +15,6 @@
 namespace py = pybind11;
 
 namespace leapsim::python {
-namespace {
-
-std::string utc_now() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text;
-}
-
-std::string file_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-}  // namespace
-
 void bind_run(py::module_& m) {
   m.def(
       "run_study",
@@ -69,8 +46,8 @@ void bind_run(py::module_& m) {
           }
         }
         if (callback_error) std::rethrow_exception(callback_error);
-        const innovation::RunRecord record{LEAPSIM_VERSION, utc_now(), "python: leapsim.run", study.source,
-                                           file_text(study.source)};
+        const innovation::RunRecord record =
+            innovation::record_of_run(LEAPSIM_VERSION, "python: leapsim.run", study.source);
         return std::make_shared<ResultGroup>(innovation::results_tree(study, results, record));
       },
       py::arg("study"), py::arg("replications"), py::arg("seed"), py::arg("threads") = 0, py::arg("progress") = nullptr,

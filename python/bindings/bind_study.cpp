@@ -13,24 +13,9 @@ namespace py = pybind11;
 namespace leapsim::python {
 namespace {
 
-using innovation::Comparison;
 using innovation::Scenario;
 using innovation::Study;
 using innovation::Target;
-
-const char* symbol(Comparison c) {
-  switch (c) {
-    case Comparison::at_least:
-      return ">=";
-    case Comparison::more_than:
-      return ">";
-    case Comparison::at_most:
-      return "<=";
-    case Comparison::less_than:
-      return "<";
-  }
-  return "?";
-}
 
 }  // namespace
 
@@ -59,7 +44,8 @@ void bind_study(py::module_& m) {
                                return std::string(innovation::metric_infos()[static_cast<std::size_t>(t.metric)].name);
                              })
       .def_readonly("year", &Target::year)
-      .def_property_readonly("comparison", [](const Target& t) { return std::string(symbol(t.comparison)); })
+      .def_property_readonly("comparison",
+                             [](const Target& t) { return std::string(innovation::comparison_symbol(t.comparison)); })
       .def_readonly("threshold", &Target::threshold)
       .def("met", &Target::met, py::arg("value"), "Whether a value meets the target.")
       .def("__repr__", [](const Target& t) { return "<leapsim.Target '" + t.label + "'>"; });

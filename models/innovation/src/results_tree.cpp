@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <ctime>
+#include <fstream>
 #include <functional>
 #include <iterator>
+#include <sstream>
 #include <vector>
 
 #include "leapsim/engine/errors.hpp"
@@ -157,20 +160,6 @@ ResultGroup comparison_group(const std::vector<std::string>& names, std::size_t 
   return comparisons;
 }
 
-const char* comparison_symbol(Comparison c) {
-  switch (c) {
-    case Comparison::at_least:
-      return ">=";
-    case Comparison::more_than:
-      return ">";
-    case Comparison::at_most:
-      return "<=";
-    case Comparison::less_than:
-      return "<";
-  }
-  return "?";
-}
-
 void add_targets(ResultGroup& root, const Study& study, const StudyResults& results, int first_year) {
   ResultGroup& g = root.add_group("targets");
   std::vector<std::string> label, metric, comparison, scenario;
@@ -203,6 +192,18 @@ void add_targets(ResultGroup& root, const Study& study, const StudyResults& resu
 }
 
 }  // namespace
+
+RunRecord record_of_run(std::string leapsim_version, std::string command_line, const std::string& study_file) {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char created[32];
+  std::strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  std::ifstream in(study_file, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return {std::move(leapsim_version), created, std::move(command_line), study_file, text.str()};
+}
 
 ResultGroup results_tree(const Study& study, const StudyResults& results, const RunRecord& record) {
   const MetricTable& any = results.scenarios.front().replications.front();

@@ -19,6 +19,9 @@ struct RunRecord {
   std::string study_yaml;  // the study file's text as read
 };
 
+/// A record of a run made now: the creation time in UTC and the study file's text as it is read.
+RunRecord record_of_run(std::string leapsim_version, std::string command_line, const std::string& study_file);
+
 /// Statistic columns of a summary dataset [year x statistic].
 inline constexpr const char* kSummaryColumns[] = {"mean", "sd", "p05", "p50", "p95"};
 /// Columns of a comparison dataset [year x column].

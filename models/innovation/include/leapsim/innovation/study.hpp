@@ -22,6 +22,21 @@ struct Scenario {
 /// How a target compares a metric with its threshold.
 enum class Comparison : std::uint8_t { at_least, more_than, at_most, less_than };
 
+/// The symbol of a comparison as written in study files: ">=", ">", "<=" or "<".
+constexpr const char* comparison_symbol(Comparison c) noexcept {
+  switch (c) {
+    case Comparison::at_least:
+      return ">=";
+    case Comparison::more_than:
+      return ">";
+    case Comparison::at_most:
+      return "<=";
+    case Comparison::less_than:
+      return "<";
+  }
+  return "?";
+}
+
 /// A yearly target of the bureau, e.g. at least 40 HTEs in 2022.
 struct Target {
   std::string label;
