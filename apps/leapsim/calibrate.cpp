@@ -12,6 +12,7 @@
 #include "leapsim/innovation/model.hpp"
 #include "leapsim/innovation/scenario/changes.hpp"
 #include "leapsim/innovation/scenario/loader.hpp"
+#include "text.hpp"
 
 namespace leapsim::app {
 namespace {
@@ -60,12 +61,6 @@ std::vector<double> simulate_metric(const innovation::Parameters& p, const Fit& 
   return values;
 }
 
-std::string line(const char* pattern, auto... args) {
-  char buffer[256];
-  std::snprintf(buffer, sizeof buffer, pattern, args...);
-  return buffer;
-}
-
 }  // namespace
 
 int calibrate_command(const CalibrateOptions& options, std::ostream& out) {
@@ -77,8 +72,8 @@ int calibrate_command(const CalibrateOptions& options, std::ostream& out) {
   int last_year = scenario.parameters.start_year;
   for (const Fit& f : fits) {
     if (f.year < scenario.parameters.start_year || f.year > scenario.parameters.end_year)
-      throw UsageError(line("--fit %s: year %d is outside the scenario's %d-%d", f.parameter.c_str(), f.year,
-                            scenario.parameters.start_year, scenario.parameters.end_year));
+      throw UsageError(format("--fit %s: year %d is outside the scenario's %d-%d", f.parameter.c_str(), f.year,
+                              scenario.parameters.start_year, scenario.parameters.end_year));
     last_year = std::max(last_year, f.year);
   }
   // The scenario with one parameter at a trial value; `scenario` keeps the values fitted so far.
@@ -97,10 +92,10 @@ int calibrate_command(const CalibrateOptions& options, std::ostream& out) {
       const double at_lo = stats::mean(simulate_metric(with(f, lo), f, options));
       const double at_hi = stats::mean(simulate_metric(with(f, hi), f, options));
       if ((at_lo - f.observed) * (at_hi - f.observed) > 0.0)
-        throw UsageError(line("calibrate: %s in [%g, %g] gives mean %s %d from %g to %g, which does not bracket %g",
-                              f.parameter.c_str(), lo, hi,
-                              std::string(innovation::metric_infos()[static_cast<std::size_t>(f.metric)].name).c_str(),
-                              f.year, at_lo, at_hi, f.observed));
+        throw UsageError(format(
+            "calibrate: %s in [%g, %g] gives mean %s %d from %g to %g, which does not bracket %g", f.parameter.c_str(),
+            lo, hi, std::string(innovation::metric_infos()[static_cast<std::size_t>(f.metric)].name).c_str(), f.year,
+            at_lo, at_hi, f.observed));
       const bool rising = at_hi > at_lo;
       for (int step = 0; step < 14; ++step) {
         const double mid = 0.5 * (lo + hi);
@@ -109,7 +104,7 @@ int calibrate_command(const CalibrateOptions& options, std::ostream& out) {
       }
       fitted[i] = 0.5 * (lo + hi);
       scenario = innovation::with_changes(scenario, {{f.parameter, fitted[i]}});  // kept for the next parameter
-      out << line("round %d: %s = %.6g\n", round, f.parameter.c_str(), fitted[i]) << std::flush;
+      out << format("round %d: %s = %.6g\n", round, f.parameter.c_str(), fitted[i]) << std::flush;
     }
   }
   innovation::Parameters p = scenario.parameters;
@@ -119,10 +114,10 @@ int calibrate_command(const CalibrateOptions& options, std::ostream& out) {
     const Fit& f = fits[i];
     const std::vector<double> v = simulate_metric(p, f, options);
     const double lo = stats::quantile(v, 0.05), hi = stats::quantile(v, 0.95);
-    out << line("  %-36s %.6g   %s %d: observed %g, simulated mean %.1f [%.1f, %.1f] %s\n", f.parameter.c_str(),
-                fitted[i], std::string(innovation::metric_infos()[static_cast<std::size_t>(f.metric)].name).c_str(),
-                f.year, f.observed, stats::mean(v), lo, hi,
-                f.observed >= lo && f.observed <= hi ? "inside" : "OUTSIDE");
+    out << format("  %-36s %.6g   %s %d: observed %g, simulated mean %.1f [%.1f, %.1f] %s\n", f.parameter.c_str(),
+                  fitted[i], std::string(innovation::metric_infos()[static_cast<std::size_t>(f.metric)].name).c_str(),
+                  f.year, f.observed, stats::mean(v), lo, hi,
+                  f.observed >= lo && f.observed <= hi ? "inside" : "OUTSIDE");
   }
   return 0;
 }

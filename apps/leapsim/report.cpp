@@ -9,6 +9,7 @@
 
 #include "leapsim/engine/errors.hpp"
 #include "leapsim/innovation/metrics.hpp"
+#include "text.hpp"
 
 namespace leapsim::app {
 namespace {
@@ -27,12 +28,6 @@ constexpr Column kColumns[] = {
     {"rd_spend", "R&D (M yuan)", 1.0e6, 0},
     {"subsidies_paid", "paid (M yuan)", 1.0e6, 1},
 };
-
-std::string format(const char* pattern, auto... args) {
-  char buffer[320];
-  std::snprintf(buffer, sizeof buffer, pattern, args...);
-  return buffer;
-}
 
 template <class T>
 const T& attribute(const ResultGroup& g, const char* name) {

@@ -17,6 +17,7 @@
 #include "leapsim/innovation/study_runner.hpp"
 #include "leapsim/io/results_file.hpp"
 #include "report.hpp"
+#include "text.hpp"
 
 namespace leapsim::app {
 namespace {
@@ -34,25 +35,20 @@ class ProgressReporter {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
     const std::size_t percent = 100 * p.done / p.total;
     const double eta = p.done > 0 ? seconds * static_cast<double>(p.total - p.done) / static_cast<double>(p.done) : 0.0;
-    char line[160];
     if (terminal_) {
       const std::size_t filled = percent / 5;
-      std::snprintf(line, sizeof line, "\r[%-20s] %3zu%%  %zu/%zu replications  ETA %.0f s ",
-                    std::string(filled, '#').c_str(), percent, p.done / scenarios_, p.total / scenarios_, eta);
-      err_ << line << std::flush;
+      err_ << format("\r[%-20s] %3zu%%  %zu/%zu replications  ETA %.0f s ", std::string(filled, '#').c_str(), percent,
+                     p.done / scenarios_, p.total / scenarios_, eta)
+           << std::flush;
     } else if (percent >= next_percent_ || p.done == p.total) {
-      std::snprintf(line, sizeof line, "running: %zu%% (%zu of %zu replications), ETA %.0f s\n", percent,
-                    p.done / scenarios_, p.total / scenarios_, eta);
-      err_ << line;
+      err_ << format("running: %zu%% (%zu of %zu replications), ETA %.0f s\n", percent, p.done / scenarios_,
+                     p.total / scenarios_, eta);
       next_percent_ = percent + 10;
     }
   }
   void finish(double seconds, std::uint64_t events) {
     if (terminal_) err_ << '\n';
-    char line[160];
-    std::snprintf(line, sizeof line, "done: %.2f s, %.2f M events/s\n", seconds,
-                  static_cast<double>(events) / seconds / 1e6);
-    err_ << line;
+    err_ << format("done: %.2f s, %.2f M events/s\n", seconds, static_cast<double>(events) / seconds / 1e6);
   }
 
  private:
@@ -101,10 +97,8 @@ int run_study_command(const RunOptions& options, std::ostream& out, std::ostream
     const auto t0 = std::chrono::steady_clock::now();
     io::write_results(*options.output, tree, options.force ? io::Overwrite::replace : io::Overwrite::refuse);
     if (!options.quiet) {
-      char line[200];
-      std::snprintf(line, sizeof line, "wrote %s in %.2f s\n", options.output->c_str(),
+      err << format("wrote %s in %.2f s\n", options.output->c_str(),
                     std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-      err << line;
     }
   }
   write_report(tree, {}, out);

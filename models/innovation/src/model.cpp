@@ -358,7 +358,7 @@ class InnovationModel {
     consider_hte(f, a, t, apply_draw, pass_draw);
     sim_.schedule(review_, f, t + 1.0);
     refresh_patent_rate(f);
-    refresh_exit(f);
+    refresh_exit(f, a.employees);
   }
 
   /// Revenue by its GBM law over the time since the last review, and R&D intensity relaxed toward
@@ -635,11 +635,11 @@ class InnovationModel {
 
   // ---- exit ----------------------------------------------------------------------------------
 
-  std::uint8_t current_exit_bits(EntityId f) const {
+  std::uint8_t current_exit_bits(EntityId f, double staff) const {
     std::uint8_t bits = 0;
     if ((firms_[f].flags & kHte) != 0) bits |= kExitHte;
     if (firms_[f].carrier != kNoCarrier) bits |= kExitIncubated;
-    if (employees(f) > p_.exit.large_employees) bits |= kExitLarge;
+    if (staff > p_.exit.large_employees) bits |= kExitLarge;
     return bits;
   }
 
@@ -652,7 +652,7 @@ class InnovationModel {
 
   /// Draws the exit time by inverting the integrated age hazard.
   void schedule_exit(EntityId f) {
-    firms_[f].exit_bits = current_exit_bits(f);
+    firms_[f].exit_bits = current_exit_bits(f, employees(f));
     RandomStream s = sim_.stream(exit_, f);
     move_exit(f, s.exponential(1.0), exit_multiplier(firms_[f].exit_bits));
   }
@@ -669,8 +669,10 @@ class InnovationModel {
   }
 
   /// When the multiplier changes, the hazard still owed carries over (a random time change).
-  void refresh_exit(EntityId f) {
-    const std::uint8_t bits = current_exit_bits(f);
+  void refresh_exit(EntityId f) { refresh_exit(f, employees(f)); }
+  /// The same, with the firm's employees already at hand (the review has them).
+  void refresh_exit(EntityId f, double staff) {
+    const std::uint8_t bits = current_exit_bits(f, staff);
     if (bits == firms_[f].exit_bits) return;
     const double old_multiplier = exit_multiplier(firms_[f].exit_bits);
     firms_[f].exit_bits = bits;

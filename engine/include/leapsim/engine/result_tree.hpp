@@ -60,27 +60,23 @@ struct ResultGroup {
     return groups.back();
   }
   /// The table of that name, or nullptr.
-  const ResultTable* table(const std::string& table_name) const noexcept {
-    for (const ResultTable& t : tables)
-      if (t.name == table_name) return &t;
-    return nullptr;
-  }
+  const ResultTable* table(const std::string& wanted) const noexcept { return named(tables, wanted); }
   /// The sub-group of that name, or nullptr.
-  const ResultGroup* group(const std::string& group_name) const noexcept {
-    for (const ResultGroup& g : groups)
-      if (g.name == group_name) return &g;
-    return nullptr;
-  }
+  const ResultGroup* group(const std::string& wanted) const noexcept { return named(groups, wanted); }
   /// The array of that name, or nullptr.
-  const ResultArray* array(const std::string& array_name) const noexcept {
-    for (const ResultArray& a : arrays)
-      if (a.name == array_name) return &a;
-    return nullptr;
-  }
+  const ResultArray* array(const std::string& wanted) const noexcept { return named(arrays, wanted); }
   /// The attribute of that name, or nullptr.
-  const AttributeValue* attribute(const std::string& attribute_name) const noexcept {
-    for (const Attribute& a : attributes)
-      if (a.name == attribute_name) return &a.value;
+  const AttributeValue* attribute(const std::string& wanted) const noexcept {
+    const Attribute* a = named(attributes, wanted);
+    return a != nullptr ? &a->value : nullptr;
+  }
+
+ private:
+  /// The first item of that name: lists are short, and order is the file's order.
+  template <class T>
+  static const T* named(const std::vector<T>& items, const std::string& wanted) noexcept {
+    for (const T& item : items)
+      if (item.name == wanted) return &item;
     return nullptr;
   }
 };

@@ -144,14 +144,22 @@ class BasicSimulation {
     stop_requested_ = false;
     const std::uint64_t before = fired_;
     while (!queue_.empty() || !lane_.empty()) {
-      const bool from_lane = !lane_.empty() && (queue_.empty() || lane_.front() < queue_.top());
-      const Event ev = from_lane ? lane_.front() : queue_.top();
+      // The next event is the earlier of the queue's top and the lane's front; each is read once.
+      Event ev{};
+      bool from_lane = !lane_.empty();
+      if (!queue_.empty()) {
+        ev = queue_.top();
+        from_lane = from_lane && lane_.front() < ev;
+      }
+      if (from_lane) ev = lane_.front();
       if (!(ev.time < end)) break;
-      prefetch_upcoming();
-      if (from_lane)
+      if (from_lane) {
+        prefetch_lane();
         lane_.pop();
-      else
+      } else {
+        prefetch_queue();
         queue_.pop();
+      }
       Process& p = processes_[ev.process()];
       Slot& s = slot(p, ev.entity());
       if (s.pending != ev.time) continue;  // cancelled or rescheduled
@@ -249,7 +257,7 @@ class BasicSimulation {
   // The slot check of every popped event is a cache miss at large populations; the queue's
   // sorted batch tells which slots come next, so their lines are requested ahead of use.
   static constexpr std::size_t kPrefetchDistance = 8;
-  void prefetch_upcoming() noexcept {
+  void prefetch_queue() noexcept {
     if constexpr (requires(const Queue& q) {
                     q.upcoming();
                     q.batches();
@@ -262,6 +270,10 @@ class BasicSimulation {
       }
       for (std::size_t i = from; i <= kPrefetchDistance && i < next.size(); ++i) prefetch(next[i]);
     }
+  }
+
+  /// The lane is in order, so the event kPrefetchDistance behind the one popping comes up next.
+  void prefetch_lane() noexcept {
     if (lane_.size() > kPrefetchDistance) prefetch(lane_.at(kPrefetchDistance));
   }
 
