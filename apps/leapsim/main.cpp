@@ -7,7 +7,7 @@
 
 #include "calibrate.hpp"
 #include "demo.hpp"
-#include "leapsim/engine/errors.hpp"
+#include "failure.hpp"
 #include "run.hpp"
 
 int main(int argc, char** argv) {
@@ -89,15 +89,8 @@ int main(int argc, char** argv) {
     if (*info_cmd) return leapsim::app::info_command(info_file, std::cout);
     if (*calibrate_cmd) return leapsim::app::calibrate_command(calibrate, std::cout);
     if (*validate_cmd) return leapsim::app::validate_command(validate_files, std::cout, std::cerr);
-  } catch (const leapsim::Cancelled& e) {
-    std::cerr << "leapsim: interrupted: " << e.what() << "; nothing was written\n";
-    return 130;
-  } catch (const leapsim::Error& e) {
-    std::cerr << "leapsim: error: " << e.what() << '\n';
-    return 1;
-  } catch (const std::exception& e) {
-    std::cerr << "leapsim: internal error: " << e.what() << '\n';
-    return 3;
+  } catch (...) {
+    return leapsim::app::report_failure(std::current_exception(), "", std::cerr);
   }
   return 0;
 }

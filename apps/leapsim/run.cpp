@@ -7,6 +7,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <optional>
 #include <ostream>
 #include <sstream>
 
@@ -16,6 +17,11 @@
 #include "leapsim/innovation/scenario/loader.hpp"
 #include "leapsim/innovation/study_runner.hpp"
 #include "leapsim/io/results_file.hpp"
+#ifdef LEAPSIM_HAVE_MPI
+#include "leapsim/mpi/distributed_runner.hpp"
+#include "leapsim/mpi/session.hpp"
+#endif
+#include "failure.hpp"
 #include "report.hpp"
 #include "text.hpp"
 
@@ -59,19 +65,24 @@ class ProgressReporter {
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
 
-}  // namespace
-
-int run_study_command(const RunOptions& options, std::ostream& out, std::ostream& err) {
-  const innovation::Study study = innovation::load_study(options.study);
-  const std::uint32_t replications = options.replications.value_or(study.replications);
-  const std::uint64_t seed = options.seed.value_or(study.seed);
+/// A study read and checked, with the run's settings resolved against its defaults.
+struct PreparedRun {
+  innovation::Study study;
+  std::uint32_t replications;
+  std::uint64_t seed;
   innovation::RecordRequest record;
-  record.replications = options.record_replications;
+};
+
+PreparedRun prepare_run(const RunOptions& options, bool check_output) {
+  PreparedRun run{innovation::load_study(options.study), 0, 0, {}};
+  run.replications = options.replications.value_or(run.study.replications);
+  run.seed = options.seed.value_or(run.study.seed);
+  run.record.replications = options.record_replications;
   for (const std::string& what : options.record) {
     if (!options.output) throw UsageError("--record needs an output file (-o)");
-    (what == "events" ? record.events : record.snapshots) = true;
+    (what == "events" ? run.record.events : run.record.snapshots) = true;
   }
-  if (options.output) {  // fail before the run, not after it
+  if (options.output && check_output) {  // fail before the run, not after it
     if (!options.force && std::filesystem::exists(*options.output))
       throw UsageError(options.output->string() + " exists; use --force to replace it");
     const std::filesystem::path folder =
@@ -79,19 +90,25 @@ int run_study_command(const RunOptions& options, std::ostream& out, std::ostream
     if (!std::filesystem::is_directory(folder))
       throw UsageError("cannot write " + options.output->string() + ": folder " + folder.string() + " does not exist");
   }
-  ProgressReporter progress(err, 1 + study.alternatives.size());
+  return run;
+}
+
+RunnerOptions runner_options(const RunOptions& options, ProgressReporter* progress) {
   RunnerOptions runner{options.threads, {}, &g_stop};
-  if (!options.quiet) runner.on_progress = [&progress](const Progress& p) { progress(p); };
+  if (progress != nullptr) runner.on_progress = [progress](const Progress& p) { (*progress)(p); };
   g_stop = false;
   std::signal(SIGINT, request_stop);
   std::signal(SIGTERM, request_stop);
-  const innovation::StudyResults results = innovation::run_study(study, replications, seed, runner, record);
-  const ResultGroup tree = innovation::results_tree(
-      study, results, innovation::record_of_run(LEAPSIM_VERSION, options.command_line, options.study));
-  if (!options.quiet) {
+  return runner;
+}
+
+void emit_results(const RunOptions& options, const PreparedRun& run, const innovation::StudyResults& results,
+                  innovation::RunRecord record, ProgressReporter* progress, std::ostream& out, std::ostream& err) {
+  const ResultGroup tree = innovation::results_tree(run.study, results, record);
+  if (progress != nullptr) {
     std::uint64_t events = 0;
     for (const auto& s : results.scenarios) events += s.events;
-    progress.finish(results.seconds, events);
+    progress->finish(results.seconds, events);
   }
   if (options.output) {
     const auto t0 = std::chrono::steady_clock::now();
@@ -102,8 +119,77 @@ int run_study_command(const RunOptions& options, std::ostream& out, std::ostream
     }
   }
   write_report(tree, {}, out);
+}
+
+innovation::RunRecord run_record(const RunOptions& options) {
+  return innovation::record_of_run(LEAPSIM_VERSION, options.command_line, options.study);
+}
+
+}  // namespace
+
+int run_study_command(const RunOptions& options, std::ostream& out, std::ostream& err) {
+#ifdef LEAPSIM_HAVE_MPI
+  if (mpi::launched_by_mpi()) return run_study_over_mpi(options, out, err);
+#endif
+  const PreparedRun run = prepare_run(options, true);
+  ProgressReporter progress(err, 1 + run.study.alternatives.size());
+  ProgressReporter* shown = options.quiet ? nullptr : &progress;
+  const innovation::StudyResults results =
+      innovation::run_study(run.study, run.replications, run.seed, runner_options(options, shown), run.record);
+  emit_results(options, run, results, run_record(options), shown, out, err);
   return 0;
 }
+
+#ifdef LEAPSIM_HAVE_MPI
+int run_study_over_mpi(const RunOptions& options, std::ostream& out, std::ostream& err) {
+  mpi::Session session;
+  const bool root = session.rank() == 0;
+  const std::string rank = format("rank %d of %d (%s): ", session.rank(), session.size(), session.host().c_str());
+  // Every rank reads the study; rank 0 also checks the output path. They agree before any work, so
+  // a bad file is reported once (by rank 0) and every rank exits with the same code.
+  std::optional<PreparedRun> run;
+  std::exception_ptr problem;
+  try {
+    run = prepare_run(options, root);
+  } catch (...) {
+    problem = std::current_exception();
+  }
+  const int code = problem ? exit_code(problem) : 0;
+  const int root_code = session.from_root(code);
+  const int worst = session.max_over_ranks(code);
+  if (root_code != 0) {
+    if (root) report_failure(problem, "", err);
+    return root_code;
+  }
+  if (worst != 0) {
+    if (problem) report_failure(problem, rank, err);
+    return worst;
+  }
+
+  ProgressReporter progress(err, 1 + run->study.alternatives.size());
+  ProgressReporter* shown = options.quiet || !root ? nullptr : &progress;
+  const RunnerOptions runner = runner_options(options, shown);
+  innovation::StudyRun work(run->study, run->replications, run->seed, run->record);
+  innovation::RunRecord record = run_record(options);
+  record.ranks = session.size();
+  record.hosts = session.hosts();
+  const auto t0 = std::chrono::steady_clock::now();
+  try {
+    mpi::run_distributed(
+        session, work.items(), runner, [&work](std::size_t i) { return innovation::encode(work.compute(i)); },
+        [&work](std::size_t i, std::string_view bytes) { work.keep(i, innovation::decode_outcome(bytes)); });
+  } catch (...) {
+    // Only rank 0 throws here. When a rank stopped answering, finalising would wait for it forever.
+    const int failed = report_failure(std::current_exception(), "", err);
+    if (session.peers_lost()) session.abort(failed);
+    return failed;
+  }
+  if (!root) return 0;
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  emit_results(options, *run, std::move(work).finish(seconds), std::move(record), shown, out, err);
+  return 0;
+}
+#endif
 
 int validate_command(const std::vector<std::string>& files, std::ostream& out, std::ostream& err) {
   int status = 0;

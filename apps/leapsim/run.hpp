@@ -30,6 +30,12 @@ struct RunOptions {
 /// SIGINT or SIGTERM stops it between replications (throws Cancelled; nothing is written).
 int run_study_command(const RunOptions& options, std::ostream& out, std::ostream& err);
 
+#ifdef LEAPSIM_HAVE_MPI
+/// `run` as one rank of an MPI job (started by mpirun or srun): work spread over every rank,
+/// rank 0 reports and writes the results, identical to a one-process run's.
+int run_study_over_mpi(const RunOptions& options, std::ostream& out, std::ostream& err);
+#endif
+
 /// Checks files and prints every error as file:line:column; returns 0 when all are valid, else 1.
 int validate_command(const std::vector<std::string>& files, std::ostream& out, std::ostream& err);
 

@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 from report_tables import forecast_rows
+from results_files import assert_same_results
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 TINY_STUDY = ROOT / "scenarios" / "small" / "tiny-study.yaml"
@@ -44,12 +45,10 @@ COMPARISON_COLUMNS = ["mean_difference", "ci95_low", "ci95_high", "variance_base
                       "variance_difference", "variance_reduction"]
 ROOT_ATTRIBUTES = ["format", "format_version", "leapsim_version", "created", "command_line", "study_name",
                    "study_file", "study_yaml", "seed", "replications", "first_year", "last_year", "scenarios",
-                   "events", "run_seconds"]
+                   "events", "run_seconds", "ranks", "hosts"]
 # The report's yearly columns (apps/leapsim/report.cpp): metric, divisor, decimals.
 REPORT_COLUMNS = [("tech_smes", 1.0, 0), ("htes", 1.0, 0), ("invention_patents_per_10k", 1.0, 2),
                   ("rd_spend", 1.0e6, 0), ("subsidies_paid", 1.0e6, 1)]
-# Attributes that differ between two runs of the same inputs.
-RUN_DEPENDENT = {"created", "command_line", "run_seconds"}
 
 
 def binary():
@@ -153,19 +152,6 @@ def expected_objects(scenarios, replications, years, targets):
     return objects
 
 
-def datasets(path):
-    """Every dataset of a file as {path: (dtype, shape, bytes, attributes)}."""
-    found = {}
-    with h5py.File(path, "r") as f:
-        def visit(name, obj):
-            if isinstance(obj, h5py.Dataset):
-                data = obj[()]
-                found[name] = (data.dtype.str, data.shape, data.tobytes(),
-                               {k: np.asarray(v).tolist() for k, v in obj.attrs.items()})
-        f.visititems(visit)
-    return found
-
-
 def wait_for_exit(proc, timeout=60):
     """(exit code, stdout, stderr) of a started run; a run that hangs is killed, then fails the test."""
     try:
@@ -197,6 +183,7 @@ def test_root_attributes_and_years(tiny):
         assert list(a["scenarios"]) == SCENARIOS
         assert a["events"] == sum(f[f"scenarios/{s}"].attrs["events"] for s in SCENARIOS) > 0
         assert a["run_seconds"] > 0
+        assert a["ranks"] == 1 and len(a["hosts"]) == 1 and a["hosts"][0]  # one process on this machine
         for name in ("format_version", "replications", "first_year", "last_year", "events"):
             assert isinstance(a[name], np.int64), name
         assert isinstance(a["seed"], np.uint64)  # seeds use all 64 bits
@@ -405,16 +392,8 @@ def test_the_file_is_the_same_for_any_thread_count(leapsim, tmp_path):
     one, two = tmp_path / "j1.h5", tmp_path / "j2.h5"
     leapsim("run", TINY_STUDY, "-r", REPLICATIONS, "-j", 1, "-q", "-o", one)
     leapsim("run", TINY_STUDY, "-r", REPLICATIONS, "-j", 2, "-q", "-o", two)
-    a, b = datasets(one), datasets(two)
-    assert sum(1 for name in a if "/metrics/" in name) == len(SCENARIOS) * len(METRICS)
-    assert list(a) == list(b)
-    for name in a:
-        assert a[name] == b[name], name  # dtype, shape, every byte, attributes
-    with h5py.File(one, "r") as f, h5py.File(two, "r") as g:
-        for key in set(f.attrs) - RUN_DEPENDENT:
-            assert np.asarray(f.attrs[key]).tolist() == np.asarray(g.attrs[key]).tolist(), key
-        for s in SCENARIOS:
-            assert dict(f[f"scenarios/{s}"].attrs) == dict(g[f"scenarios/{s}"].attrs), s
+    found = assert_same_results(one, two)
+    assert sum(1 for name in found if "/metrics/" in name) == len(SCENARIOS) * len(METRICS)
 
 
 # ---- (e) an existing output is replaced only with --force ----------------------------------------

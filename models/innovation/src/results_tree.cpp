@@ -1,5 +1,7 @@
 #include "leapsim/innovation/results_tree.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cmath>
 #include <ctime>
@@ -202,7 +204,9 @@ RunRecord record_of_run(std::string leapsim_version, std::string command_line, c
   std::ifstream in(study_file, std::ios::binary);
   std::ostringstream text;
   text << in.rdbuf();
-  return {std::move(leapsim_version), created, std::move(command_line), study_file, text.str()};
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  return {std::move(leapsim_version), created, std::move(command_line), study_file, text.str(), 1, {host}};
 }
 
 ResultGroup results_tree(const Study& study, const StudyResults& results, const RunRecord& record) {
@@ -227,7 +231,9 @@ ResultGroup results_tree(const Study& study, const StudyResults& results, const 
                      {"last_year", static_cast<std::int64_t>(any.first_year + static_cast<int>(years) - 1)},
                      {"scenarios", names},
                      {"events", events},
-                     {"run_seconds", results.seconds}};
+                     {"run_seconds", results.seconds},
+                     {"ranks", record.ranks},
+                     {"hosts", record.hosts}};
   ResultArray year_axis{"years", {years}, {}, {{"unit", std::string("calendar year")}}};
   for (std::size_t y = 0; y < years; ++y) year_axis.values.push_back(any.first_year + static_cast<double>(y));
   root.arrays.push_back(std::move(year_axis));

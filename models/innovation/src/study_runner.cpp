@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include "leapsim/engine/bytes.hpp"
+#include "leapsim/engine/errors.hpp"
 #include "leapsim/innovation/model.hpp"
 
 namespace leapsim::innovation {
@@ -23,41 +25,82 @@ struct Recorder final : EventSink {
 
 }  // namespace
 
+std::string encode(const ReplicationOutcome& outcome) {
+  ByteWriter out;
+  out.put(outcome.metrics.first_year);
+  out.put_array(outcome.metrics.years);
+  out.put(outcome.events);
+  out.put_array(outcome.event_log);
+  out.put_array(outcome.snapshots);
+  return std::move(out).take();
+}
+
+ReplicationOutcome decode_outcome(std::string_view bytes) {
+  ByteReader in(bytes);
+  ReplicationOutcome outcome;
+  outcome.metrics.first_year = in.get<int>();
+  outcome.metrics.years = in.get_array<YearMetrics>();
+  outcome.events = in.get<std::uint64_t>();
+  outcome.event_log = in.get_array<FirmEvent>();
+  outcome.snapshots = in.get_array<FirmSnapshot>();
+  if (!in.done()) throw SimulationError("replication record has trailing bytes");
+  return outcome;
+}
+
+StudyRun::StudyRun(const Study& study, std::uint32_t replications, std::uint64_t seed, const RecordRequest& record)
+    : replications_(replications), seed_(seed), record_(record) {
+  scenarios_.push_back(&study.base);
+  for (const Scenario& s : study.alternatives) scenarios_.push_back(&s);
+  results_.replications = replications;
+  results_.seed = seed;
+  results_.scenarios.resize(scenarios_.size());
+  const std::uint32_t kept = std::min(record.replications, replications);
+  for (std::size_t s = 0; s < scenarios_.size(); ++s) {
+    ScenarioResults& out = results_.scenarios[s];
+    out.name = scenarios_[s]->name;
+    out.replications.resize(replications);
+    if (record.events) out.event_logs.resize(kept);
+    if (record.snapshots) out.snapshots.resize(kept);
+  }
+  events_.resize(items());
+}
+
+ReplicationOutcome StudyRun::compute(std::size_t item) const {
+  const std::size_t s = item % scenarios_.size();
+  const auto r = static_cast<std::uint32_t>(item / scenarios_.size());
+  ReplicationOutcome outcome;
+  const bool kept = r < record_.replications;
+  Recorder recorder(kept && record_.events ? &outcome.event_log : nullptr,
+                    kept && record_.snapshots ? &outcome.snapshots : nullptr);
+  const bool recording = recorder.events != nullptr || recorder.snapshots != nullptr;
+  RunResult run = simulate(scenarios_[s]->parameters, seed_, r, recording ? &recorder : nullptr);
+  outcome.metrics = std::move(run.metrics);
+  outcome.events = run.events;
+  return outcome;
+}
+
+void StudyRun::keep(std::size_t item, ReplicationOutcome&& outcome) {
+  const std::size_t s = item % scenarios_.size();
+  const std::size_t r = item / scenarios_.size();
+  ScenarioResults& out = results_.scenarios[s];
+  out.replications[r] = std::move(outcome.metrics);
+  if (r < out.event_logs.size()) out.event_logs[r] = std::move(outcome.event_log);
+  if (r < out.snapshots.size()) out.snapshots[r] = std::move(outcome.snapshots);
+  events_[item] = outcome.events;
+}
+
+StudyResults StudyRun::finish(double seconds) && {
+  results_.seconds = seconds;
+  for (std::size_t i = 0; i < events_.size(); ++i) results_.scenarios[i % scenarios_.size()].events += events_[i];
+  return std::move(results_);
+}
+
 StudyResults run_study(const Study& study, std::uint32_t replications, std::uint64_t seed, const RunnerOptions& runner,
                        const RecordRequest& record) {
-  std::vector<const Scenario*> scenarios{&study.base};
-  for (const Scenario& s : study.alternatives) scenarios.push_back(&s);
-  StudyResults results;
-  results.replications = replications;
-  results.seed = seed;
-  results.scenarios.resize(scenarios.size());
-  std::vector<std::vector<std::uint64_t>> events(scenarios.size(), std::vector<std::uint64_t>(replications));
-  for (std::size_t s = 0; s < scenarios.size(); ++s) {
-    results.scenarios[s].name = scenarios[s]->name;
-    results.scenarios[s].replications.resize(replications);
-    const std::uint32_t kept = std::min(record.replications, replications);
-    if (record.events) results.scenarios[s].event_logs.resize(kept);
-    if (record.snapshots) results.scenarios[s].snapshots.resize(kept);
-  }
+  StudyRun run(study, replications, seed, record);
   const auto t0 = std::chrono::steady_clock::now();
-  // Work item i is replication i / S of scenario i % S: the scenarios of one replication run
-  // close together, so a stopped run still has comparable replications of every scenario.
-  const std::size_t count = scenarios.size();
-  ReplicationRunner(runner).run(count * replications, [&](std::size_t i) {
-    const std::size_t s = i % count;
-    const auto r = static_cast<std::uint32_t>(i / count);
-    ScenarioResults& out = results.scenarios[s];
-    Recorder recorder(r < out.event_logs.size() ? &out.event_logs[r] : nullptr,
-                      r < out.snapshots.size() ? &out.snapshots[r] : nullptr);
-    const bool recording = recorder.events != nullptr || recorder.snapshots != nullptr;
-    RunResult run = simulate(scenarios[s]->parameters, seed, r, recording ? &recorder : nullptr);
-    results.scenarios[s].replications[r] = std::move(run.metrics);
-    events[s][r] = run.events;
-  });
-  results.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  for (std::size_t s = 0; s < scenarios.size(); ++s)
-    for (const std::uint64_t e : events[s]) results.scenarios[s].events += e;
-  return results;
+  ReplicationRunner(runner).run(run.items(), [&](std::size_t i) { run.keep(i, run.compute(i)); });
+  return std::move(run).finish(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
 }
 
 }  // namespace leapsim::innovation

@@ -2,7 +2,9 @@
 // The layout of a study's results (docs/output-format.md) as a ResultGroup tree: per-replication
 // metrics, yearly summaries, paired comparisons with the base and target probabilities. The CLI
 // writes it to HDF5 and prints its report from it, so a saved file reprints the same report.
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "leapsim/engine/result_tree.hpp"
 #include "leapsim/innovation/study.hpp"
@@ -16,10 +18,13 @@ struct RunRecord {
   std::string created;  // ISO 8601, UTC
   std::string command_line;
   std::string study_file;
-  std::string study_yaml;  // the study file's text as read
+  std::string study_yaml;          // the study file's text as read
+  std::int64_t ranks = 1;          // MPI ranks that ran the study (1: one process)
+  std::vector<std::string> hosts;  // machines that ran it
 };
 
-/// A record of a run made now: the creation time in UTC and the study file's text as it is read.
+/// A record of a run made now on this machine: the creation time in UTC and the study file's text
+/// as it is read.
 RunRecord record_of_run(std::string leapsim_version, std::string command_line, const std::string& study_file);
 
 /// Statistic columns of a summary dataset [year x statistic].

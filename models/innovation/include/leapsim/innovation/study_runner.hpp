@@ -4,6 +4,7 @@
 // scenarios come from policy, not noise. Results never depend on the thread count.
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "leapsim/engine/replication_runner.hpp"
@@ -37,8 +38,49 @@ struct RecordRequest {
   std::uint32_t replications = 1;
 };
 
-/// Runs the base and every alternative for the given replications, all keyed by one seed, and
-/// keeps what the record request asks for.
+/// What one replication of one scenario leaves behind: one work item of a study run.
+struct ReplicationOutcome {
+  MetricTable metrics;
+  std::uint64_t events = 0;
+  std::vector<FirmEvent> event_log;     // when recorded
+  std::vector<FirmSnapshot> snapshots;  // when recorded
+};
+
+/// Encodes an outcome as bytes, so a work item computed in another process comes back unchanged.
+std::string encode(const ReplicationOutcome& outcome);
+/// Decodes what encode wrote; throws SimulationError on a truncated record.
+ReplicationOutcome decode_outcome(std::string_view bytes);
+
+/// A study run as independent work items, so any executor (threads, MPI ranks) can run them:
+/// item i is replication i / S of scenario i % S, where S counts the base and the alternatives.
+/// The scenarios of one replication sit together, so a stopped run still has comparable
+/// replications of every scenario. Results depend only on the items, never on who ran them.
+class StudyRun {
+ public:
+  StudyRun(const Study& study, std::uint32_t replications, std::uint64_t seed, const RecordRequest& record = {});
+
+  /// Number of work items: scenarios times replications.
+  std::size_t items() const noexcept { return scenarios_.size() * replications_; }
+  /// Number of scenarios, base included.
+  std::size_t scenario_count() const noexcept { return scenarios_.size(); }
+  /// Simulates work item i; safe to call from several threads at once.
+  ReplicationOutcome compute(std::size_t item) const;
+  /// Stores the outcome of item i; distinct items may be stored from several threads at once.
+  void keep(std::size_t item, ReplicationOutcome&& outcome);
+  /// The results once every item is kept; `seconds` is the wall time to report.
+  StudyResults finish(double seconds) &&;
+
+ private:
+  std::vector<const Scenario*> scenarios_;
+  std::uint32_t replications_;
+  std::uint64_t seed_;
+  RecordRequest record_;
+  StudyResults results_;
+  std::vector<std::uint64_t> events_;  // by item
+};
+
+/// Runs the base and every alternative for the given replications on this process's threads,
+/// all keyed by one seed, and keeps what the record request asks for.
 StudyResults run_study(const Study& study, std::uint32_t replications, std::uint64_t seed, const RunnerOptions& runner,
                        const RecordRequest& record = {});
 

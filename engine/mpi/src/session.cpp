@@ -1,0 +1,77 @@
+#include "leapsim/mpi/session.hpp"
+
+#include <mpi.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <thread>
+
+#include "leapsim/engine/errors.hpp"
+
+namespace leapsim::mpi {
+
+bool launched_by_mpi() {
+  // Open MPI's mpirun sets OMPI_COMM_WORLD_SIZE; Slurm's srun sets PMIX_RANK or PMI_RANK.
+  for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK"})
+    if (std::getenv(name) != nullptr) return true;
+  return false;
+}
+
+Session::Session() {
+  int provided = 0;
+  if (MPI_Init_thread(nullptr, nullptr, MPI_THREAD_SERIALIZED, &provided) != MPI_SUCCESS)
+    throw SimulationError("MPI could not be initialised");
+  serialized_ = provided >= MPI_THREAD_SERIALIZED;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
+  MPI_Comm_size(MPI_COMM_WORLD, &size_);
+  MPI_Comm node;
+  MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, rank_, MPI_INFO_NULL, &node);
+  MPI_Comm_size(node, &ranks_on_node_);
+  MPI_Comm_free(&node);
+}
+
+Session::~Session() { MPI_Finalize(); }
+
+unsigned Session::default_threads() const noexcept {
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  return std::max(1u, cores / static_cast<unsigned>(ranks_on_node_));
+}
+
+std::string Session::host() const {
+  char name[MPI_MAX_PROCESSOR_NAME];
+  int length = 0;
+  MPI_Get_processor_name(name, &length);
+  return std::string(name, static_cast<std::size_t>(length));
+}
+
+std::vector<std::string> Session::hosts() const {
+  std::string mine = host();
+  mine.resize(MPI_MAX_PROCESSOR_NAME, '\0');
+  std::string all(mine.size() * static_cast<std::size_t>(size_), '\0');
+  MPI_Allgather(mine.data(), MPI_MAX_PROCESSOR_NAME, MPI_CHAR, all.data(), MPI_MAX_PROCESSOR_NAME, MPI_CHAR,
+                MPI_COMM_WORLD);
+  std::vector<std::string> names;
+  for (int r = 0; r < size_; ++r) {
+    const std::string name(all.c_str() + static_cast<std::size_t>(r) * MPI_MAX_PROCESSOR_NAME);
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+  }
+  return names;
+}
+
+int Session::max_over_ranks(int value) const {
+  int result = value;
+  MPI_Allreduce(&value, &result, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+  return result;
+}
+
+int Session::from_root(int value) const {
+  MPI_Bcast(&value, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  return value;
+}
+
+void Session::abort(int code) const {
+  MPI_Abort(MPI_COMM_WORLD, code);
+  std::_Exit(code);  // MPI_Abort does not return; this keeps [[noreturn]] honest if it ever does
+}
+
+}  // namespace leapsim::mpi

@@ -1,0 +1,169 @@
+"""`leapsim run` under Open MPI's mpirun (docs/distributed.md): real rank processes. The results
+file holds the same data bit for bit for 1 and 2 ranks and for a threaded single process; sweeps
+too; a bad file is reported once; a rank that dies takes the job down and leaves no file."""
+
+import os
+import pathlib
+import re
+import shutil
+import signal
+import subprocess
+import time
+
+import h5py
+import pytest
+
+from results_files import assert_same_results
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+TINY_STUDY = ROOT / "scenarios" / "small" / "tiny-study.yaml"
+TINY_SWEEP = ROOT / "scenarios" / "small" / "tiny-sweep.yaml"
+HEBEI = ROOT / "scenarios" / "hebei-2016.yaml"  # about 1 s per replication and scenario
+MPIRUN = shutil.which("mpirun") or "/usr/bin/mpirun"
+# Tests may run as root in containers; a 2-core machine has fewer slots than some runs ask for.
+MPIRUN_FLAGS = ["--allow-run-as-root", "--oversubscribe"]
+
+
+def binary():
+    build = pathlib.Path(os.environ.get("LEAPSIM_BUILD_DIR", ROOT / "build" / "release"))
+    return str(build / "apps" / "leapsim" / "leapsim")
+
+
+def mpi_command(ranks, *args):
+    return [MPIRUN, *MPIRUN_FLAGS, "-np", str(ranks), binary(), *map(str, args)]
+
+
+def mpirun(ranks, *args, check=True, timeout=300):
+    proc = subprocess.run(mpi_command(ranks, *args), capture_output=True, text=True, timeout=timeout)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"mpirun -np {ranks} leapsim {' '.join(map(str, args))} exited "
+                             f"{proc.returncode}:\n{proc.stderr}")
+    return proc
+
+
+@pytest.fixture(scope="module", autouse=True)
+def mpi_build():
+    if not os.path.exists(MPIRUN):
+        pytest.fail("mpirun is missing: make deps installs openmpi-bin")
+    probe = subprocess.run(mpi_command(1, "--version"), capture_output=True, text=True, timeout=60)
+    assert probe.returncode == 0, probe.stderr
+
+
+def test_one_and_two_ranks_and_threads_give_the_same_file(leapsim, tmp_path):
+    runs = {
+        "threads": lambda out: leapsim("run", TINY_STUDY, "-r", 30, "-j", 2, "-q", "-o", out),
+        "np1": lambda out: mpirun(1, "run", TINY_STUDY, "-r", 30, "-j", 1, "-q", "-o", out),
+        "np2": lambda out: mpirun(2, "run", TINY_STUDY, "-r", 30, "-j", 1, "-q", "-o", out),
+        "np2-threads": lambda out: mpirun(2, "run", TINY_STUDY, "-r", 30, "-j", 2, "-q", "-o", out),
+    }
+    reports = {}
+    for name, run in runs.items():
+        reports[name] = run(tmp_path / f"{name}.h5").stdout
+    for name in runs:
+        found = assert_same_results(tmp_path / "threads.h5", tmp_path / f"{name}.h5")
+        assert sum(1 for d in found if "/metrics/" in d) > 0
+        assert reports[name] == reports["threads"], name  # the printed report too
+    with h5py.File(tmp_path / "np2.h5", "r") as f, h5py.File(tmp_path / "threads.h5", "r") as g:
+        assert f.attrs["ranks"] == 2 and g.attrs["ranks"] == 1
+        assert list(f.attrs["hosts"]) == list(g.attrs["hosts"])  # one machine
+
+
+def test_recorded_events_and_firms_cross_ranks_unchanged(leapsim, tmp_path):
+    args = ["run", TINY_STUDY, "-r", 8, "-q", "--record", "events,firms", "--record-replications", 3]
+    leapsim(*args, "-j", 2, "-o", tmp_path / "threads.h5")
+    mpirun(2, *args, "-j", 1, "-o", tmp_path / "np2.h5")
+    found = assert_same_results(tmp_path / "threads.h5", tmp_path / "np2.h5")
+    assert any("events" in name for name in found) and any("firms" in name for name in found)
+
+
+def test_a_sweep_runs_the_same_under_mpirun(leapsim, tmp_path):
+    leapsim("run", TINY_SWEEP, "-q", "-o", tmp_path / "alone.h5")
+    mpirun(2, "run", TINY_SWEEP, "-q", "-o", tmp_path / "np2.h5")
+    assert_same_results(tmp_path / "alone.h5", tmp_path / "np2.h5")
+    with h5py.File(tmp_path / "np2.h5", "r") as f:
+        assert len(f.attrs["scenarios"]) == 1 + 3 * 2  # the base and every point of the grid
+
+
+def test_progress_and_report_come_from_rank_0_only(tmp_path):
+    proc = mpirun(2, "run", TINY_STUDY, "-r", 10, "-o", tmp_path / "out.h5")
+    assert proc.stdout.count("== Probability of meeting each target") == 1
+    assert proc.stderr.count("done:") == 1 and proc.stderr.count("wrote ") == 1
+
+
+def test_a_bad_file_is_reported_once_by_every_rank_agreeing(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(TINY_STUDY.read_text().replace("replications:", "replicatoins:", 1))
+    proc = mpirun(2, "run", bad, "-q", "-o", tmp_path / "out.h5", check=False)
+    assert proc.returncode == 1, proc.stderr
+    errors = [line for line in proc.stderr.splitlines() if line.startswith("leapsim: error:")]
+    assert len(errors) == 1 and f"{bad}:" in errors[0] and "replications" in errors[0], proc.stderr
+    assert not (tmp_path / "out.h5").exists()
+
+
+def test_an_existing_output_is_refused_before_any_work(tmp_path):
+    out = tmp_path / "out.h5"
+    out.write_bytes(b"previous")
+    proc = mpirun(2, "run", TINY_STUDY, "-q", "-o", out, check=False)
+    assert proc.returncode == 1 and "--force" in proc.stderr
+    assert out.read_bytes() == b"previous"
+
+
+def rank_pids(mpirun_pid, ranks, timeout=30):
+    """{rank: pid} of the leapsim processes mpirun started, read from their environments."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = {}
+        for entry in pathlib.Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) != mpirun_pid:
+                    continue
+                env = (entry / "environ").read_bytes().split(b"\0")
+            except (OSError, ValueError, IndexError):
+                continue
+            for item in env:
+                if item.startswith(b"OMPI_COMM_WORLD_RANK="):
+                    found[int(item.split(b"=", 1)[1])] = int(entry.name)
+        if len(found) == ranks:
+            return found
+        time.sleep(0.05)
+    raise AssertionError(f"mpirun did not start {ranks} ranks")
+
+
+@pytest.mark.parametrize("victim", [1, 0], ids=["worker-rank", "rank-0"])
+def test_a_rank_that_dies_takes_the_job_down_and_writes_nothing(tmp_path, victim):
+    out = tmp_path / "out.h5"
+    proc = subprocess.Popen(mpi_command(2, "run", HEBEI, "-r", 40, "-j", 1, "-o", out),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        pids = rank_pids(proc.pid, 2)
+        time.sleep(2.0)  # well inside the simulation (about 40 s of work per rank)
+        assert proc.poll() is None, "the run ended before the kill"
+        os.kill(pids[victim], signal.SIGKILL)
+        stdout, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode != 0
+    assert re.search(rf"rank {victim}\b.*(signal 9|Killed)", stderr, re.S | re.I), stderr
+    assert "== Probability" not in stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == []  # no output and no partial file
+
+
+def test_sigint_to_mpirun_stops_every_rank_and_writes_nothing(tmp_path):
+    out = tmp_path / "out.h5"
+    proc = subprocess.Popen(mpi_command(2, "run", HEBEI, "-r", 40, "-j", 1, "-o", out),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        rank_pids(proc.pid, 2)
+        time.sleep(2.0)
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode != 0, stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
