@@ -10,7 +10,7 @@ SANITIZE := build/sanitize
 LEAPSIM := $(RELEASE)/apps/leapsim/leapsim
 CMAKE_BUILD = cmake --build $(1) --parallel $(JOBS)
 
-.PHONY: all deps build build-sanitize python-env run test test-cpp test-sanitize test-python bench format clean
+.PHONY: all deps build build-sanitize python-env run test test-cpp test-sanitize test-python bench bench-scaling format clean
 
 all: build
 
@@ -51,6 +51,10 @@ test-python: build python-env
 bench: build
 	$(RELEASE)/bench/bench_kernel --benchmark_counters_tabular=true
 	$(RELEASE)/bench/bench_model --benchmark_counters_tabular=true
+
+# Whole-program figures: 2 MPI ranks against 1 on Congtai, one national replication.
+bench-scaling: build
+	$(PYTHON) bench/scaling.py --build $(RELEASE)
 
 format:
 	find engine models apps tests bench python -name '*.cpp' -o -name '*.hpp' | xargs clang-format -i

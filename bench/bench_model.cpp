@@ -1,15 +1,19 @@
 // The full innovation model on the Congtai baseline scaled to N initial firms (10^3, 10^5,
-// 10^6), run 2019-2025: one replication per iteration, set-up included. Counters: kernel events
-// per second and bytes per firm (kernel queue, lane and slots plus firm records, over every firm
-// created in the run).
+// 10^6; 10^7 on request), run 2019-2025: one replication per iteration, set-up included.
+// Counters: kernel events per second, bytes per firm (kernel queue, lane and slots plus firm
+// records, over every firm created in the run) and the process's peak resident memory so far.
 //
 //   bench_model [--benchmark_filter=...]
+//   LEAPSIM_BENCH_LARGE=1 bench_model   adds N = 10^7 (one replication, about 3 GB)
 
 #include <benchmark/benchmark.h>
+#include <sys/resource.h>
 
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <string>
+#include <vector>
 
 #include "leapsim/innovation/model.hpp"
 #include "leapsim/innovation/scenario/loader.hpp"
@@ -51,18 +55,33 @@ void innovation_model(benchmark::State& state) {
   }
   state.counters["events_per_second"] = benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
   state.counters["bytes_per_firm"] = bytes_per_firm;
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  state.counters["peak_rss_gib"] = static_cast<double>(usage.ru_maxrss) / (1024.0 * 1024.0);  // ru_maxrss: KiB
   state.SetItemsProcessed(static_cast<std::int64_t>(events));
 }
 
-// At least ten seconds per size, so the 10^6 figure averages several replications.
-BENCHMARK(innovation_model)
-    ->Arg(1000)
-    ->Arg(100000)
-    ->Arg(1000000)
-    ->MinTime(10.0)
-    ->Unit(benchmark::kMillisecond)
-    ->UseRealTime();
-
 }  // namespace
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  std::vector<std::int64_t> sizes{1'000, 100'000, 1'000'000};
+  if (const char* large = std::getenv("LEAPSIM_BENCH_LARGE"); large && std::string(large) == "1")
+    sizes.push_back(10'000'000);
+  for (const auto n : sizes) {
+    auto* b = benchmark::RegisterBenchmark("innovation_model", innovation_model)
+                  ->Arg(n)
+                  ->Unit(benchmark::kMillisecond)
+                  ->UseRealTime();
+    // At least ten seconds per size up to 10^6, so the figure averages several replications;
+    // one replication at 10^7 already takes over a minute.
+    if (n <= 1'000'000)
+      b->MinTime(10.0);
+    else
+      b->Iterations(1);
+  }
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

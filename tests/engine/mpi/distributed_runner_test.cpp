@@ -110,8 +110,7 @@ TEST(DistributedRunner, AStopOnRank0CancelsTheJob) {
     run_distributed(*g_session, 100000, options, compute, [](std::size_t, std::string_view) {});
     return;
   }
-  EXPECT_THROW(run_distributed(*g_session, 100000, options, compute, [](std::size_t, std::string_view) {}),
-               Cancelled);
+  EXPECT_THROW(run_distributed(*g_session, 100000, options, compute, [](std::size_t, std::string_view) {}), Cancelled);
   EXPECT_FALSE(g_session->peers_lost());
 }
 
