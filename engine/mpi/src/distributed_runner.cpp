@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <cstring>
 #include <exception>
 #include <mutex>
 #include <thread>
@@ -36,8 +37,30 @@ using Chunk = std::pair<std::uint64_t, std::uint64_t>;  // [first, last) item
 
 bool stop_raised(const RunnerOptions& options) { return options.stop != nullptr && options.stop->load(); }
 
-void send(const std::string& bytes, int destination, int tag) {
-  MPI_Send(bytes.data(), static_cast<int>(bytes.size()), MPI_BYTE, destination, tag, MPI_COMM_WORLD);
+// MPI counts bytes in an int, and a chunk's recorded events can pass 2 GiB: a message goes as its
+// size, then parts of at most 1 GiB, all with one tag. Messages between two ranks with one tag
+// arrive in the order sent, and a rank's threads send one at a time, so parts never interleave.
+constexpr std::size_t kPart = std::size_t{1} << 30;
+
+void send_message(std::string_view bytes, int destination, int tag) {
+  std::uint64_t size = bytes.size();
+  MPI_Send(&size, 1, MPI_UINT64_T, destination, tag, MPI_COMM_WORLD);
+  for (std::size_t at = 0; at < bytes.size(); at += kPart) {
+    const std::size_t n = std::min(kPart, bytes.size() - at);
+    MPI_Send(bytes.data() + at, static_cast<int>(n), MPI_BYTE, destination, tag, MPI_COMM_WORLD);
+  }
+}
+
+/// Receives a message send_message sent, given its size (the first message) already probed.
+std::string receive_message(int source, int tag) {
+  std::uint64_t size = 0;
+  MPI_Recv(&size, 1, MPI_UINT64_T, source, tag, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+  std::string bytes(size, '\0');
+  for (std::size_t at = 0; at < bytes.size(); at += kPart) {
+    const std::size_t n = std::min(kPart, bytes.size() - at);
+    MPI_Recv(bytes.data() + at, static_cast<int>(n), MPI_BYTE, source, tag, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+  }
+  return bytes;
 }
 
 /// Rank 0: the work queue, the results arriving, and the first failure.
@@ -155,10 +178,7 @@ void serve(Session& session, Coordinator& coordinator, unsigned remote_threads, 
       continue;
     }
     idle = std::chrono::microseconds(50);
-    int size = 0;
-    MPI_Get_count(&status, MPI_BYTE, &size);
-    std::string message(static_cast<std::size_t>(size), '\0');
-    MPI_Recv(message.data(), size, MPI_BYTE, status.MPI_SOURCE, status.MPI_TAG, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    const std::string message = receive_message(status.MPI_SOURCE, status.MPI_TAG);
     const std::string rank = "rank " + std::to_string(status.MPI_SOURCE) + ": ";
     if (status.MPI_TAG == kRequest) {
       try {
@@ -186,26 +206,28 @@ void serve(Session& session, Coordinator& coordinator, unsigned remote_threads, 
 
 /// A worker thread on a rank other than 0: asks for chunks, computes them, sends results back.
 void work_remotely(std::mutex& mpi, const ComputeItem& compute, const RunnerOptions& options) {
+  // A request is the number of results it carries, then each as (item, bytes); the count is
+  // written when the request goes, over a placeholder, so results are never copied.
   ByteWriter results;
   std::uint64_t held = 0;
+  results.put(held);
   for (;;) {
     Chunk chunk;
     {
-      ByteWriter request;
-      request.put(held);
-      std::string body = std::move(results).take();
-      std::string message = std::move(request).take() + body;
+      std::string message = std::move(results).take();
+      std::memcpy(message.data(), &held, sizeof held);
       const std::lock_guard lock(mpi);
-      send(message, 0, kRequest);
+      send_message(message, 0, kRequest);
       MPI_Recv(&chunk, 2, MPI_UINT64_T, 0, kReply, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
     }
     results = ByteWriter();
     held = 0;
+    results.put(held);
     if (chunk.first == chunk.second) return;
     for (std::uint64_t i = chunk.first; i < chunk.second; ++i) {
       if (stop_raised(options)) {
         const std::lock_guard lock(mpi);
-        return send(std::string(), 0, kStopped);
+        return send_message({}, 0, kStopped);
       }
       try {
         const std::string bytes = compute(i);
@@ -214,10 +236,10 @@ void work_remotely(std::mutex& mpi, const ComputeItem& compute, const RunnerOpti
         ++held;
       } catch (const std::exception& e) {
         const std::lock_guard lock(mpi);
-        return send(e.what(), 0, kFailed);
+        return send_message(e.what(), 0, kFailed);
       } catch (...) {
         const std::lock_guard lock(mpi);
-        return send("unknown error", 0, kFailed);
+        return send_message("unknown error", 0, kFailed);
       }
     }
   }

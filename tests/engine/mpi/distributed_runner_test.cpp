@@ -57,6 +57,38 @@ TEST(DistributedRunner, EveryRankTakesAShare) {
   EXPECT_GT(fewest, 0);
 }
 
+TEST(DistributedRunner, ResultsOverAnIntCountOfBytesArriveWhole) {
+  // MPI counts in int: a result of 2.1 GiB must travel in parts. The other ranks make the big
+  // results; rank 0 pauses so that they get items.
+  if (g_session->size() == 1) GTEST_SKIP() << "rank 0 keeps its own results: nothing travels";
+  constexpr std::size_t kBig = (std::size_t{1} << 31) + 12345;
+  const bool makes_big = g_session->rank() != 0;
+  std::size_t big = 0;
+  RunnerOptions options;
+  options.threads = 1;
+  run_distributed(
+      *g_session, 3, options,
+      [&](std::size_t i) {
+        if (!makes_big) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(300));
+          return result_of(i);
+        }
+        std::string bytes(kBig, static_cast<char>('a' + i));
+        bytes.back() = '!';
+        return bytes;
+      },
+      [&](std::size_t i, std::string_view bytes) {
+        if (bytes.size() != kBig) return;
+        ++big;
+        EXPECT_EQ(bytes.front(), static_cast<char>('a' + i));
+        EXPECT_EQ(bytes[kBig / 2], static_cast<char>('a' + i));
+        EXPECT_EQ(bytes.back(), '!');
+      });
+  if (g_session->rank() == 0) {
+    EXPECT_GE(big, 1u);
+  }
+}
+
 TEST(DistributedRunner, NoItemsIsNoWork) { EXPECT_TRUE(run_all(0, 1).empty()); }
 
 TEST(DistributedRunner, ProgressCountsEveryItemOnRank0) {
