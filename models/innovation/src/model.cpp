@@ -430,7 +430,7 @@ class InnovationModel {
     if (firms_[f].tech_sme_year == year || draw >= p) return;
     firms_[f].tech_sme_year = static_cast<std::int16_t>(year);
     year_[Metric::tech_smes] += 1.0;
-    emit(t, f, FirmEventKind::tech_sme_registered, tech_sme_score(a).total(), a.revenue);
+    if (sink_ != nullptr) emit(t, f, FirmEventKind::tech_sme_registered, tech_sme_score(a).total(), a.revenue);
   }
 
   void consider_hte(EntityId f, const FirmAccounts& a, Time t, double apply_draw, double pass_draw) {

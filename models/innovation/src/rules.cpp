@@ -6,12 +6,16 @@
 namespace leapsim::innovation {
 namespace {
 
-/// Points of the first band whose lower bound the value reaches; bands are in decreasing order.
+/// Points of the first band whose lower bound the value reaches; bounds and points are in
+/// decreasing order. The bounds reached are a tail of the list, so the points of the first one
+/// reached are the sum of the steps from there down: no branch for the predictor to miss, as
+/// scores are taken at every review.
 template <std::size_t N>
 int banded(double value, const std::array<double, N>& lower_bounds, const std::array<int, N>& points) noexcept {
+  int sum = 0;
   for (std::size_t i = 0; i < N; ++i)
-    if (value >= lower_bounds[i]) return points[i];
-  return 0;
+    sum += static_cast<int>(value >= lower_bounds[i]) * (points[i] - (i + 1 < N ? points[i + 1] : 0));
+  return sum;
 }
 
 }  // namespace
