@@ -344,9 +344,7 @@ class InnovationModel {
     // A fixed set of draws per review keeps a firm's stream aligned across scenarios.
     boost::random::normal_distribution<double> normal;
     const double z = normal(s);
-    const double register_draw = s.uniform32();
-    const double apply_draw = s.uniform32();
-    const double pass_draw = s.uniform32();
+    const auto [register_draw, apply_draw, pass_draw] = s.uniforms21();
 
     grow(f, t, z);
     close_accounts(f);

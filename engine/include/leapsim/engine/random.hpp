@@ -11,6 +11,7 @@
 
 #include <boost/random/exponential_distribution.hpp>
 
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -59,6 +60,16 @@ class RandomStream {
   /// Uniform double in [0, 1) with 32 random bits (one word): ample for a yes/no decision
   /// against a probability, at half the stream of uniform().
   double uniform32() noexcept { return static_cast<double>((*this)()) * 0x1.0p-32; }
+
+  /// Three uniform doubles in [0, 1) of 21 random bits each, from two words: three yes/no
+  /// decisions at two thirds of the stream of uniform32(), so a handler that also draws a
+  /// normal (two words) fits one Philox block.
+  std::array<double, 3> uniforms21() noexcept {
+    const std::uint64_t bits = (std::uint64_t{(*this)()} << 32) | (*this)();
+    constexpr std::uint64_t mask = (std::uint64_t{1} << 21) - 1;
+    return {static_cast<double>(bits >> 43) * 0x1.0p-21, static_cast<double>((bits >> 22) & mask) * 0x1.0p-21,
+            static_cast<double>((bits >> 1) & mask) * 0x1.0p-21};
+  }
 
   /// Exponential waiting time with the given rate (mean 1/rate); +inf when rate is 0.
   /// Boost's ziggurat: a table look-up and a multiply on 98% of draws, no logarithm.
