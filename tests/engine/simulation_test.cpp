@@ -43,6 +43,26 @@ TEST(Simulation, EqualTimeEventsFireByPriorityThenEntityThenProcess) {
   EXPECT_EQ(log, expected);
 }
 
+TEST(Simulation, AStreamPositionCarriesAnEntitysStreamIntoAnotherRun) {
+  // Two runs keyed alike: the first draws for entity 1, the second is handed where it stopped
+  // and continues with the very numbers the first would have drawn next.
+  auto make = [](Simulation& sim) {
+    const ProcessId p = sim.add_process("p", Scope::entity, 0, [](EntityId) {});
+    sim.add_entity();
+    sim.add_entity();
+    return p;
+  };
+  Simulation a(9, 2, 0.0), b(9, 2, 0.0);
+  const ProcessId pa = make(a), pb = make(b);
+  for (int i = 0; i < 3; ++i) a.stream(pa, 1).uniform();
+  const std::uint32_t position = a.stream_position(pa, 1);
+  EXPECT_EQ(position, 3u);  // one block per stream taken, each used for one uniform
+  EXPECT_EQ(b.stream_position(pb, 1), 0u);
+  b.set_stream_position(pb, 1, position);
+  EXPECT_EQ(a.stream(pa, 1).uniform(), b.stream(pb, 1).uniform());
+  EXPECT_EQ(a.stream(pa, 0).uniform(), b.stream(pb, 0).uniform());  // other entities untouched
+}
+
 TEST(Simulation, CancelledEventNeverFires) {
   Simulation sim(1, 0);
   int fired = 0;

@@ -8,6 +8,7 @@
 #include <boost/random/poisson_distribution.hpp>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -120,11 +121,24 @@ struct CarrierState {
 constexpr Metric kPayKinds[] = {Metric::hte_rewards_paid, Metric::rd_subsidies_paid, Metric::patent_subsidies_paid,
                                 Metric::talent_paid};
 
+}  // namespace
+
+/// The records of the initial firms and where each one's review stream stands after its draws.
+struct InitialPopulation {
+  std::vector<FirmState> firms;
+  std::vector<std::uint32_t> review_blocks;
+  std::uint32_t order_blocks = 0;  // the stream that interleaves the groups
+};
+
+namespace {
+
 class InnovationModel {
  public:
-  InnovationModel(const Parameters& p, std::uint64_t seed, std::uint32_t replication, EventSink* sink)
+  InnovationModel(const Parameters& p, std::uint64_t seed, std::uint32_t replication, EventSink* sink,
+                  const InitialPopulation* initial = nullptr)
       : p_(p),
         sink_(sink),
+        initial_(initial),
         sim_(seed, replication, year_start(p.start_year)),
         hazard_(p.exit),
         rd_decay_one_year_(std::exp(-p.rd.adjustment_rate)),
@@ -148,6 +162,23 @@ class InnovationModel {
     samplers_.emplace_back(p.entry.attributes);
   }
 
+  /// Draws the initial firms only, as setup would, and hands them over.
+  std::shared_ptr<const InitialPopulation> draw_initial() {
+    const std::size_t initial = initial_firm_count();
+    sim_.reserve(initial);
+    begin_setup();
+    create_initial_population(initial);
+    auto drawn = std::make_shared<InitialPopulation>();
+    drawn->firms.reserve(initial);
+    drawn->review_blocks.reserve(initial);
+    for (EntityId f = 0; f < initial; ++f) {
+      drawn->firms.push_back(firms_[f]);
+      drawn->review_blocks.push_back(sim_.stream_position(review_, f));
+    }
+    drawn->order_blocks = sim_.stream_position(initial_order_);
+    return drawn;
+  }
+
   RunResult run() {
     setup();
     sim_.run_until(year_start(p_.end_year + 1));
@@ -163,17 +194,30 @@ class InnovationModel {
  private:
   // ---- set-up --------------------------------------------------------------------------------
 
-  void setup() {
-    table_.first_year = p_.start_year;
-    const Time start = year_start(p_.start_year);
+  std::size_t initial_firm_count() const {
     std::size_t initial = 0;
     for (const InitialGroup& g : p_.initial) initial += g.count;
+    return initial;
+  }
+
+  /// What the initial firms are drawn into: the first year's books and the certificate cohorts.
+  void begin_setup() {
+    table_.first_year = p_.start_year;
+    cohorts_.assign(static_cast<std::size_t>(p_.end_year - p_.start_year + 2 * validity_years() + 2), {});
+    begin_year(p_.start_year);
+  }
+
+  void setup() {
+    const Time start = year_start(p_.start_year);
+    const std::size_t initial = initial_firm_count();
     sim_.reserve(initial + expected_entries() + 1024);
     carriers_.reserve(p_.carriers.size());
     for (const Carrier& c : p_.carriers) carriers_.push_back({c.capacity, 0, c.opens <= start});
-    cohorts_.assign(static_cast<std::size_t>(p_.end_year - p_.start_year + 2 * validity_years() + 2), {});
-    begin_year(p_.start_year);
-    create_initial_population(initial);
+    begin_setup();
+    if (initial_ != nullptr)
+      adopt_initial_population(*initial_);
+    else
+      create_initial_population(initial);
     fill_initial_carriers();
     std::uint32_t platforms = p_.initial_platforms + p_.initial_workstations;
     for (const PlatformBuild& b : p_.platform_builds)
@@ -252,13 +296,38 @@ class InnovationModel {
       const int issued = p_.start_year - validity + static_cast<int>(s.uniform() * validity);
       firms_[f].flags |= kHte;
       firms_[f].expiry_year = static_cast<std::int16_t>(issued + validity_years());
-      cohort(issued).push_back(f);
-      ++htes_;
     }
     if (g.status != InitialStatus::latent) firms_[f].tech_sme_year = static_cast<std::int16_t>(p_.start_year - 1);
+    count_initial_firm(f);
+  }
+
+  /// Takes in initial firms drawn by another run with the same key and same-drawing parameters:
+  /// their records, and their review streams where the draws left them.
+  void adopt_initial_population(const InitialPopulation& drawn) {
+    for (std::size_t k = 0; k < drawn.firms.size(); ++k) {
+      const EntityId f = sim_.add_entity();
+      firms_[f] = drawn.firms[k];
+      sim_.set_stream_position(review_, f, drawn.review_blocks[k]);
+      count_initial_firm(f);
+    }
+    sim_.set_stream_position(initial_order_, kNoEntity, drawn.order_blocks);
+  }
+
+  /// Books a complete initial firm record: counts, its certificate cohort, its creation event.
+  void count_initial_firm(EntityId f) {
+    const bool hte = (firms_[f].flags & kHte) != 0;
+    if (hte) {
+      cohort(firms_[f].expiry_year - validity_years()).push_back(f);
+      ++htes_;
+    }
     ++alive_;
     patents_held_ += firms_[f].inventions;
-    if (sink_ != nullptr) emit(start, f, FirmEventKind::created, revenue(f), static_cast<double>(g.status));
+    if (sink_ != nullptr) {
+      const InitialStatus status = hte                                            ? InitialStatus::hte
+                                   : firms_[f].tech_sme_year == p_.start_year - 1 ? InitialStatus::tech_sme
+                                                                                  : InitialStatus::latent;
+      emit(year_start(p_.start_year), f, FirmEventKind::created, revenue(f), static_cast<double>(status));
+    }
   }
 
   bool meets_initial_status(EntityId f, InitialStatus status, Time t) const {
@@ -986,6 +1055,7 @@ class InnovationModel {
 
   const Parameters& p_;
   EventSink* sink_;
+  const InitialPopulation* initial_;  // drawn by another run, or null to draw here
   Simulation sim_;
   AgeHazard hazard_;
   double rd_decay_one_year_;                // exp(-adjustment rate): R&D relaxation over one year
@@ -1009,8 +1079,19 @@ class InnovationModel {
 
 }  // namespace
 
-RunResult simulate(const Parameters& parameters, std::uint64_t seed, std::uint32_t replication, EventSink* sink) {
-  InnovationModel model(parameters, seed, replication, sink);
+bool same_initial_population(const Parameters& a, const Parameters& b) {
+  return a.initial == b.initial && a.start_year == b.start_year && a.growth == b.growth && a.tech_sme == b.tech_sme &&
+         a.hte == b.hte;
+}
+
+std::shared_ptr<const InitialPopulation> draw_initial_population(const Parameters& parameters, std::uint64_t seed,
+                                                                 std::uint32_t replication) {
+  return InnovationModel(parameters, seed, replication, nullptr).draw_initial();
+}
+
+RunResult simulate(const Parameters& parameters, std::uint64_t seed, std::uint32_t replication, EventSink* sink,
+                   const InitialPopulation* initial) {
+  InnovationModel model(parameters, seed, replication, sink, initial);
   return model.run();
 }
 

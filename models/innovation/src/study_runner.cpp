@@ -63,9 +63,45 @@ StudyRun::StudyRun(const Study& study, std::uint32_t replications, std::uint64_t
     if (record.snapshots) out.snapshots.resize(kept);
   }
   events_.resize(items());
+  draws_like_.resize(scenarios_.size());
+  draw_users_.assign(scenarios_.size(), 0);
+  for (std::size_t s = 0; s < scenarios_.size(); ++s) {
+    std::size_t first = 0;
+    while (!same_initial_population(scenarios_[first]->parameters, scenarios_[s]->parameters)) ++first;
+    draws_like_[s] = first;
+    ++draw_users_[first];
+  }
 }
 
-ReplicationOutcome StudyRun::compute(std::size_t item) const {
+// Bounds the draws kept for replications whose scenarios are not all done in this process (an
+// MPI rank may run only some of them); a draw dropped early is drawn again, at a cost in time only.
+constexpr std::size_t kMaxSharedDraws = 64;
+
+std::shared_ptr<const InitialPopulation> StudyRun::initial_population(std::size_t scenario, std::uint32_t replication) {
+  const std::size_t like = draws_like_[scenario];
+  std::shared_ptr<SharedDraw> draw;
+  {
+    const std::lock_guard lock(shared_mutex_);
+    std::shared_ptr<SharedDraw>& entry = shared_[{like, replication}];
+    if (!entry) {
+      entry = std::make_shared<SharedDraw>();
+      entry->users_left = draw_users_[like];
+      if (shared_.size() > kMaxSharedDraws) shared_.erase(shared_.begin());  // the oldest replication
+    }
+    draw = entry;
+  }
+  std::call_once(draw->drawn,
+                 [&] { draw->population = draw_initial_population(scenarios_[like]->parameters, seed_, replication); });
+  return draw->population;
+}
+
+void StudyRun::release_initial_population(std::size_t scenario, std::uint32_t replication) {
+  const std::lock_guard lock(shared_mutex_);
+  const auto found = shared_.find({draws_like_[scenario], replication});
+  if (found != shared_.end() && --found->second->users_left == 0) shared_.erase(found);
+}
+
+ReplicationOutcome StudyRun::compute(std::size_t item) {
   const std::size_t s = item % scenarios_.size();
   const auto r = static_cast<std::uint32_t>(item / scenarios_.size());
   ReplicationOutcome outcome;
@@ -73,7 +109,12 @@ ReplicationOutcome StudyRun::compute(std::size_t item) const {
   Recorder recorder(kept && record_.events ? &outcome.event_log : nullptr,
                     kept && record_.snapshots ? &outcome.snapshots : nullptr);
   const bool recording = recorder.events != nullptr || recorder.snapshots != nullptr;
-  RunResult run = simulate(scenarios_[s]->parameters, seed_, r, recording ? &recorder : nullptr);
+  // Scenarios that draw the same initial firms share one draw per replication (common random
+  // numbers make it the same population); a scenario drawing alone draws inside simulate.
+  std::shared_ptr<const InitialPopulation> initial;
+  if (draw_users_[draws_like_[s]] > 1) initial = initial_population(s, r);
+  RunResult run = simulate(scenarios_[s]->parameters, seed_, r, recording ? &recorder : nullptr, initial.get());
+  if (initial) release_initial_population(s, r);
   outcome.metrics = std::move(run.metrics);
   outcome.events = run.events;
   return outcome;

@@ -138,6 +138,16 @@ class BasicSimulation {
     return RandomStream(seed_, replication_, entity, process, &s.blocks);
   }
 
+  /// Blocks a process's stream for an entity has drawn: with set_stream_position, a model can
+  /// copy an entity drawn in one run into another run keyed alike and continue its stream there.
+  std::uint32_t stream_position(ProcessId process, EntityId entity = kNoEntity) {
+    return slot(checked(process, entity), entity).blocks;
+  }
+  /// Sets where a process's stream for an entity resumes (see stream_position).
+  void set_stream_position(ProcessId process, EntityId entity, std::uint32_t blocks) {
+    slot(checked(process, entity), entity).blocks = blocks;
+  }
+
   /// Fires, in order, every event with time < end; then the clock reads `end` (if finite and
   /// not stopped). Returns the number of events fired.
   std::uint64_t run_until(Time end) {

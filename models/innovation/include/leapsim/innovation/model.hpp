@@ -3,6 +3,7 @@
 // the policy levers of its Parameters, run on the kernel for one replication.
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string_view>
 
 #include "leapsim/engine/event.hpp"
@@ -82,8 +83,24 @@ struct RunResult {
   std::size_t memory_bytes = 0;     // kernel and firm state at the end of the run
 };
 
-/// Runs one replication: a pure function of (parameters, seed, replication).
+/// The initial firms of one replication as drawn before its run starts. Scenarios whose
+/// parameters draw the same population (same_initial_population) share it, so a study draws it
+/// once per replication instead of once per scenario.
+struct InitialPopulation;
+
+/// True when two parameter sets draw the same initial firms from the same seed and replication:
+/// equal initial groups, start year, growth and certification rules. Policy levers, carriers,
+/// entry and everything after the start may differ.
+bool same_initial_population(const Parameters& a, const Parameters& b);
+
+/// Draws the initial firms of one replication (the first part of simulate).
+std::shared_ptr<const InitialPopulation> draw_initial_population(const Parameters& parameters, std::uint64_t seed,
+                                                                 std::uint32_t replication);
+
+/// Runs one replication: a pure function of (parameters, seed, replication). Given the initial
+/// population drawn for parameters that same_initial_population accepts, with the same seed and
+/// replication, it starts from it and returns the same bits as drawing it afresh.
 RunResult simulate(const Parameters& parameters, std::uint64_t seed, std::uint32_t replication,
-                   EventSink* sink = nullptr);
+                   EventSink* sink = nullptr, const InitialPopulation* initial = nullptr);
 
 }  // namespace leapsim::innovation

@@ -65,6 +65,7 @@ struct AttributeDistribution {
   double manufacturing_share = 0.6;                           // probability a firm is a manufacturer; assumption
   double invention_patents_mean = 0.0;  // Poisson mean of invention patents held at birth; assumption
   double other_ip_mean = 0.5;           // Poisson mean of utility models / software copyrights; assumption
+  friend bool operator==(const AttributeDistribution&, const AttributeDistribution&) = default;
 };
 
 /// Status of a group of firms in the initial population.
@@ -80,6 +81,7 @@ struct InitialGroup {
   std::uint32_t count = 0;
   AttributeDistribution attributes;
   double age_mean = 6.0;  // years; ages drawn exponential with this mean; assumption
+  friend bool operator==(const InitialGroup&, const InitialGroup&) = default;
 };
 
 /// Level of a carrier or platform.
@@ -123,6 +125,7 @@ struct GrowthParameters {
   double subsidised_drift_bonus = 0.02;  // added over the review year in which a reward or subsidy was paid; assumption
   double volatility = 0.25;              // per sqrt(year); assumption
   double employment_elasticity = 0.6;    // d log employees / d log revenue; assumption
+  friend bool operator==(const GrowthParameters&, const GrowthParameters&) = default;
 };
 
 /// R&D intensity relaxes toward a target raised by the super-deduction and the R&D subsidy.
@@ -162,6 +165,7 @@ struct TechSmeParameters {
   double pass_score = 60.0;            // published rule
   double register_probability = 0.35;  // eligible unregistered firm registers this year; assumption
   double renew_probability = 0.9;      // registered firm renews; assumption
+  friend bool operator==(const TechSmeParameters&, const TechSmeParameters&) = default;
 };
 
 /// The yearly HTE certification round (Guokefahuo [2016] No. 32).
@@ -182,6 +186,7 @@ struct HteParameters {
   double renew_probability = 0.8;            // eligible holder applies to renew; assumption
   double pass_probability = 0.7;             // model.md: assumption ~0.7 (provincial review is the filter)
   double coached_pass_probability = 0.9;     // with one-enterprise-one-policy coaching; assumption
+  friend bool operator==(const HteParameters&, const HteParameters&) = default;
 };
 
 /// Exit hazard: piecewise constant by age, multiplied down for some firms.

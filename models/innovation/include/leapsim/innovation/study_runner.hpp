@@ -3,6 +3,9 @@
 // scenario uses the same (seed, r) streams: common random numbers, so differences between
 // scenarios come from policy, not noise. Results never depend on the thread count.
 #include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -64,14 +67,28 @@ class StudyRun {
   /// Number of scenarios, base included.
   std::size_t scenario_count() const noexcept { return scenarios_.size(); }
   /// Simulates work item i; safe to call from several threads at once.
-  ReplicationOutcome compute(std::size_t item) const;
+  ReplicationOutcome compute(std::size_t item);
   /// Stores the outcome of item i; distinct items may be stored from several threads at once.
   void keep(std::size_t item, ReplicationOutcome&& outcome);
   /// The results once every item is kept; `seconds` is the wall time to report.
   StudyResults finish(double seconds) &&;
 
  private:
+  /// The initial population of a replication, drawn once for the scenarios that draw alike and
+  /// dropped when the last of them has taken it.
+  struct SharedDraw {
+    std::once_flag drawn;
+    std::shared_ptr<const InitialPopulation> population;
+    std::size_t users_left = 0;
+  };
+  std::shared_ptr<const InitialPopulation> initial_population(std::size_t scenario, std::uint32_t replication);
+  void release_initial_population(std::size_t scenario, std::uint32_t replication);
+
   std::vector<const Scenario*> scenarios_;
+  std::vector<std::size_t> draws_like_;  // by scenario: the first scenario that draws the same initial firms
+  std::vector<std::size_t> draw_users_;  // by scenario: how many scenarios draw like it (itself included)
+  std::mutex shared_mutex_;
+  std::map<std::pair<std::size_t, std::uint32_t>, std::shared_ptr<SharedDraw>> shared_;  // by (draws_like, replication)
   std::uint32_t replications_;
   std::uint64_t seed_;
   RecordRequest record_;
