@@ -93,10 +93,10 @@ class BasicSimulation {
   /// Schedules (or reschedules) the pending event of a process for an entity at time t.
   void schedule(ProcessId process, EntityId entity, Time t) {
     Process& p = checked(process, entity);
-    if (!p.handler) throw UsageError("process '" + p.name + "' has no handler and cannot be scheduled");
-    if (!(t >= now_))
-      throw SimulationError(describe(p, entity) + " scheduled at " + std::to_string(t) + ", before the current time " +
-                            std::to_string(now_));
+    if (!p.handler) [[unlikely]]
+      fail_unschedulable(p);
+    if (!(t >= now_)) [[unlikely]]
+      fail_in_the_past(p, entity, t, now_);
     Slot& s = slot(p, entity);
     if (s.pending == t) return;
     if (is_set(s.pending))
@@ -249,15 +249,33 @@ class BasicSimulation {
   }
 
   Process& process_at(ProcessId process) {
-    if (process >= processes_.size()) throw UsageError("unknown process id " + std::to_string(process));
+    if (process >= processes_.size()) [[unlikely]]
+      fail_unknown_process(process);
     return processes_[process];
   }
 
   Process& checked(ProcessId process, EntityId entity) {
     Process& p = process_at(process);
-    if (p.scope == Scope::global ? entity != kNoEntity : entity >= population_.issued())
-      throw UsageError(describe(p, entity) + ": no such entity for this process");
+    if (p.scope == Scope::global ? entity != kNoEntity : entity >= population_.issued()) [[unlikely]]
+      fail_no_such_entity(p, entity);
     return p;
+  }
+
+  // The checks above run on every call a handler makes; their messages are built out of line, so
+  // the checks themselves stay a compare and a branch in the caller.
+  [[noreturn, gnu::cold, gnu::noinline]] static void fail_unknown_process(ProcessId process) {
+    throw UsageError("unknown process id " + std::to_string(process));
+  }
+  [[noreturn, gnu::cold, gnu::noinline]] static void fail_no_such_entity(const Process& p, EntityId entity) {
+    throw UsageError(describe(p, entity) + ": no such entity for this process");
+  }
+  [[noreturn, gnu::cold, gnu::noinline]] static void fail_unschedulable(const Process& p) {
+    throw UsageError("process '" + p.name + "' has no handler and cannot be scheduled");
+  }
+  [[noreturn, gnu::cold, gnu::noinline]] static void fail_in_the_past(const Process& p, EntityId entity, Time t,
+                                                                      Time now) {
+    throw SimulationError(describe(p, entity) + " scheduled at " + std::to_string(t) + ", before the current time " +
+                          std::to_string(now));
   }
 
   static std::string describe(const Process& p, EntityId entity) {
