@@ -38,9 +38,10 @@ def events_per_second(path):
 
 def speedup(leapsim, repeat, folder):
     study = ROOT / "scenarios" / "congtai-2019.yaml"
+    run = [leapsim, "run", str(study), "-r", "200", "-j", "1", "-q"]
     runs = {
-        "1 rank, 1 thread": MPIRUN + ["-np", "1", leapsim, "run", str(study), "-r", "200", "-j", "1", "-q"],
-        "2 ranks, 1 thread each": MPIRUN + ["-np", "2", leapsim, "run", str(study), "-r", "200", "-j", "1", "-q"],
+        "1 rank, 1 thread": MPIRUN + ["-np", "1"] + run,
+        "2 ranks, 1 thread each": MPIRUN + ["-np", "2"] + run,
         "1 process, 2 threads (no MPI)": [leapsim, "run", str(study), "-r", "200", "-j", "2", "-q"],
     }
     medians = {}
@@ -72,10 +73,14 @@ def national(leapsim, folder):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("figures", nargs="*", default=["speedup", "national"], choices=["speedup", "national"])
+    parser.add_argument("figures", nargs="*", help="speedup, national (default: both)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--build", default=str(ROOT / "build" / "release"))
     args = parser.parse_args()
+    args.figures = args.figures or ["speedup", "national"]
+    for figure in args.figures:
+        if figure not in ("speedup", "national"):
+            parser.error(f"unknown figure {figure!r}: choose speedup or national")
     leapsim = str(pathlib.Path(args.build) / "apps" / "leapsim" / "leapsim")
     with tempfile.TemporaryDirectory() as folder:
         if "speedup" in args.figures:

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <string_view>
 #include <thread>
 
 #include "leapsim/engine/errors.hpp"
@@ -17,7 +18,23 @@ bool launched_by_mpi() {
   return false;
 }
 
+namespace {
+
+/// When every rank of an Open MPI job runs on this machine, its messages go through shared memory
+/// whatever the transport, but by default MPI_Init first probes the fabric transports (libfabric,
+/// PSM) for 0.2 s. Choosing the shared-memory path (pml ob1) up front skips that; a user's own
+/// OMPI_MCA_pml setting wins, and jobs across machines are left to Open MPI's choice.
+void prefer_shared_memory_on_one_machine() {
+  const char* size = std::getenv("OMPI_COMM_WORLD_SIZE");
+  const char* local = std::getenv("OMPI_COMM_WORLD_LOCAL_SIZE");
+  if (size == nullptr || local == nullptr || std::string_view(size) != std::string_view(local)) return;
+  setenv("OMPI_MCA_pml", "ob1", 0);  // 0: an existing setting stays
+}
+
+}  // namespace
+
 Session::Session() {
+  prefer_shared_memory_on_one_machine();
   int provided = 0;
   if (MPI_Init_thread(nullptr, nullptr, MPI_THREAD_SERIALIZED, &provided) != MPI_SUCCESS)
     throw SimulationError("MPI could not be initialised");
