@@ -31,7 +31,6 @@ Time to_time(const Date& date) {
   return date.year + static_cast<double>(day_of_year) / days_in_year(date.year);
 }
 
-int year_of(Time time) noexcept { return static_cast<int>(std::floor(time)); }
 
 Date to_date(Time time) {
   const int year = year_of(time);

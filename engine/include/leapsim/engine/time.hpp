@@ -1,5 +1,6 @@
 #pragma once
 // Simulation time: a double counting years, so 2019.0 is 00:00 on 1 January 2019.
+#include <cmath>
 
 namespace leapsim {
 
@@ -31,6 +32,6 @@ Date to_date(Time time);
 constexpr Time year_start(int year) noexcept { return static_cast<Time>(year); }
 
 /// The calendar year in which the given time falls.
-int year_of(Time time) noexcept;
+inline int year_of(Time time) noexcept { return static_cast<int>(std::floor(time)); }
 
 }  // namespace leapsim
