@@ -7,9 +7,11 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <optional>
 #include <ostream>
 #include <sstream>
+#include <string_view>
 
 #include "leapsim/engine/errors.hpp"
 #include "leapsim/engine/replication_runner.hpp"
@@ -130,6 +132,12 @@ innovation::RunRecord run_record(const RunOptions& options) {
 int run_study_command(const RunOptions& options, std::ostream& out, std::ostream& err) {
 #ifdef LEAPSIM_HAVE_MPI
   if (mpi::launched_by_mpi()) return run_study_over_mpi(options, out, err);
+#else
+  // Without MPI support every rank of an mpirun job would run the whole study on its own.
+  if (const char* ranks = std::getenv("OMPI_COMM_WORLD_SIZE"); ranks != nullptr && std::string_view(ranks) != "1")
+    throw UsageError("started as one of " + std::string(ranks) +
+                     " MPI ranks, but this leapsim was built without MPI support (LEAPSIM_WITH_MPI): each rank "
+                     "would run the whole study; run it without mpirun, or rebuild where MPI is installed");
 #endif
   const PreparedRun run = prepare_run(options, true);
   ProgressReporter progress(err, 1 + run.study.alternatives.size());

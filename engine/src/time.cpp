@@ -31,7 +31,6 @@ Time to_time(const Date& date) {
   return date.year + static_cast<double>(day_of_year) / days_in_year(date.year);
 }
 
-
 Date to_date(Time time) {
   const int year = year_of(time);
   // Round to the nearest millionth of a day first, so to_date(to_time(d)) == d despite rounding.
