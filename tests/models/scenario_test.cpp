@@ -209,6 +209,33 @@ TEST(Study, ASweepMakesOneAlternativePerCombination) {
   EXPECT_EQ(study.alternatives[3].name, "sweep hte_reward_new=150000 coaching_capacity=5");
 }
 
+TEST(Study, ASweepAxisMayBeARangeInEqualSteps) {
+  const ScratchDir dir;
+  std::filesystem::copy(scenarios_dir() / "small" / "tiny.yaml", dir.path() / "tiny.yaml");
+  // The example grid: HTE reward 0..300,000 in 7 steps x coaching capacity 0..60 in 4.
+  const auto file = dir.write("range.yaml",
+                              "study: {name: x}\nbase: tiny.yaml\nsweep:\n"
+                              "  - {lever: policy.hte_reward_new, from: 0, to: 300000, steps: 7}\n"
+                              "  - {lever: policy.coaching_capacity, from: 0, to: 60, steps: 4}\n");
+  const Study study = load_study(file);
+  ASSERT_EQ(study.alternatives.size(), 28u);
+  for (std::size_t i = 0; i < 28; ++i) {
+    const Scenario& point = study.alternatives[i];
+    EXPECT_EQ(point.parameters.policy.hte_reward_new.at(2020.0), 50000.0 * static_cast<double>(i / 4)) << point.name;
+    EXPECT_EQ(point.parameters.policy.coaching_capacity.at(2020.0), 20.0 * static_cast<double>(i % 4)) << point.name;
+  }
+  EXPECT_EQ(study.alternatives[0].name, "sweep hte_reward_new=0 coaching_capacity=0");
+  EXPECT_EQ(study.alternatives[27].name, "sweep hte_reward_new=300000 coaching_capacity=60");
+  // Fractions are written as the shortest text that reads back as the same number.
+  const auto thirds = dir.write("thirds.yaml", "study: {name: x}\nbase: tiny.yaml\nsweep:\n"
+                                               "  - {lever: hte.pass_probability, from: 0, to: 1, steps: 4}\n");
+  const Study by_thirds = load_study(thirds);
+  ASSERT_EQ(by_thirds.alternatives.size(), 4u);
+  EXPECT_EQ(by_thirds.alternatives[1].name, "sweep pass_probability=0.3333333333333333");
+  EXPECT_EQ(by_thirds.alternatives[1].parameters.hte.pass_probability, 1.0 / 3.0);
+  EXPECT_EQ(by_thirds.alternatives[3].parameters.hte.pass_probability, 1.0);
+}
+
 TEST(StudyErrors, SweepLeversAndValuesAreCheckedWhereWritten) {
   const ScratchDir dir;
   std::filesystem::copy(scenarios_dir() / "small" / "tiny.yaml", dir.path() / "tiny.yaml");
@@ -225,6 +252,17 @@ TEST(StudyErrors, SweepLeversAndValuesAreCheckedWhereWritten) {
            "\n    values: [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1, 0.05, 0.15]\n";
   file = dir.write("big.yaml", big);
   testing::expect_single(check_file(file), file, 4, 3, "sweep: 2197 points; at most 2000");
+  // Ranges: all three keys or none, never beside a list; at least two steps; every value checked.
+  file = dir.write("half.yaml", head + "  - {lever: hte.pass_probability, from: 0, to: 1}\n");
+  testing::expect_single(check_file(file), file, 4, 5, "sweep[0]: expected either values: [...] or from, to and steps together");
+  file = dir.write("both.yaml", head + "  - {lever: hte.pass_probability, values: [0.5], from: 0, to: 1, steps: 3}\n");
+  testing::expect_single(check_file(file), file, 4, 43, "sweep[0]: expected either values: [...] or from, to and steps together");
+  file = dir.write("steps.yaml", head + "  - {lever: hte.pass_probability, from: 0, to: 1, steps: 1}\n");
+  testing::expect_single(check_file(file), file, 4, 58, "sweep[0].steps: expected a whole number from 2 to 2000, got 1");
+  file = dir.write("type.yaml", head + "  - {lever: hte.pass_probability, from: low, to: 1, steps: 3}\n");
+  testing::expect_single(check_file(file), file, 4, 41, "sweep[0].from");
+  file = dir.write("range.yaml", head + "  - {lever: hte.pass_probability, from: 0.5, to: 1.5, steps: 3}\n");
+  testing::expect_single(check_file(file), file, 4, 62, "the range's value 1.5 does not fit hte.pass_probability: hte.pass_probability must be in [0, 1]");
 }
 
 TEST(Study, InlineBaseMayExtendAFile) {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
+#include <cmath>
 #include <filesystem>
 #include <optional>
 #include <vector>
@@ -155,25 +157,67 @@ YAML::Node override_for(const std::string& lever, const YAML::Node& value) {
   return node;
 }
 
+/// The shortest text that reads back as the same double, whole numbers in full ("150000", "0.25").
+std::string number_text(double v) {
+  if (v == std::floor(v) && std::fabs(v) < 1e15) return std::to_string(static_cast<long long>(v));
+  char text[32];
+  const auto end = std::to_chars(text, text + sizeof text, v).ptr;
+  return std::string(text, end);
+}
+
+/// `steps` values from `from` to `to` in equal steps, both ends included, as YAML scalars.
+std::vector<YAML::Node> range_values(double from, double to, int steps) {
+  std::vector<YAML::Node> values;
+  for (int k = 0; k < steps; ++k) {
+    // The last value is `to` exactly, not a sum of rounded steps.
+    const double v = k + 1 == steps ? to : from + (to - from) * static_cast<double>(k) / static_cast<double>(steps - 1);
+    values.emplace_back(number_text(v));
+  }
+  return values;
+}
+
 std::optional<SweepAxis> read_axis(const Context& ctx, const YAML::Node& item, const std::string& path,
                                    const Resolved& base) {
   if (!expect_mapping(ctx, item, ctx.at(item), path)) return std::nullopt;
-  static constexpr std::array<std::string_view, 2> kRequired{"lever", "values"};
+  static constexpr std::array<std::string_view, 1> kRequired{"lever"};
   SweepAxis axis;
   axis.path = path;
   MappingReader reader(ctx, item, path);
+  const std::size_t problems_before = ctx.diagnostics.size();
+  double from = 0.0, to = 0.0;
+  int steps = 0;
   reader("lever", axis.lever);
   reader.allow("values");
+  reader("from", from);
+  reader("to", to);
+  reader("steps", steps, Range::whole_positive);
   reader.require(kRequired);
   reader.finish();
-  const std::optional<YAML::Node> values = reader.value("values");
-  if (axis.lever.empty() || !values) return std::nullopt;
-  if (!values->IsSequence() || values->size() == 0) {
-    ctx.error(reader.location("values"),
-              path + ".values: expected a non-empty list of values, got " + describe_node(*values));
+  if (axis.lever.empty() || ctx.diagnostics.size() != problems_before) return std::nullopt;
+  // Either a list of values or a range: from, to and steps together.
+  const bool listed = reader.has("values");
+  const bool ranged = reader.has("from") || reader.has("to") || reader.has("steps");
+  if (listed == ranged || (ranged && !(reader.has("from") && reader.has("to") && reader.has("steps")))) {
+    ctx.error(listed ? reader.location("values") : ctx.at(item),
+              path + ": expected either values: [...] or from, to and steps together");
     return std::nullopt;
   }
-  for (const YAML::Node& v : *values) axis.values.push_back(v);
+  if (listed) {
+    const YAML::Node values = *reader.value("values");
+    if (!values.IsSequence() || values.size() == 0) {
+      ctx.error(reader.location("values"),
+                path + ".values: expected a non-empty list of values, got " + describe_node(values));
+      return std::nullopt;
+    }
+    for (const YAML::Node& v : values) axis.values.push_back(v);
+  } else {
+    if (steps < 2 || static_cast<std::size_t>(steps) > kMaxSweepPoints) {
+      ctx.error(reader.location("steps"), path + ".steps: expected a whole number from 2 to " +
+                                              std::to_string(kMaxSweepPoints) + ", got " + std::to_string(steps));
+      return std::nullopt;
+    }
+    axis.values = range_values(from, to, steps);
+  }
   // Try the first value on a copy of the base, so a wrong lever is reported once, at the lever.
   Resolved trial = base;
   Diagnostics scratch;
@@ -182,6 +226,21 @@ std::optional<SweepAxis> read_axis(const Context& ctx, const YAML::Node& item, c
     ctx.error(reader.location("lever"),
               path + ".lever: \"" + axis.lever + "\" cannot be swept: " + scratch.list().front().message);
     return std::nullopt;
+  }
+  // A range's values are made here, not written in the file: each is checked now and reported at
+  // its steps, since they have no place of their own.
+  if (ranged) {
+    for (const YAML::Node& v : axis.values) {
+      Resolved point = base;
+      Diagnostics problems;
+      apply_overrides(point, ctx.file, override_for(axis.lever, v), path, problems);
+      check_resolved(point, problems);
+      if (!problems.empty()) {
+        ctx.error(reader.location("steps"), path + ": the range's value " + v.Scalar() + " does not fit " + axis.lever + ": " +
+                                  problems.list().front().message);
+        return std::nullopt;
+      }
+    }
   }
   axis.short_name = axis.lever.substr(axis.lever.rfind('.') + 1);
   return axis;
