@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "event_recorder.hpp"
 #include "test_parameters.hpp"
 
 namespace leapsim::innovation {
@@ -16,16 +17,8 @@ namespace {
 
 using testing::tiny_parameters;
 
-/// Keeps every firm event.
-struct Recorder final : EventSink {
-  std::vector<FirmEvent> events;
-  void on_event(const FirmEvent& e) override { events.push_back(e); }
-  std::size_t count(FirmEventKind kind) const {
-    std::size_t n = 0;
-    for (const FirmEvent& e : events) n += e.kind == kind;
-    return n;
-  }
-};
+using testing::Recorder;
+using testing::same_events;
 
 double metric(const RunResult& r, Metric m, int year) { return r.metrics.at(m, year); }
 
@@ -33,10 +26,6 @@ std::uint64_t initial_count(const Parameters& p) {
   std::uint64_t n = 0;
   for (const InitialGroup& g : p.initial) n += g.count;
   return n;
-}
-
-bool same_events(const FirmEvent& a, const FirmEvent& b) {
-  return a.time == b.time && a.firm == b.firm && a.kind == b.kind && a.value == b.value && a.detail == b.detail;
 }
 
 TEST(InnovationModel, IsAPureFunctionOfSeedAndReplication) {

@@ -227,8 +227,9 @@ TEST(Study, ASweepAxisMayBeARangeInEqualSteps) {
   EXPECT_EQ(study.alternatives[0].name, "sweep hte_reward_new=0 coaching_capacity=0");
   EXPECT_EQ(study.alternatives[27].name, "sweep hte_reward_new=300000 coaching_capacity=60");
   // Fractions are written as the shortest text that reads back as the same number.
-  const auto thirds = dir.write("thirds.yaml", "study: {name: x}\nbase: tiny.yaml\nsweep:\n"
-                                               "  - {lever: hte.pass_probability, from: 0, to: 1, steps: 4}\n");
+  const auto thirds = dir.write("thirds.yaml",
+                                "study: {name: x}\nbase: tiny.yaml\nsweep:\n"
+                                "  - {lever: hte.pass_probability, from: 0, to: 1, steps: 4}\n");
   const Study by_thirds = load_study(thirds);
   ASSERT_EQ(by_thirds.alternatives.size(), 4u);
   EXPECT_EQ(by_thirds.alternatives[1].name, "sweep pass_probability=0.3333333333333333");
@@ -254,15 +255,20 @@ TEST(StudyErrors, SweepLeversAndValuesAreCheckedWhereWritten) {
   testing::expect_single(check_file(file), file, 4, 3, "sweep: 2197 points; at most 2000");
   // Ranges: all three keys or none, never beside a list; at least two steps; every value checked.
   file = dir.write("half.yaml", head + "  - {lever: hte.pass_probability, from: 0, to: 1}\n");
-  testing::expect_single(check_file(file), file, 4, 5, "sweep[0]: expected either values: [...] or from, to and steps together");
+  testing::expect_single(check_file(file), file, 4, 5,
+                         "sweep[0]: expected either values: [...] or from, to and steps together");
   file = dir.write("both.yaml", head + "  - {lever: hte.pass_probability, values: [0.5], from: 0, to: 1, steps: 3}\n");
-  testing::expect_single(check_file(file), file, 4, 43, "sweep[0]: expected either values: [...] or from, to and steps together");
+  testing::expect_single(check_file(file), file, 4, 43,
+                         "sweep[0]: expected either values: [...] or from, to and steps together");
   file = dir.write("steps.yaml", head + "  - {lever: hte.pass_probability, from: 0, to: 1, steps: 1}\n");
-  testing::expect_single(check_file(file), file, 4, 58, "sweep[0].steps: expected a whole number from 2 to 2000, got 1");
+  testing::expect_single(check_file(file), file, 4, 58,
+                         "sweep[0].steps: expected a whole number from 2 to 2000, got 1");
   file = dir.write("type.yaml", head + "  - {lever: hte.pass_probability, from: low, to: 1, steps: 3}\n");
   testing::expect_single(check_file(file), file, 4, 41, "sweep[0].from");
   file = dir.write("range.yaml", head + "  - {lever: hte.pass_probability, from: 0.5, to: 1.5, steps: 3}\n");
-  testing::expect_single(check_file(file), file, 4, 62, "the range's value 1.5 does not fit hte.pass_probability: hte.pass_probability must be in [0, 1]");
+  testing::expect_single(
+      check_file(file), file, 4, 62,
+      "the range's value 1.5 does not fit hte.pass_probability: hte.pass_probability must be in [0, 1]");
 }
 
 TEST(Study, InlineBaseMayExtendAFile) {

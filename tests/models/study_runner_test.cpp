@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "event_recorder.hpp"
 #include "leapsim/engine/errors.hpp"
 #include "leapsim/innovation/model.hpp"
 #include "leapsim/innovation/study_runner.hpp"
@@ -16,19 +17,8 @@ namespace {
 
 using testing::tiny_parameters;
 
-struct Recorder final : EventSink {
-  std::vector<FirmEvent> events;
-  void on_event(const FirmEvent& e) override { events.push_back(e); }
-};
-
-bool same_events(const std::vector<FirmEvent>& a, const std::vector<FirmEvent>& b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (a[i].time != b[i].time || a[i].firm != b[i].firm || a[i].kind != b[i].kind || a[i].value != b[i].value ||
-        a[i].detail != b[i].detail)
-      return false;
-  return true;
-}
+using testing::Recorder;
+using testing::same_events;
 
 /// Policy only: draws the same initial firms as tiny_parameters().
 Parameters bigger_reward() {

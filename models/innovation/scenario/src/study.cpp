@@ -236,8 +236,8 @@ std::optional<SweepAxis> read_axis(const Context& ctx, const YAML::Node& item, c
       apply_overrides(point, ctx.file, override_for(axis.lever, v), path, problems);
       check_resolved(point, problems);
       if (!problems.empty()) {
-        ctx.error(reader.location("steps"), path + ": the range's value " + v.Scalar() + " does not fit " + axis.lever + ": " +
-                                  problems.list().front().message);
+        ctx.error(reader.location("steps"), path + ": the range's value " + v.Scalar() + " does not fit " + axis.lever +
+                                                ": " + problems.list().front().message);
         return std::nullopt;
       }
     }
