@@ -75,6 +75,7 @@ struct PreparedRun {
   innovation::RecordRequest record;
 };
 
+/// Reads the study and resolves the options; checks the output path too when this process writes.
 PreparedRun prepare_run(const RunOptions& options, bool check_output) {
   PreparedRun run{innovation::load_study(options.study), 0, 0, {}};
   run.replications = options.replications.value_or(run.study.replications);
@@ -95,6 +96,7 @@ PreparedRun prepare_run(const RunOptions& options, bool check_output) {
   return run;
 }
 
+/// Threads, progress and the stop flag that SIGINT and SIGTERM raise from now on.
 RunnerOptions runner_options(const RunOptions& options, ProgressReporter* progress) {
   RunnerOptions runner{options.threads, {}, &g_stop};
   if (progress != nullptr) runner.on_progress = [progress](const Progress& p) { (*progress)(p); };
@@ -104,6 +106,7 @@ RunnerOptions runner_options(const RunOptions& options, ProgressReporter* progre
   return runner;
 }
 
+/// The results tree of a finished run: written to the output file if asked, and printed.
 void emit_results(const RunOptions& options, const PreparedRun& run, const innovation::StudyResults& results,
                   innovation::RunRecord record, ProgressReporter* progress, std::ostream& out, std::ostream& err) {
   const ResultGroup tree = innovation::results_tree(run.study, results, record);
@@ -123,6 +126,7 @@ void emit_results(const RunOptions& options, const PreparedRun& run, const innov
   write_report(tree, {}, out);
 }
 
+/// How this run was made, for the results file.
 innovation::RunRecord run_record(const RunOptions& options) {
   return innovation::record_of_run(LEAPSIM_VERSION, options.command_line, options.study);
 }
