@@ -17,6 +17,8 @@
 
 #include "leapsim/engine/simulation.hpp"
 
+#include "bench_sizes.hpp"
+
 namespace {
 
 using leapsim::BasicSimulation;
@@ -86,10 +88,7 @@ void priority_queue_hold(benchmark::State& state) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::vector<std::int64_t> sizes{1'000, 100'000, 1'000'000};
-  if (const char* large = std::getenv("LEAPSIM_BENCH_LARGE"); large && std::string(large) == "1")
-    sizes.push_back(10'000'000);
-  for (const auto n : sizes) {
+  for (const auto n : leapsim::bench::sizes()) {
     benchmark::RegisterBenchmark("hold/kernel_ladder_queue", kernel_hold<leapsim::LadderQueue>)
         ->Arg(n)
         ->Unit(benchmark::kMillisecond);
@@ -100,9 +99,5 @@ int main(int argc, char** argv) {
         ->Arg(n)
         ->Unit(benchmark::kMillisecond);
   }
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
+  return leapsim::bench::run(argc, argv);
 }

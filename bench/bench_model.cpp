@@ -18,6 +18,8 @@
 #include "leapsim/innovation/model.hpp"
 #include "leapsim/innovation/scenario/loader.hpp"
 
+#include "bench_sizes.hpp"
+
 namespace {
 
 using namespace leapsim::innovation;
@@ -64,10 +66,7 @@ void innovation_model(benchmark::State& state) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::vector<std::int64_t> sizes{1'000, 100'000, 1'000'000};
-  if (const char* large = std::getenv("LEAPSIM_BENCH_LARGE"); large && std::string(large) == "1")
-    sizes.push_back(10'000'000);
-  for (const auto n : sizes) {
+  for (const auto n : leapsim::bench::sizes()) {
     auto* b = benchmark::RegisterBenchmark("innovation_model", innovation_model)
                   ->Arg(n)
                   ->Unit(benchmark::kMillisecond)
@@ -79,9 +78,5 @@ int main(int argc, char** argv) {
     else
       b->Iterations(1);
   }
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
+  return leapsim::bench::run(argc, argv);
 }
