@@ -181,11 +181,10 @@ int run_study_over_mpi(const RunOptions& options, std::ostream& out, std::ostrea
   ProgressReporter progress(err, 1 + run->study.alternatives.size());
   ProgressReporter* shown = options.quiet || !root ? nullptr : &progress;
   const RunnerOptions runner = runner_options(options, shown);
-  innovation::StudyRun work(run->study, run->replications, run->seed, run->record);
   innovation::RunRecord record = run_record(options);
   record.ranks = session.size();
   record.hosts = session.hosts();
-  const auto t0 = std::chrono::steady_clock::now();
+  innovation::StudyRun work(run->study, run->replications, run->seed, run->record);  // the clock starts here
   try {
     mpi::run_distributed(
         session, work.items(), runner, [&work](std::size_t i) { return innovation::encode(work.compute(i)); },
@@ -197,8 +196,7 @@ int run_study_over_mpi(const RunOptions& options, std::ostream& out, std::ostrea
     return failed;
   }
   if (!root) return 0;
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  emit_results(options, *run, std::move(work).finish(seconds), std::move(record), shown, out, err);
+  emit_results(options, *run, std::move(work).finish(), std::move(record), shown, out, err);
   return 0;
 }
 #endif

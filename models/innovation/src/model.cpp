@@ -124,21 +124,19 @@ constexpr Metric kPayKinds[] = {Metric::hte_rewards_paid, Metric::rd_subsidies_p
 }  // namespace
 
 /// The records of the initial firms and where each one's review stream stands after its draws.
+/// (The stream that interleaves the groups serves the drawing only, so it is not carried over.)
 struct InitialPopulation {
   std::vector<FirmState> firms;
   std::vector<std::uint32_t> review_blocks;
-  std::uint32_t order_blocks = 0;  // the stream that interleaves the groups
 };
 
 namespace {
 
 class InnovationModel {
  public:
-  InnovationModel(const Parameters& p, std::uint64_t seed, std::uint32_t replication, EventSink* sink,
-                  const InitialPopulation* initial = nullptr)
+  InnovationModel(const Parameters& p, std::uint64_t seed, std::uint32_t replication, EventSink* sink)
       : p_(p),
         sink_(sink),
-        initial_(initial),
         sim_(seed, replication, year_start(p.start_year)),
         hazard_(p.exit),
         rd_decay_one_year_(std::exp(-p.rd.adjustment_rate)),
@@ -175,12 +173,12 @@ class InnovationModel {
       drawn->firms.push_back(firms_[f]);
       drawn->review_blocks.push_back(sim_.stream_position(review_, f));
     }
-    drawn->order_blocks = sim_.stream_position(initial_order_);
     return drawn;
   }
 
-  RunResult run() {
-    setup();
+  /// Runs the replication, from initial firms drawn by another run if given (null: draws them).
+  RunResult run(const InitialPopulation* initial) {
+    setup(initial);
     sim_.run_until(year_start(p_.end_year + 1));
     close_year(p_.end_year);
     RunResult r;
@@ -207,15 +205,15 @@ class InnovationModel {
     begin_year(p_.start_year);
   }
 
-  void setup() {
+  void setup(const InitialPopulation* drawn) {
     const Time start = year_start(p_.start_year);
     const std::size_t initial = initial_firm_count();
     sim_.reserve(initial + expected_entries() + 1024);
     carriers_.reserve(p_.carriers.size());
     for (const Carrier& c : p_.carriers) carriers_.push_back({c.capacity, 0, c.opens <= start});
     begin_setup();
-    if (initial_ != nullptr)
-      adopt_initial_population(*initial_);
+    if (drawn != nullptr)
+      adopt_initial_population(*drawn);
     else
       create_initial_population(initial);
     fill_initial_carriers();
@@ -310,7 +308,6 @@ class InnovationModel {
       sim_.set_stream_position(review_, f, drawn.review_blocks[k]);
       count_initial_firm(f);
     }
-    sim_.set_stream_position(initial_order_, kNoEntity, drawn.order_blocks);
   }
 
   /// Books a complete initial firm record: counts, its certificate cohort, its creation event.
@@ -1055,7 +1052,6 @@ class InnovationModel {
 
   const Parameters& p_;
   EventSink* sink_;
-  const InitialPopulation* initial_;  // drawn by another run, or null to draw here
   Simulation sim_;
   AgeHazard hazard_;
   double rd_decay_one_year_;                // exp(-adjustment rate): R&D relaxation over one year
@@ -1091,8 +1087,7 @@ std::shared_ptr<const InitialPopulation> draw_initial_population(const Parameter
 
 RunResult simulate(const Parameters& parameters, std::uint64_t seed, std::uint32_t replication, EventSink* sink,
                    const InitialPopulation* initial) {
-  InnovationModel model(parameters, seed, replication, sink, initial);
-  return model.run();
+  return InnovationModel(parameters, seed, replication, sink).run(initial);
 }
 
 }  // namespace leapsim::innovation

@@ -82,7 +82,7 @@ std::shared_ptr<const InitialPopulation> StudyRun::initial_population(std::size_
   std::shared_ptr<SharedDraw> draw;
   {
     const std::lock_guard lock(shared_mutex_);
-    std::shared_ptr<SharedDraw>& entry = shared_[{like, replication}];
+    std::shared_ptr<SharedDraw>& entry = shared_[{replication, like}];
     if (!entry) {
       entry = std::make_shared<SharedDraw>();
       entry->users_left = draw_users_[like];
@@ -97,7 +97,7 @@ std::shared_ptr<const InitialPopulation> StudyRun::initial_population(std::size_
 
 void StudyRun::release_initial_population(std::size_t scenario, std::uint32_t replication) {
   const std::lock_guard lock(shared_mutex_);
-  const auto found = shared_.find({draws_like_[scenario], replication});
+  const auto found = shared_.find({replication, draws_like_[scenario]});
   if (found != shared_.end() && --found->second->users_left == 0) shared_.erase(found);
 }
 
@@ -130,8 +130,8 @@ void StudyRun::keep(std::size_t item, ReplicationOutcome&& outcome) {
   events_[item] = outcome.events;
 }
 
-StudyResults StudyRun::finish(double seconds) && {
-  results_.seconds = seconds;
+StudyResults StudyRun::finish() && {
+  results_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
   for (std::size_t i = 0; i < events_.size(); ++i) results_.scenarios[i % scenarios_.size()].events += events_[i];
   return std::move(results_);
 }
@@ -139,9 +139,8 @@ StudyResults StudyRun::finish(double seconds) && {
 StudyResults run_study(const Study& study, std::uint32_t replications, std::uint64_t seed, const RunnerOptions& runner,
                        const RecordRequest& record) {
   StudyRun run(study, replications, seed, record);
-  const auto t0 = std::chrono::steady_clock::now();
   ReplicationRunner(runner).run(run.items(), [&](std::size_t i) { run.keep(i, run.compute(i)); });
-  return std::move(run).finish(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  return std::move(run).finish();
 }
 
 }  // namespace leapsim::innovation

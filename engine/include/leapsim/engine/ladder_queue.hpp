@@ -121,9 +121,9 @@ class LadderQueue {
   static constexpr std::size_t kSortThreshold = 48;    // buckets this small are sorted directly
   static constexpr std::size_t kTargetPerBucket = 16;  // mean bucket fill of a new rung
   static constexpr std::size_t kMaxBuckets = 1024;     // keeps a rung's bucket headers in L1, tails in L2
-  static constexpr std::size_t kMaxDepth = 24;
-  static constexpr std::size_t kPrefetchAbove =
-      std::size_t{1} << 16;  // events: 1 MiB, half of L2         // past this, a bucket is sorted as is
+  static constexpr std::size_t kMaxDepth = 24;         // past this, a bucket is sorted as is
+  // Queues above this many events (1 MiB, half of L2) prefetch a bucket's next line on a push.
+  static constexpr std::size_t kPrefetchAbove = std::size_t{1} << 16;
 
   std::vector<Event> top_;
   double top_start_ = -std::numeric_limits<double>::infinity();

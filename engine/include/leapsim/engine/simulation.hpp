@@ -270,7 +270,7 @@ class BasicSimulation {
     throw UsageError(describe(p, entity) + ": no such entity for this process");
   }
   [[noreturn, gnu::cold, gnu::noinline]] static void fail_unschedulable(const Process& p) {
-    throw UsageError("process '" + p.name + "' has no handler and cannot be scheduled");
+    throw UsageError(describe(p, kNoEntity) + " has no handler and cannot be scheduled");
   }
   [[noreturn, gnu::cold, gnu::noinline]] static void fail_in_the_past(const Process& p, EntityId entity, Time t,
                                                                       Time now) {

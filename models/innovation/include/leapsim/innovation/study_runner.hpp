@@ -2,6 +2,7 @@
 // Runs every scenario of a study for R replications on a thread pool. Replication r of every
 // scenario uses the same (seed, r) streams: common random numbers, so differences between
 // scenarios come from policy, not noise. Results never depend on the thread count.
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -70,8 +71,8 @@ class StudyRun {
   ReplicationOutcome compute(std::size_t item);
   /// Stores the outcome of item i; distinct items may be stored from several threads at once.
   void keep(std::size_t item, ReplicationOutcome&& outcome);
-  /// The results once every item is kept; `seconds` is the wall time to report.
-  StudyResults finish(double seconds) &&;
+  /// The results once every item is kept, timed from this run's construction.
+  StudyResults finish() &&;
 
  private:
   /// The initial population of a replication, drawn once for the scenarios that draw alike and
@@ -88,12 +89,13 @@ class StudyRun {
   std::vector<std::size_t> draws_like_;  // by scenario: the first scenario that draws the same initial firms
   std::vector<std::size_t> draw_users_;  // by scenario: how many scenarios draw like it (itself included)
   std::mutex shared_mutex_;
-  std::map<std::pair<std::size_t, std::uint32_t>, std::shared_ptr<SharedDraw>> shared_;  // by (draws_like, replication)
+  std::map<std::pair<std::uint32_t, std::size_t>, std::shared_ptr<SharedDraw>> shared_;  // by (replication, draws_like)
   std::uint32_t replications_;
   std::uint64_t seed_;
   RecordRequest record_;
   StudyResults results_;
   std::vector<std::uint64_t> events_;  // by item
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
 
 /// Runs the base and every alternative for the given replications on this process's threads,
