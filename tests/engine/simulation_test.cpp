@@ -291,6 +291,146 @@ TEST(Simulation, PrefetchHintsSeeUpcomingEntitiesAndChangeNothing) {
   EXPECT_THROW(sim.set_prefetch(3, [](EntityId) {}), UsageError);
 }
 
+// Entities with a queued process q that reads a counter, and two processes d1 and d2 that only
+// count, move and cancel each other (entity-local, so they may be deferred). q catches its
+// entity up before reading. Whether d1 and d2 are deferred or queued, every event must fire at
+// the same time with the same priority, q must read the same counts, and the run the same total.
+struct LocalHistory {
+  std::vector<Event> events;               // every event fired, in firing order
+  std::vector<std::uint64_t> counts_seen;  // what q read, in firing order
+  std::uint64_t fired = 0;
+  std::vector<std::uint64_t> final_counts;
+};
+
+LocalHistory local_history(bool deferred) {
+  Simulation sim(11, 2);
+  LocalHistory h;
+  std::vector<std::uint64_t> counter;
+  ProcessId q = 0, d1 = 0, d2 = 0;
+  q = sim.add_process("q", Scope::entity, 1, [&](EntityId e) {
+    sim.catch_up(e);
+    h.events.push_back(Event::make(sim.now(), 1, e, q));
+    h.counts_seen.push_back(counter[e]);
+    auto s = sim.stream(q, e);
+    if (s.uniform() < 0.05)
+      sim.remove_entity(e);
+    else
+      sim.schedule(q, e, sim.now() + s.exponential(1.0));
+  });
+  auto local = [&](const ProcessId& self, const ProcessId& other, Priority priority) {
+    return [&, priority](EntityId e) {
+      h.events.push_back(Event::make(sim.now(), priority, e, self));
+      ++counter[e];
+      auto s = sim.stream(self, e);
+      const double u = s.uniform();
+      if (u < 0.2)
+        sim.cancel(other, e);
+      else if (u < 0.5)
+        sim.schedule(other, e, sim.now() + s.exponential(3.0));
+      sim.schedule(self, e, sim.now() + s.exponential(2.0));
+    };
+  };
+  d1 = sim.add_process("d1", Scope::entity, 2, local(d1, d2, 2));
+  d2 = sim.add_process("d2", Scope::entity, 3, local(d2, d1, 3));
+  // The handlers hold the ids by reference: they are assigned after the handlers are made.
+  if (deferred) {
+    sim.set_deferred(d1);
+    sim.set_deferred(d2);
+  }
+  for (EntityId e = 0; e < 300; ++e) {
+    sim.add_entity();
+    counter.push_back(0);
+    for (ProcessId p : {q, d1, d2}) sim.schedule(p, e, sim.stream(p, e).exponential(1.0));
+  }
+  h.fired = sim.run_until(20.0);
+  h.final_counts = counter;
+  return h;
+}
+
+TEST(Simulation, DeferredProcessesGiveEveryEntityTheSameHistory) {
+  const LocalHistory queued = local_history(false), deferred = local_history(true);
+  ASSERT_GT(queued.events.size(), 10000u);
+  EXPECT_EQ(queued.counts_seen, deferred.counts_seen);
+  EXPECT_EQ(queued.final_counts, deferred.final_counts);  // events before the end all fired
+  EXPECT_EQ(queued.fired, deferred.fired);
+  EXPECT_EQ(queued.fired, queued.events.size());
+  EXPECT_NE(queued.events, deferred.events);  // the interleaving did change...
+  auto sorted = [](std::vector<Event> v) {
+    std::sort(v.begin(), v.end());
+    return v;
+  };
+  EXPECT_EQ(queued.events, sorted(queued.events));
+  EXPECT_EQ(queued.events, sorted(deferred.events));  // ...but not the set of events
+  // Each entity's own events still fire in time order.
+  std::vector<Time> last(300, -1.0);
+  for (const Event& e : deferred.events) {
+    EXPECT_LE(last[e.entity()], e.time);
+    last[e.entity()] = e.time;
+  }
+}
+
+TEST(Simulation, CatchUpFiresOnlyWhatPrecedesTheCurrentEvent) {
+  Simulation sim(1, 0);
+  std::vector<std::pair<Time, std::string>> log;
+  ProcessId late = 0;
+  const ProcessId d = sim.add_process("d", Scope::entity, 5, [&](EntityId) { log.emplace_back(sim.now(), "d"); });
+  late = sim.add_process("late", Scope::entity, 9, [&](EntityId) { log.emplace_back(sim.now(), "late"); });
+  const ProcessId reader = sim.add_process("reader", Scope::entity, 7, [&](EntityId e) {
+    sim.catch_up(e);
+    log.emplace_back(sim.now(), "reader");
+  });
+  sim.set_deferred(d);
+  sim.set_deferred(late);
+  const EntityId a = sim.add_entity();
+  sim.schedule(d, a, 1.0);
+  sim.schedule(late, a, 2.0);  // same time as the reader, lower priority: after it
+  sim.schedule(reader, a, 2.0);
+  EXPECT_EQ(sim.pending_events(), 1u);  // deferred events are not in the queue
+  EXPECT_EQ(sim.run_until(2.0), 1u);    // d fired at the end; the reader and `late` are not before 2
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(log[0], std::make_pair(1.0, std::string("d")));
+  EXPECT_EQ(sim.now(), 2.0);
+  EXPECT_EQ(sim.run_until(3.0), 2u);
+  ASSERT_EQ(log.size(), 3u);
+  EXPECT_EQ(log[1], std::make_pair(2.0, std::string("reader")));
+  EXPECT_EQ(log[2], std::make_pair(2.0, std::string("late")));
+  EXPECT_EQ(sim.now(), 3.0);  // the clock reads the end again after the catch-up
+  sim.schedule(d, a, 4.0);
+  sim.remove_entity(a);  // cancels deferred events too
+  EXPECT_EQ(sim.run_until(5.0), 0u);
+  EXPECT_EQ(sim.events_fired(), 3u);
+}
+
+TEST(Simulation, DeferredMisuseIsReportedClearly) {
+  Simulation sim(1, 0);
+  const ProcessId queued = sim.add_process("queued", Scope::entity, 0, [](EntityId) {});
+  const ProcessId g = sim.add_process("round", Scope::global, 0, [](EntityId) {});
+  const ProcessId draws = sim.add_process("draws", Scope::entity, 0);
+  const ProcessId lane = sim.add_process("lane", Scope::entity, 0, [](EntityId) {});
+  ProcessId d = 0;
+  d = sim.add_process("d", Scope::entity, 0, [&](EntityId e) { sim.schedule(queued, e, sim.now() + 1.0); });
+  sim.set_in_order(lane);
+  EXPECT_THROW(sim.set_deferred(g), UsageError);
+  EXPECT_THROW(sim.set_deferred(draws), UsageError);
+  EXPECT_THROW(sim.set_deferred(lane), UsageError);
+  const EntityId a = sim.add_entity();
+  sim.schedule(d, a, 1.0);
+  EXPECT_THROW(sim.set_deferred(d), UsageError);  // already has a pending event
+  sim.cancel(d, a);
+  sim.set_deferred(d);
+  EXPECT_THROW(sim.set_in_order(d), UsageError);
+  EXPECT_THROW(sim.catch_up(7), UsageError);
+  sim.schedule(d, a, 1.0);
+  try {
+    sim.run_until(2.0);
+    FAIL() << "a deferred handler must not schedule a queued process";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("process 'queued' is queued and cannot be scheduled by a deferred handler"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(Simulation, StaleEventsArePurgedSoMemoryStaysBounded) {
   Simulation sim(1, 0);
   const ProcessId p = sim.add_process("p", Scope::entity, 0, [](EntityId) {});

@@ -40,6 +40,25 @@ TEST(InnovationModel, IsAPureFunctionOfSeedAndReplication) {
   EXPECT_EQ(a.metrics.first_year, 2019);
 }
 
+TEST(InnovationModel, DeferredPatentEventsChangeNoResult) {
+  // Without patent subsidies and without a sink, patent applications and decisions wait out of
+  // the queue until their firm is next read; with a sink they go through the queue. Both runs
+  // must give the same bits and the same number of events, with and without set-up shared.
+  Parameters p = tiny_parameters();
+  p.platform_builds.push_back(
+      {year_start(2021) + 0.4, 3, Level::provincial});  // platforms attached mid-run read patent clocks
+  for (std::uint32_t r = 0; r < 4; ++r) {
+    Recorder rec;
+    const RunResult queued = simulate(p, 12, r, &rec);
+    const RunResult deferred = simulate(p, 12, r);
+    ASSERT_GT(rec.count(FirmEventKind::patent_granted), 50u);
+    EXPECT_EQ(queued.metrics.years, deferred.metrics.years) << "replication " << r;
+    EXPECT_EQ(queued.events, deferred.events);
+    const auto initial = draw_initial_population(p, 12, r);
+    EXPECT_EQ(deferred.metrics.years, simulate(p, 12, r, nullptr, initial.get()).metrics.years);
+  }
+}
+
 TEST(InnovationModel, EveryProcessHappens) {
   Recorder rec;
   const RunResult r = simulate(tiny_parameters(), 1, 0, &rec);

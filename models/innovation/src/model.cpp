@@ -153,6 +153,13 @@ class InnovationModel {
     entry_ = sim_.add_process("entry", Scope::global, 8, [this](EntityId) { enter(); });
     initial_order_ = sim_.add_process("initial_order", Scope::global, 9);  // a stream only
     sim_.set_in_order(review_);  // every review is followed by the next one a year later
+    // Without patent subsidies a firm's patent events touch only the firm (the patents held are
+    // a sum, read at year end), so they wait out of the queue until the firm is next read. A
+    // subsidy is paid from the fund in time order, and a sink expects events in time order.
+    if (sink_ == nullptr && !pays_patent_subsidies(p)) {
+      sim_.set_deferred(patent_);
+      sim_.set_deferred(decision_);
+    }
     for (const ProcessId firm_process : {review_, exit_, patent_, decision_})
       sim_.set_prefetch(firm_process, [this](EntityId f) { prefetch_firm(f); });
     samplers_.reserve(p.initial.size() + 1);
@@ -190,6 +197,14 @@ class InnovationModel {
   }
 
  private:
+  /// Whether any patent subsidy is ever above zero: claims the fund pays in time order.
+  static bool pays_patent_subsidies(const Parameters& p) {
+    for (const Schedule* lever : {&p.policy.patent_subsidy_application, &p.policy.patent_subsidy_grant})
+      for (const Schedule::Step& step : lever->steps)
+        if (step.value > 0.0) return true;
+    return false;
+  }
+
   // ---- set-up --------------------------------------------------------------------------------
 
   std::size_t initial_firm_count() const {
@@ -404,6 +419,7 @@ class InnovationModel {
   // ---- the annual review ---------------------------------------------------------------------
 
   void review(EntityId f) {
+    sim_.catch_up(f);  // patents granted before now count in this review
     const Time t = sim_.now();
     const int year = year_of(t);
     RandomStream s = sim_.stream(review_, f);
@@ -748,6 +764,7 @@ class InnovationModel {
   }
 
   void exit(EntityId f) {
+    sim_.catch_up(f);
     const Time t = sim_.now();
     if ((firms_[f].flags & kHte) != 0) --htes_;
     patents_held_ -= firms_[f].inventions;
@@ -882,6 +899,7 @@ class InnovationModel {
     std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(n), candidates.end(),
                       larger);
     for (std::size_t i = 0; i < n; ++i) {
+      sim_.catch_up(candidates[i]);  // its patent clock changes below
       firms_[candidates[i]].flags |= kPlatform;
       emit(t, candidates[i], FirmEventKind::platform_attached, 0.0);
       if (t > year_start(p_.start_year)) refresh_patent_rate(candidates[i]);
@@ -940,6 +958,7 @@ class InnovationModel {
 
   void new_year() {
     const int year = year_of(sim_.now());
+    sim_.catch_up_all();  // the year's report counts the patents held on 31 December
     close_year(year - 1);
     begin_year(year);
     refresh_entry_rate();  // the talent part depends on the new fund

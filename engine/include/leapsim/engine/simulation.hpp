@@ -8,7 +8,14 @@
 // longer matches its slot is stale and skipped, so a cancelled event never fires. Stale events
 // are purged in bulk once they pass a quarter of the live ones, which keeps cancel O(1) amortised
 // and memory within 1.25 events per pending one (plus a fixed 4096).
+//
+// Deferred processes: a process whose handler reads and writes only its own entity's state need
+// not pass through the queue. Its pending time is kept in the slot alone, and its events fire
+// when the model catches the entity up (catch_up) before it touches that state, in the order
+// the queue would have fired them, with the clock reading each event's time. The history of
+// every entity is the one the queue gives; only the interleaving with other entities moves.
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -53,7 +60,7 @@ class BasicSimulation {
   ProcessId add_process(std::string name, Scope scope, Priority priority, Handler handler = {}) {
     if (processes_.size() > std::numeric_limits<ProcessId>::max()) throw UsageError("too many processes registered");
     const auto id = static_cast<ProcessId>(processes_.size());
-    Process p{std::move(name), scope, priority, std::move(handler), {}, false, 0, {}};
+    Process p{std::move(name), scope, priority, std::move(handler), {}, false, false, 0, {}};
     if (scope == Scope::entity) {
       p.column = stride_;
       widen_slots();
@@ -70,7 +77,76 @@ class BasicSimulation {
   /// scheduled (a yearly review), so they arrive in time order: they then bypass the queue
   /// through a FIFO. An event that would break the FIFO's order goes to the queue, so the
   /// firing order is exact either way.
-  void set_in_order(ProcessId process, bool in_order = true) { process_at(process).in_order = in_order; }
+  void set_in_order(ProcessId process, bool in_order = true) {
+    Process& p = process_at(process);
+    if (in_order && p.deferred) throw UsageError(describe(p, kNoEntity) + " is deferred and cannot be in order too");
+    p.in_order = in_order;
+  }
+
+  /// Declares a process deferred (see the header): its handler must touch only its own entity
+  /// and schedule only deferred processes. Set before any of its events is scheduled.
+  void set_deferred(ProcessId process) {
+    Process& p = process_at(process);
+    if (p.scope != Scope::entity || p.in_order || !p.handler)
+      throw UsageError(describe(p, kNoEntity) +
+                       " cannot be deferred: only an entity process with a handler, not "
+                       "in order, can be");
+    if (p.deferred) return;
+    for (EntityId e = 0; e < population_.issued(); ++e)
+      if (is_set(slot(p, e).pending)) throw UsageError(describe(p, kNoEntity) + " has pending events; defer it first");
+    p.deferred = true;
+    deferred_.push_back(process);
+    // Cancelled events of the process may still sit in the queue; one whose time matched a later
+    // deferred slot would fire from there.
+    const auto of_process = [process](const Event& ev) { return ev.process() == process; };
+    queue_.erase_if(of_process);
+    lane_.erase_if(of_process);
+  }
+
+  /// Fires the entity's deferred events that the queue would have fired before the event now
+  /// firing (between runs: those before now), earliest first. Call before touching the state
+  /// they change.
+  void catch_up(EntityId entity) {
+    if (deferred_.empty() || in_deferred_) return;
+    if (entity >= population_.issued()) [[unlikely]]
+      fail_no_such_entity(processes_[deferred_.front()], entity);
+    // The clock and the current event go back to the caller's when done, even on a throw.
+    struct Resume {
+      BasicSimulation& sim;
+      Event limit;
+      Time now;
+      ~Resume() {
+        sim.in_deferred_ = false;
+        sim.now_ = now;
+        sim.current_ = limit;
+      }
+    } resume{*this, current_, now_};
+    const Event limit = current_;
+    in_deferred_ = true;
+    for (;;) {
+      Event next{};
+      Process* due = nullptr;
+      for (const ProcessId d : deferred_) {
+        Process& p = processes_[d];
+        const Time t = slot(p, entity).pending;
+        if (!is_set(t)) continue;
+        const Event e = Event::make(t, p.priority, entity, d);
+        if (due == nullptr || e < next) next = e, due = &p;
+      }
+      if (due == nullptr || !(next < limit)) break;
+      slot(*due, entity).pending = kNone;
+      now_ = next.time;
+      current_ = next;
+      ++fired_;
+      due->handler(entity);
+    }
+  }
+
+  /// catch_up for every alive entity, in id order: before a report that reads every entity.
+  void catch_up_all() {
+    if (deferred_.empty()) return;
+    population_.for_each_alive([this](EntityId e) { catch_up(e); });
+  }
 
   /// Adds an entity with no pending events and returns its id.
   EntityId add_entity() {
@@ -85,7 +161,7 @@ class BasicSimulation {
     for (Process& p : processes_)
       if (p.scope == Scope::entity && is_set(slot(p, id).pending)) {
         slot(p, id).pending = kNone;
-        --pending_;
+        if (!p.deferred) --pending_;
       }
     purge_if_mostly_stale();
   }
@@ -98,6 +174,12 @@ class BasicSimulation {
     if (!(t >= now_)) [[unlikely]]
       fail_in_the_past(p, entity, t, now_);
     Slot& s = slot(p, entity);
+    if (p.deferred) {
+      s.pending = t;
+      return;
+    }
+    if (in_deferred_) [[unlikely]]
+      fail_queued_from_deferred(p);
     if (s.pending == t) return;
     if (is_set(s.pending))
       purge_if_mostly_stale();
@@ -113,9 +195,11 @@ class BasicSimulation {
 
   /// Cancels the pending event of a process for an entity; does nothing if none is pending.
   void cancel(ProcessId process, EntityId entity = kNoEntity) {
-    Slot& s = slot(checked(process, entity), entity);
+    Process& p = checked(process, entity);
+    Slot& s = slot(p, entity);
     if (!is_set(s.pending)) return;
     s.pending = kNone;
+    if (p.deferred) return;
     --pending_;
     purge_if_mostly_stale();
   }
@@ -176,11 +260,15 @@ class BasicSimulation {
       s.pending = kNone;                   // cleared first, so the handler may reschedule it
       --pending_;
       now_ = ev.time;
+      current_ = ev;
       ++fired_;
       p.handler(ev.entity());
       if (stop_requested_) return fired_ - before;
     }
     if (std::isfinite(end) && end > now_) now_ = end;
+    current_ = Event::make(std::max(end, now_), 0, 0, 0);
+    catch_up_all();                         // every event before `end` has fired, deferred ones too
+    current_ = Event::make(now_, 0, 0, 0);  // between runs, catch_up fires what precedes now
     return fired_ - before;
   }
 
@@ -232,6 +320,7 @@ class BasicSimulation {
     Handler handler;
     Handler prefetch;       // optional latency hint, see set_prefetch
     bool in_order = false;  // see set_in_order
+    bool deferred = false;  // see set_deferred
     std::uint32_t column;   // index among the entity processes; unused for global ones
     Slot global;
   };
@@ -271,6 +360,9 @@ class BasicSimulation {
   }
   [[noreturn, gnu::cold, gnu::noinline]] static void fail_unschedulable(const Process& p) {
     throw UsageError(describe(p, kNoEntity) + " has no handler and cannot be scheduled");
+  }
+  [[noreturn, gnu::cold, gnu::noinline]] static void fail_queued_from_deferred(const Process& p) {
+    throw UsageError(describe(p, kNoEntity) + " is queued and cannot be scheduled by a deferred handler");
   }
   [[noreturn, gnu::cold, gnu::noinline]] static void fail_in_the_past(const Process& p, EntityId entity, Time t,
                                                                       Time now) {
@@ -336,6 +428,9 @@ class BasicSimulation {
   std::size_t pending_ = 0;
   std::uint64_t fired_ = 0;
   bool stop_requested_ = false;
+  std::vector<ProcessId> deferred_;             // see set_deferred
+  Event current_ = Event::make(now_, 0, 0, 0);  // the event firing; catch_up fires what precedes it
+  bool in_deferred_ = false;                    // a deferred handler is running
   std::uint64_t batch_seen_ = 0;
 };
 
