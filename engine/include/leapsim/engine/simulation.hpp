@@ -110,36 +110,7 @@ class BasicSimulation {
     if (deferred_.empty() || in_deferred_) return;
     if (entity >= population_.issued()) [[unlikely]]
       fail_no_such_entity(processes_[deferred_.front()], entity);
-    // The clock and the current event go back to the caller's when done, even on a throw.
-    struct Resume {
-      BasicSimulation& sim;
-      Event limit;
-      Time now;
-      ~Resume() {
-        sim.in_deferred_ = false;
-        sim.now_ = now;
-        sim.current_ = limit;
-      }
-    } resume{*this, current_, now_};
-    const Event limit = current_;
-    in_deferred_ = true;
-    for (;;) {
-      Event next{};
-      Process* due = nullptr;
-      for (const ProcessId d : deferred_) {
-        Process& p = processes_[d];
-        const Time t = slot(p, entity).pending;
-        if (!is_set(t)) continue;
-        const Event e = Event::make(t, p.priority, entity, d);
-        if (due == nullptr || e < next) next = e, due = &p;
-      }
-      if (due == nullptr || !(next < limit)) break;
-      slot(*due, entity).pending = kNone;
-      now_ = next.time;
-      current_ = next;
-      ++fired_;
-      due->handler(entity);
-    }
+    if (earliest_deferred(entity) < current_) fire_deferred(entity);  // most calls find nothing due
   }
 
   /// catch_up for every alive entity, in id order: before a report that reads every entity.
@@ -401,6 +372,43 @@ class BasicSimulation {
     Process& p = processes_[e.process()];
     __builtin_prefetch(&slot(p, e.entity()));
     if (p.prefetch) p.prefetch(e.entity());
+  }
+
+  /// The entity's earliest deferred event, or one that sorts after every event when none is pending.
+  Event earliest_deferred(EntityId entity) noexcept {
+    Event next{std::numeric_limits<Time>::infinity(), ~std::uint64_t{0}};
+    for (const ProcessId d : deferred_) {
+      const Process& p = processes_[d];
+      const Time t = slots_[std::size_t{entity} * stride_ + p.column].pending;
+      if (!is_set(t)) continue;
+      const Event e = Event::make(t, p.priority, entity, d);
+      if (e < next) next = e;
+    }
+    return next;
+  }
+
+  /// Fires the entity's deferred events due before the current event, with the clock at each.
+  [[gnu::noinline]] void fire_deferred(EntityId entity) {
+    // The clock and the current event go back to the caller's when done, even on a throw.
+    struct Resume {
+      BasicSimulation& sim;
+      Event limit;
+      Time now;
+      ~Resume() {
+        sim.in_deferred_ = false;
+        sim.now_ = now;
+        sim.current_ = limit;
+      }
+    } resume{*this, current_, now_};
+    in_deferred_ = true;
+    for (Event next = earliest_deferred(entity); next < resume.limit; next = earliest_deferred(entity)) {
+      Process& p = processes_[next.process()];
+      slot(p, entity).pending = kNone;
+      now_ = next.time;
+      current_ = next;
+      ++fired_;
+      p.handler(entity);
+    }
   }
 
   void purge_if_mostly_stale() {
