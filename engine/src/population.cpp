@@ -25,6 +25,16 @@ void Population::reserve(std::size_t n) {
   for (auto& c : columns_) c->reserve(n);
 }
 
+void Population::assign(const Population& other) {
+  if (other.columns_.size() != columns_.size())
+    throw UsageError("populations with different columns: " + std::to_string(columns_.size()) + " and " +
+                     std::to_string(other.columns_.size()));
+  for (std::size_t k = 0; k < columns_.size(); ++k) columns_[k]->assign(*other.columns_[k]);
+  alive_ = other.alive_;
+  issued_ = other.issued_;
+  alive_count_ = other.alive_count_;
+}
+
 std::size_t Population::memory_bytes() const noexcept {
   std::size_t bytes = alive_.capacity() * sizeof(std::uint64_t);
   for (const auto& c : columns_) bytes += c->memory_bytes();

@@ -3,6 +3,7 @@
 #include <Eigen/Cholesky>
 #include <Eigen/Core>
 #include <algorithm>
+#include <iterator>
 #include <array>
 #include <boost/random/normal_distribution.hpp>
 #include <boost/random/poisson_distribution.hpp>
@@ -186,17 +187,61 @@ class InnovationModel {
   /// Runs the replication, from initial firms drawn by another run if given (null: draws them).
   RunResult run(const InitialPopulation* initial) {
     setup(initial);
+    return finish();
+  }
+
+  /// Runs the replication up to (not including) `until` and leaves it there.
+  void pause(const InitialPopulation* initial, Time until) {
+    setup(initial);
+    sim_.run_until(until);
+  }
+
+  /// Takes over a run that another model paused, under these parameters, and runs it to the end.
+  /// The two parameter sets agree on everything before the pause (shared_until), so the state
+  /// carries over as it is, except what is kept per parameter set: the carriers (those opening
+  /// after the pause may differ) and the dated events from the pause on.
+  RunResult resume(const InnovationModel& paused) {
+    sim_.reserve(paused.sim_.population().issued() + expected_entries() + 1024);  // room the copy keeps
+    sim_.continue_from(paused.sim_);
+    const Time start = year_start(p_.start_year);
+    carriers_.reserve(p_.carriers.size());
+    for (std::size_t c = 0; c < p_.carriers.size(); ++c)
+      carriers_.push_back(c < paused.carriers_.size() ? paused.carriers_[c]
+                                                      : CarrierState{p_.carriers[c].capacity, 0, p_.carriers[c].opens <= start});
+    applications_ = paused.applications_;
+    cohorts_ = paused.cohorts_;
+    table_ = paused.table_;
+    year_ = paused.year_;
+    hte_rd_ = paused.hte_rd_;
+    budget_left_ = paused.budget_left_;
+    coaching_left_ = paused.coaching_left_;
+    entry_rate_ = paused.entry_rate_;
+    htes_ = paused.htes_;
+    alive_ = paused.alive_;
+    patents_held_ = paused.patents_held_;
+    for (const ProcessId dated : {carrier_opening_, platform_build_, policy_change_}) sim_.cancel(dated);
+    schedule_next_dated(carrier_opening_, carrier_dates(), true);
+    schedule_next_dated(platform_build_, platform_dates(), true);
+    schedule_next_dated(policy_change_, entry_policy_dates(), true);
+    return finish();
+  }
+
+  /// Heap bytes of the kernel and the firm records.
+  std::size_t memory_bytes() const { return sim_.kernel_memory_bytes() + sim_.population().memory_bytes(); }
+
+ private:
+  /// Runs to the end and reports.
+  RunResult finish() {
     sim_.run_until(year_start(p_.end_year + 1));
     close_year(p_.end_year);
     RunResult r;
     r.metrics = std::move(table_);
     r.events = sim_.events_fired();
     r.firms_created = sim_.population().issued();
-    r.memory_bytes = sim_.kernel_memory_bytes() + sim_.population().memory_bytes();
+    r.memory_bytes = memory_bytes();
     return r;
   }
 
- private:
   /// Whether any patent subsidy is ever above zero: claims the fund pays in time order.
   static bool pays_patent_subsidies(const Parameters& p) {
     for (const Schedule* lever : {&p.policy.patent_subsidy_application, &p.policy.patent_subsidy_grant})
@@ -419,14 +464,15 @@ class InnovationModel {
   // ---- the annual review ---------------------------------------------------------------------
 
   void review(EntityId f) {
-    sim_.catch_up(f);  // patents granted before now count in this review
     const Time t = sim_.now();
     const int year = year_of(t);
     RandomStream s = sim_.stream(review_, f);
-    // A fixed set of draws per review keeps a firm's stream aligned across scenarios.
+    // A fixed set of draws per review keeps a firm's stream aligned across scenarios. They come
+    // first: the catch-up below uses other streams, and the processor can work on both at once.
     boost::random::normal_distribution<double> normal;
     const double z = normal(s);
     const auto [register_draw, apply_draw, pass_draw] = s.uniforms21();
+    sim_.catch_up(f);  // patents granted before now count in this review
 
     grow(f, t, z);
     close_accounts(f);
@@ -926,12 +972,13 @@ class InnovationModel {
   }
 
   /// Schedules a global process at the earliest of the dates strictly ahead, if any; what is
-  /// dated on or before the start is part of the initial state.
-  void schedule_next_dated(ProcessId process, const std::vector<Time>& dates) {
+  /// dated on or before the start is part of the initial state. A resumed run, where nothing at
+  /// the current time has happened yet, counts the current time as ahead.
+  void schedule_next_dated(ProcessId process, const std::vector<Time>& dates, bool including_now = false) {
     const Time now = sim_.now();
     Time next = std::numeric_limits<Time>::infinity();
     for (const Time d : dates)
-      if (d > now && d < next) next = d;
+      if ((d > now || (including_now && d == now)) && d < next) next = d;
     if (std::isfinite(next)) sim_.schedule(process, next);
   }
 
@@ -1093,6 +1140,115 @@ class InnovationModel {
 };
 
 }  // namespace
+
+/// A replication paused by pause_run, with the parameters it ran under.
+struct PausedRun {
+  Parameters parameters;
+  std::uint64_t seed;
+  std::uint32_t replication;
+  Time until;
+  std::unique_ptr<InnovationModel> model;  // runs under `parameters` above
+};
+
+namespace {
+
+constexpr Time kNever = std::numeric_limits<Time>::infinity();
+
+/// The earliest time at which two schedules are in force with different values (kNever if none).
+Time first_difference(const Schedule& a, const Schedule& b) {
+  if (a.at(-kNever) != b.at(-kNever)) return -kNever;
+  std::vector<Time> dates;
+  for (const Schedule* s : {&a, &b})
+    for (const Schedule::Step& step : s->steps) dates.push_back(step.from);
+  std::sort(dates.begin(), dates.end());
+  for (const Time d : dates)
+    if (a.at(d) != b.at(d)) return d;
+  return kNever;
+}
+
+/// The earliest date in one list and not the other: a dated event one run has and the other not.
+Time first_unshared_date(std::vector<Time> a, std::vector<Time> b) {
+  std::sort(a.begin(), a.end());
+  std::sort(b.begin(), b.end());
+  std::vector<Time> unshared;
+  std::set_symmetric_difference(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(unshared));
+  return unshared.empty() ? kNever : unshared.front();
+}
+
+/// The talent-lever dates, at which the entry rate is refreshed by an event.
+std::vector<Time> talent_dates(const PolicyLevers& p) {
+  std::vector<Time> dates;
+  for (const Schedule* lever : {&p.talent_firms_per_year, &p.talent_cost_per_firm})
+    for (const Schedule::Step& s : lever->steps) dates.push_back(s.from);
+  return dates;
+}
+
+/// The earliest time at which two dated lists (carriers by opening, builds by date) part: an
+/// entry in one list only, or different in the two, matters from its earliest date.
+template <class Item, class DateOf>
+Time first_dated_difference(const std::vector<Item>& a, const std::vector<Item>& b, DateOf date_of) {
+  Time first = kNever;
+  for (std::size_t i = 0; i < std::max(a.size(), b.size()); ++i) {
+    if (i < a.size() && i < b.size() && a[i] == b[i]) continue;
+    if (i < a.size()) first = std::min(first, date_of(a[i]));
+    if (i < b.size()) first = std::min(first, date_of(b[i]));
+  }
+  return first;
+}
+
+}  // namespace
+
+Time shared_until(const Parameters& a, const Parameters& b) {
+  const Time start = year_start(a.start_year);
+  // Everything undated must agree: compare copies with the dated parts blanked.
+  Parameters undated_a = a, undated_b = b;
+  for (Parameters* p : {&undated_a, &undated_b}) {
+    p->policy = {};
+    p->rd.deduction_manufacturing = p->rd.deduction_other = {};
+    p->carriers.clear();
+    p->platform_builds.clear();
+  }
+  if (!(undated_a == undated_b)) return start;
+  const PolicyLevers &pa = a.policy, &pb = b.policy;
+  Time until = kNever;
+  for (const auto lever :
+       {&PolicyLevers::hte_reward_new, &PolicyLevers::hte_reward_renewal, &PolicyLevers::rd_subsidy_rate,
+        &PolicyLevers::rd_subsidy_cap, &PolicyLevers::patent_subsidy_application, &PolicyLevers::patent_subsidy_grant,
+        &PolicyLevers::coaching_capacity, &PolicyLevers::outreach, &PolicyLevers::talent_firms_per_year,
+        &PolicyLevers::talent_cost_per_firm, &PolicyLevers::budget})
+    until = std::min(until, first_difference(pa.*lever, pb.*lever));
+  until = std::min(until, first_difference(a.rd.deduction_manufacturing, b.rd.deduction_manufacturing));
+  until = std::min(until, first_difference(a.rd.deduction_other, b.rd.deduction_other));
+  until = std::min(until, first_unshared_date(talent_dates(pa), talent_dates(pb)));
+  until = std::min(until, first_dated_difference(a.carriers, b.carriers, [](const Carrier& c) { return c.opens; }));
+  until = std::min(until,
+                   first_dated_difference(a.platform_builds, b.platform_builds, [](const PlatformBuild& build) {
+                     return build.date;
+                   }));
+  return std::clamp(until, start, year_start(a.end_year + 1));
+}
+
+std::shared_ptr<const PausedRun> pause_run(const Parameters& parameters, std::uint64_t seed, std::uint32_t replication,
+                                           Time until, const InitialPopulation* initial) {
+  if (!(until >= year_start(parameters.start_year) && until <= year_start(parameters.end_year + 1)))
+    throw UsageError("a run pauses within its years, not at " + std::to_string(until));
+  auto paused = std::make_shared<PausedRun>(PausedRun{parameters, seed, replication, until, nullptr});
+  paused->model = std::make_unique<InnovationModel>(paused->parameters, seed, replication, nullptr);
+  paused->model->pause(initial, until);
+  return paused;
+}
+
+RunResult resume(const Parameters& parameters, const PausedRun& paused) {
+  if (shared_until(paused.parameters, parameters) < paused.until)
+    throw UsageError("these parameters part from the paused run's before its pause; simulate them from the start");
+  return InnovationModel(parameters, paused.seed, paused.replication, nullptr).resume(*paused.model);
+}
+
+std::size_t memory_bytes(const PausedRun& paused) { return paused.model->memory_bytes(); }
+
+std::size_t memory_bytes(const InitialPopulation& initial) {
+  return initial.firms.capacity() * sizeof(FirmState) + initial.review_blocks.capacity() * sizeof(std::uint32_t);
+}
 
 bool same_initial_population(const Parameters& a, const Parameters& b) {
   return a.initial == b.initial && a.start_year == b.start_year && a.growth == b.growth && a.tech_sme == b.tech_sme &&

@@ -65,40 +65,72 @@ StudyRun::StudyRun(const Study& study, std::uint32_t replications, std::uint64_t
   events_.resize(items());
   draws_like_.resize(scenarios_.size());
   draw_users_.assign(scenarios_.size(), 0);
+  shared_until_.assign(scenarios_.size(), 0.0);
   for (std::size_t s = 0; s < scenarios_.size(); ++s) {
     std::size_t first = 0;
     while (!same_initial_population(scenarios_[first]->parameters, scenarios_[s]->parameters)) ++first;
     draws_like_[s] = first;
     ++draw_users_[first];
+    const Parameters& p = scenarios_[first]->parameters;
+    shared_until_[first] = s == first ? year_start(p.end_year + 1)
+                                      : std::min(shared_until_[first], shared_until(p, scenarios_[s]->parameters));
   }
 }
 
-// Bounds the draws kept for replications whose scenarios are not all done in this process (an
-// MPI rank may run only some of them); a draw dropped early is drawn again, at a cost in time only.
-constexpr std::size_t kMaxSharedDraws = 64;
+// Bounds what is kept for replications whose scenarios are not all done in this process (an MPI
+// rank may run only some of them), by count and by bytes (a paused national run holds hundreds
+// of megabytes); a start dropped early is made again, at a cost in time only.
+constexpr std::size_t kMaxSharedStarts = 64;
+constexpr std::size_t kMaxSharedBytes = std::size_t{1} << 30;
 
-std::shared_ptr<const InitialPopulation> StudyRun::initial_population(std::size_t scenario, std::uint32_t replication) {
+std::shared_ptr<const StudyRun::SharedStart> StudyRun::shared_start(std::size_t scenario, std::uint32_t replication) {
   const std::size_t like = draws_like_[scenario];
-  std::shared_ptr<SharedDraw> draw;
+  std::shared_ptr<SharedStart> start;
   {
     const std::lock_guard lock(shared_mutex_);
-    std::shared_ptr<SharedDraw>& entry = shared_[{replication, like}];
+    std::shared_ptr<SharedStart>& entry = shared_[{replication, like}];
     if (!entry) {
-      entry = std::make_shared<SharedDraw>();
+      entry = std::make_shared<SharedStart>();
       entry->users_left = draw_users_[like];
-      if (shared_.size() > kMaxSharedDraws) shared_.erase(shared_.begin());  // the oldest replication
     }
-    draw = entry;
+    start = entry;
+    evict_shared_starts();
   }
-  std::call_once(draw->drawn,
-                 [&] { draw->population = draw_initial_population(scenarios_[like]->parameters, seed_, replication); });
-  return draw->population;
+  std::call_once(start->made, [&] {
+    const Parameters& p = scenarios_[like]->parameters;
+    std::size_t bytes = 0;
+    if (shared_until_[like] > year_start(p.start_year)) {
+      start->paused = pause_run(p, seed_, replication, shared_until_[like]);
+      bytes = memory_bytes(*start->paused);
+    } else {
+      start->population = draw_initial_population(p, seed_, replication);
+      bytes = memory_bytes(*start->population);
+    }
+    const std::lock_guard lock(shared_mutex_);
+    const auto found = shared_.find({replication, like});
+    if (found == shared_.end() || found->second != start) return;  // dropped meanwhile: not counted
+    start->bytes = bytes;
+    shared_bytes_ += bytes;
+    evict_shared_starts();
+  });
+  return start;
 }
 
-void StudyRun::release_initial_population(std::size_t scenario, std::uint32_t replication) {
+/// Drops the oldest replications' starts while over a bound (their users keep their copies).
+void StudyRun::evict_shared_starts() {
+  while (shared_.size() > 1 && (shared_.size() > kMaxSharedStarts || shared_bytes_ > kMaxSharedBytes)) {
+    shared_bytes_ -= shared_.begin()->second->bytes;
+    shared_.erase(shared_.begin());
+  }
+}
+
+void StudyRun::release_shared_start(std::size_t scenario, std::uint32_t replication, const SharedStart* taken) {
   const std::lock_guard lock(shared_mutex_);
   const auto found = shared_.find({replication, draws_like_[scenario]});
-  if (found != shared_.end() && --found->second->users_left == 0) shared_.erase(found);
+  if (found != shared_.end() && found->second.get() == taken && --found->second->users_left == 0) {
+    shared_bytes_ -= found->second->bytes;
+    shared_.erase(found);
+  }
 }
 
 ReplicationOutcome StudyRun::compute(std::size_t item) {
@@ -109,12 +141,18 @@ ReplicationOutcome StudyRun::compute(std::size_t item) {
   Recorder recorder(kept && record_.events ? &outcome.event_log : nullptr,
                     kept && record_.snapshots ? &outcome.snapshots : nullptr);
   const bool recording = recorder.events != nullptr || recorder.snapshots != nullptr;
-  // Scenarios that draw the same initial firms share one draw per replication (common random
-  // numbers make it the same population); a scenario drawing alone draws inside simulate.
-  std::shared_ptr<const InitialPopulation> initial;
-  if (draw_users_[draws_like_[s]] > 1) initial = initial_population(s, r);
-  RunResult run = simulate(scenarios_[s]->parameters, seed_, r, recording ? &recorder : nullptr, initial.get());
-  if (initial) release_initial_population(s, r);
+  // Scenarios that draw the same initial firms start alike (common random numbers make it the
+  // same population); those that also run alike for a while share those years, paused where
+  // they part. A recorded replication runs whole, since its events are all wanted.
+  const Parameters& p = scenarios_[s]->parameters;
+  RunResult run;
+  if (recording || draw_users_[draws_like_[s]] == 1) {
+    run = simulate(p, seed_, r, recording ? &recorder : nullptr);
+  } else {
+    const std::shared_ptr<const SharedStart> start = shared_start(s, r);
+    run = start->paused ? resume(p, *start->paused) : simulate(p, seed_, r, nullptr, start->population.get());
+    release_shared_start(s, r, start.get());
+  }
   outcome.metrics = std::move(run.metrics);
   outcome.events = run.events;
   return outcome;

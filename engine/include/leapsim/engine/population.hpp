@@ -27,6 +27,8 @@ class ColumnBase {
   virtual void grow() = 0;
   virtual void reserve(std::size_t n) = 0;
   virtual std::size_t memory_bytes() const noexcept = 0;
+  /// Takes the values of a column of the same name and type.
+  virtual void assign(const ColumnBase& other) = 0;
 
  private:
   std::string name_;
@@ -46,6 +48,12 @@ class Column final : public ColumnBase {
   void grow() override { values_.push_back(initial_); }
   void reserve(std::size_t n) override { values_.reserve(n); }
   std::size_t memory_bytes() const noexcept override { return values_.capacity() * sizeof(T); }
+  void assign(const ColumnBase& other) override {
+    const auto* same = dynamic_cast<const Column<T>*>(&other);
+    if (same == nullptr || same->name() != name())
+      throw UsageError("population column '" + name() + "' cannot take the values of column '" + other.name() + "'");
+    values_ = same->values_;
+  }
 
  private:
   T initial_;
@@ -87,6 +95,9 @@ class Population {
         f(static_cast<EntityId>(w * 64 + static_cast<std::size_t>(__builtin_ctzll(bits))));
     }
   }
+
+  /// Takes another population's entities and column values; both must have the same columns.
+  void assign(const Population& other);
 
   /// Heap bytes held by the alive bits and every column.
   std::size_t memory_bytes() const noexcept;

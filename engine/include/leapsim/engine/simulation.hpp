@@ -119,6 +119,43 @@ class BasicSimulation {
     population_.for_each_alive([this](EntityId e) { catch_up(e); });
   }
 
+  /// Continues a run another simulation made (one whose model registered the same processes,
+  /// keyed by the same seed and replication) from where it stopped: its clock, entities, streams
+  /// and pending events. Pending events are filed by this simulation's own settings, so a
+  /// process deferred in one and queued in the other continues exactly.
+  void continue_from(const BasicSimulation& other) {
+    if (other.seed_ != seed_ || other.replication_ != replication_ || other.processes_.size() != processes_.size())
+      throw UsageError("a run continues only in a simulation with its seed, replication and processes");
+    for (std::size_t k = 0; k < processes_.size(); ++k) {
+      const Process &mine = processes_[k], &theirs = other.processes_[k];
+      if (mine.name != theirs.name || mine.scope != theirs.scope || mine.priority != theirs.priority)
+        throw UsageError(describe(mine, kNoEntity) + " does not match " + describe(theirs, kNoEntity) +
+                         " of the run to continue");
+    }
+    if (other.in_deferred_ || population_.issued() != 0 || pending_ != 0)
+      throw UsageError("a run continues only into a fresh simulation, from one that is not firing");
+    now_ = other.now_;
+    current_ = other.current_;
+    fired_ = other.fired_;
+    population_.assign(other.population_);
+    slots_ = other.slots_;
+    std::vector<Event> in_order;
+    for (std::size_t k = 0; k < processes_.size(); ++k) {
+      Process& p = processes_[k];
+      const auto id = static_cast<ProcessId>(k);
+      if (p.scope == Scope::global) {
+        p.global = other.processes_[k].global;
+        if (is_set(p.global.pending)) file(Event::make(p.global.pending, p.priority, kNoEntity, id), p, in_order);
+        continue;
+      }
+      if (p.deferred) continue;
+      for (EntityId e = 0; e < population_.issued(); ++e)
+        if (const Time t = slot(p, e).pending; is_set(t)) file(Event::make(t, p.priority, e, id), p, in_order);
+    }
+    std::sort(in_order.begin(), in_order.end());
+    for (const Event& ev : in_order) lane_.try_push(ev);  // sorted, so the lane takes each
+  }
+
   /// Adds an entity with no pending events and returns its id.
   EntityId add_entity() {
     const EntityId id = population_.add();
@@ -372,6 +409,15 @@ class BasicSimulation {
     Process& p = processes_[e.process()];
     __builtin_prefetch(&slot(p, e.entity()));
     if (p.prefetch) p.prefetch(e.entity());
+  }
+
+  /// Counts a pending event and puts it in the queue, or aside for the lane when in order.
+  void file(const Event& ev, const Process& p, std::vector<Event>& in_order) {
+    ++pending_;
+    if (p.in_order)
+      in_order.push_back(ev);
+    else
+      queue_.push(ev);
   }
 
   /// The entity's earliest deferred event, or one that sorts after every event when none is pending.

@@ -93,14 +93,41 @@ struct InitialPopulation;
 /// entry and everything after the start may differ.
 bool same_initial_population(const Parameters& a, const Parameters& b);
 
+/// Heap bytes the drawn initial firms hold.
+std::size_t memory_bytes(const InitialPopulation& initial);
+
 /// Draws the initial firms of one replication (the first part of simulate).
 std::shared_ptr<const InitialPopulation> draw_initial_population(const Parameters& parameters, std::uint64_t seed,
                                                                  std::uint32_t replication);
+
+/// A replication paused at a time: the whole state of its run, firms and pending events, before
+/// anything at that time has happened. Scenarios that run alike until then continue from it, so
+/// a study simulates the years its scenarios share once per replication instead of once each.
+struct PausedRun;
+
+/// The time until which two parameter sets run alike from the same seed and replication: every
+/// lever and dated input (schedules, carrier openings, platform builds) agrees before it, and
+/// every undated parameter agrees. The start of the run when they differ in an undated parameter
+/// or from the start; the end of the run when they do not differ at all.
+Time shared_until(const Parameters& a, const Parameters& b);
+
+/// Runs one replication up to (not including) time `until`, which must lie within the run, and
+/// pauses it there; from the given initial population if any (as simulate).
+std::shared_ptr<const PausedRun> pause_run(const Parameters& parameters, std::uint64_t seed, std::uint32_t replication,
+                                           Time until, const InitialPopulation* initial = nullptr);
+
+/// Heap bytes a paused run holds (kernel and firm records).
+std::size_t memory_bytes(const PausedRun& paused);
 
 /// Runs one replication: a pure function of (parameters, seed, replication). Given the initial
 /// population drawn for parameters that same_initial_population accepts, with the same seed and
 /// replication, it starts from it and returns the same bits as drawing it afresh.
 RunResult simulate(const Parameters& parameters, std::uint64_t seed, std::uint32_t replication,
                    EventSink* sink = nullptr, const InitialPopulation* initial = nullptr);
+
+/// Continues a paused replication under these parameters, which must run alike with the paused
+/// run's until its pause (shared_until); the same bits as simulating them from the start. No
+/// sink: the events before the pause were not recorded.
+RunResult resume(const Parameters& parameters, const PausedRun& paused);
 
 }  // namespace leapsim::innovation

@@ -19,6 +19,7 @@ struct Schedule {
   struct Step {
     Time from = -std::numeric_limits<Time>::infinity();
     double value = 0.0;
+    friend bool operator==(const Step&, const Step&) = default;
   };
   std::vector<Step> steps{Step{}};
 
@@ -33,12 +34,14 @@ struct Schedule {
     }
     return v;
   }
+  friend bool operator==(const Schedule&, const Schedule&) = default;
 };
 
 /// The district or province simulated.
 struct Region {
   std::string name = "Congtai district, Handan, Hebei";
   double residents = 1.0e6;  // assumption (model.md: until a yearbook figure is found)
+  friend bool operator==(const Region&, const Region&) = default;
 };
 
 /// Joint distribution of a firm's attributes at birth. (log revenue, log employees, log R&D
@@ -97,6 +100,7 @@ struct Carrier {
   std::uint32_t capacity = 30;                          // firm slots; assumption (YAML: by kind and level)
   Time opens = -std::numeric_limits<Time>::infinity();  // open before the start unless dated
   double initial_occupancy = 0.7;                       // share of slots filled at the start; assumption
+  friend bool operator==(const Carrier&, const Carrier&) = default;
 };
 
 /// Default slot capacity of a carrier by kind and level (assumption: typical sizes in Hebei).
@@ -107,6 +111,7 @@ struct PlatformBuild {
   Time date = 0.0;
   std::uint32_t count = 1;
   Level level = Level::provincial;
+  friend bool operator==(const PlatformBuild&, const PlatformBuild&) = default;
 };
 
 /// New firms: a Poisson stream whose rate has a base, an incubated and an in-migration part.
@@ -116,6 +121,7 @@ struct EntryParameters {
   double in_migration_rate = 5.0;    // firms/year attracted from outside; assumption
   double residence_years = 3.0;      // years a firm stays in its carrier; assumption
   AttributeDistribution attributes;  // entrants' attributes
+  friend bool operator==(const EntryParameters&, const EntryParameters&) = default;
 };
 
 /// Revenue growth: geometric Brownian motion with drift by status.
@@ -141,6 +147,7 @@ struct RdParameters {
   /// Super-deduction rate for other firms: 75%, 100% for all from 2023 (MOF/STA 2023 No. 7).
   Schedule deduction_other{{{-std::numeric_limits<Time>::infinity(), 0.75}, {2023.0, 1.0}}};
   double platform_multiplier = 1.3;  // target multiplier with an R&D platform; assumption
+  friend bool operator==(const RdParameters&, const RdParameters&) = default;
 };
 
 /// Patent applications and their decisions.
@@ -155,6 +162,7 @@ struct PatentParameters {
   double other_grant_probability = 0.9;      // assumption
   double platform_multiplier = 1.5;          // rate multiplier with an R&D platform; assumption
   double subsidy_effect_per_10k = 0.1;       // rate rises by this share per 10,000 yuan subsidy; assumption
+  friend bool operator==(const PatentParameters&, const PatentParameters&) = default;
 };
 
 /// The yearly tech-SME evaluation (Guokefazheng [2017] No. 115).
@@ -199,12 +207,14 @@ struct ExitParameters {
   double incubated_multiplier = 0.6;  // assumption
   double large_multiplier = 0.7;      // assumption
   double large_employees = 100.0;     // "large" threshold; assumption
+  friend bool operator==(const ExitParameters&, const ExitParameters&) = default;
 };
 
 /// Technology-contract turnover: proportional to HTE and platform R&D activity.
 struct TurnoverParameters {
   double per_yuan_hte_rd = 4.0;  // turnover per yuan of HTE R&D; assumption (calibrate)
   double per_platform = 3.0e7;   // yuan per platform per year; assumption (calibrate)
+  friend bool operator==(const TurnoverParameters&, const TurnoverParameters&) = default;
 };
 
 /// The policy levers a bureau turns; each may change at dates.
@@ -220,6 +230,7 @@ struct PolicyLevers {
   Schedule talent_firms_per_year = Schedule::constant(0.0);       // extra in-migrating firms per year
   Schedule talent_cost_per_firm = Schedule::constant(5.0e5);      // yuan per attracted firm; assumption
   Schedule budget = Schedule::constant(1.0e7);                    // special fund, yuan per year; assumption
+  friend bool operator==(const PolicyLevers&, const PolicyLevers&) = default;
 };
 
 /// Everything one replication needs besides its seed.
@@ -241,6 +252,7 @@ struct Parameters {
   ExitParameters exit;
   TurnoverParameters turnover;
   PolicyLevers policy;
+  friend bool operator==(const Parameters&, const Parameters&) = default;
 };
 
 /// Throws leapsim::UsageError listing every parameter out of range, one per line, each by its path.

@@ -75,21 +75,27 @@ class StudyRun {
   StudyResults finish() &&;
 
  private:
-  /// The initial population of a replication, drawn once for the scenarios that draw alike and
-  /// dropped when the last of them has taken it.
-  struct SharedDraw {
-    std::once_flag drawn;
+  /// How the scenarios of a replication that draw alike start, made once for all of them and
+  /// dropped when the last has taken it: the run paused where they part when they share years,
+  /// else the initial firms only.
+  struct SharedStart {
+    std::once_flag made;
     std::shared_ptr<const InitialPopulation> population;
+    std::shared_ptr<const PausedRun> paused;
     std::size_t users_left = 0;
+    std::size_t bytes = 0;
   };
-  std::shared_ptr<const InitialPopulation> initial_population(std::size_t scenario, std::uint32_t replication);
-  void release_initial_population(std::size_t scenario, std::uint32_t replication);
+  std::shared_ptr<const SharedStart> shared_start(std::size_t scenario, std::uint32_t replication);
+  void release_shared_start(std::size_t scenario, std::uint32_t replication, const SharedStart* taken);
+  void evict_shared_starts();
 
   std::vector<const Scenario*> scenarios_;
   std::vector<std::size_t> draws_like_;  // by scenario: the first scenario that draws the same initial firms
   std::vector<std::size_t> draw_users_;  // by scenario: how many scenarios draw like it (itself included)
+  std::vector<Time> shared_until_;       // by first scenario: until when all that draw like it run alike
   std::mutex shared_mutex_;
-  std::map<std::pair<std::uint32_t, std::size_t>, std::shared_ptr<SharedDraw>> shared_;  // by (replication, draws_like)
+  std::map<std::pair<std::uint32_t, std::size_t>, std::shared_ptr<SharedStart>> shared_;  // by (replication, draws_like)
+  std::size_t shared_bytes_ = 0;  // held by the entries of shared_ made so far
   std::uint32_t replications_;
   std::uint64_t seed_;
   RecordRequest record_;
