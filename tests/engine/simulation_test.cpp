@@ -302,49 +302,91 @@ struct LocalHistory {
   std::vector<std::uint64_t> final_counts;
 };
 
-LocalHistory local_history(bool deferred) {
-  Simulation sim(11, 2);
+/// The model behind LocalHistory: the counters are its state, the history its output.
+struct CountingModel {
+  Simulation sim{11, 2};
   LocalHistory h;
   std::vector<std::uint64_t> counter;
   ProcessId q = 0, d1 = 0, d2 = 0;
-  q = sim.add_process("q", Scope::entity, 1, [&](EntityId e) {
-    sim.catch_up(e);
-    h.events.push_back(Event::make(sim.now(), 1, e, q));
-    h.counts_seen.push_back(counter[e]);
-    auto s = sim.stream(q, e);
-    if (s.uniform() < 0.05)
-      sim.remove_entity(e);
-    else
-      sim.schedule(q, e, sim.now() + s.exponential(1.0));
-  });
-  auto local = [&](const ProcessId& self, const ProcessId& other, Priority priority) {
-    return [&, priority](EntityId e) {
-      h.events.push_back(Event::make(sim.now(), priority, e, self));
-      ++counter[e];
-      auto s = sim.stream(self, e);
-      const double u = s.uniform();
-      if (u < 0.2)
-        sim.cancel(other, e);
-      else if (u < 0.5)
-        sim.schedule(other, e, sim.now() + s.exponential(3.0));
-      sim.schedule(self, e, sim.now() + s.exponential(2.0));
-    };
-  };
-  d1 = sim.add_process("d1", Scope::entity, 2, local(d1, d2, 2));
-  d2 = sim.add_process("d2", Scope::entity, 3, local(d2, d1, 3));
-  // The handlers hold the ids by reference: they are assigned after the handlers are made.
-  if (deferred) {
-    sim.set_deferred(d1);
-    sim.set_deferred(d2);
+
+  explicit CountingModel(bool deferred) {
+    q = sim.add_process("q", Scope::entity, 1, [this](EntityId e) {
+      sim.catch_up(e);
+      h.events.push_back(Event::make(sim.now(), 1, e, q));
+      h.counts_seen.push_back(counter[e]);
+      auto s = sim.stream(q, e);
+      if (s.uniform() < 0.05)
+        sim.remove_entity(e);
+      else
+        sim.schedule(q, e, sim.now() + s.exponential(1.0));
+    });
+    d1 = sim.add_process("d1", Scope::entity, 2, [this](EntityId e) { local(d1, d2, 2, e); });
+    d2 = sim.add_process("d2", Scope::entity, 3, [this](EntityId e) { local(d2, d1, 3, e); });
+    if (deferred) {
+      sim.set_deferred(d1);
+      sim.set_deferred(d2);
+    }
   }
-  for (EntityId e = 0; e < 300; ++e) {
-    sim.add_entity();
-    counter.push_back(0);
-    for (ProcessId p : {q, d1, d2}) sim.schedule(p, e, sim.stream(p, e).exponential(1.0));
+
+  void local(ProcessId self, ProcessId other, Priority priority, EntityId e) {
+    h.events.push_back(Event::make(sim.now(), priority, e, self));
+    ++counter[e];
+    auto s = sim.stream(self, e);
+    const double u = s.uniform();
+    if (u < 0.2)
+      sim.cancel(other, e);
+    else if (u < 0.5)
+      sim.schedule(other, e, sim.now() + s.exponential(3.0));
+    sim.schedule(self, e, sim.now() + s.exponential(2.0));
   }
-  h.fired = sim.run_until(20.0);
-  h.final_counts = counter;
-  return h;
+
+  void populate() {
+    for (EntityId e = 0; e < 300; ++e) {
+      sim.add_entity();
+      counter.push_back(0);
+      for (ProcessId p : {q, d1, d2}) sim.schedule(p, e, sim.stream(p, e).exponential(1.0));
+    }
+  }
+
+  LocalHistory run_until(Time end) {
+    h.fired += sim.run_until(end);
+    h.final_counts = counter;
+    return h;
+  }
+};
+
+LocalHistory local_history(bool deferred) {
+  CountingModel m(deferred);
+  m.populate();
+  return m.run_until(20.0);
+}
+
+TEST(Simulation, AContinuedRunFiresWhatTheWholeRunFires) {
+  const LocalHistory whole = local_history(false);
+  for (const bool deferred_before : {false, true}) {
+    CountingModel first(deferred_before);
+    first.populate();
+    first.run_until(8.5);
+    // Continued in a fresh simulation, with the other deferral setting.
+    CountingModel second(!deferred_before);
+    second.sim.continue_from(first.sim);
+    second.counter = first.counter;
+    second.h = first.h;
+    const LocalHistory continued = second.run_until(20.0);
+    EXPECT_EQ(continued.counts_seen, whole.counts_seen);
+    EXPECT_EQ(continued.final_counts, whole.final_counts);
+    EXPECT_EQ(continued.fired, whole.fired);
+    EXPECT_EQ(second.sim.events_fired(), whole.fired);
+  }
+  CountingModel used(false), other_seed_model(false);
+  used.populate();
+  EXPECT_THROW(used.sim.continue_from(other_seed_model.sim), UsageError);  // not fresh
+  Simulation fewer(11, 2);
+  fewer.add_process("q", Scope::entity, 1, [](EntityId) {});
+  EXPECT_THROW(fewer.continue_from(used.sim), UsageError);  // other processes
+  CountingModel fresh(false);
+  Simulation other_seed(12, 2);
+  EXPECT_THROW(other_seed.continue_from(fresh.sim), UsageError);
 }
 
 TEST(Simulation, DeferredProcessesGiveEveryEntityTheSameHistory) {

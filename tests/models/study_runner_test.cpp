@@ -3,6 +3,7 @@
 // without changing a bit of any result.
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,107 @@ TEST(SharedInitialPopulation, StartingFromAnotherScenariosDrawGivesTheSameBits) 
     EXPECT_EQ(a.metrics.years, b.metrics.years) << r;
     EXPECT_EQ(a.events, b.events) << r;
     EXPECT_TRUE(same_events(fresh.events, shared.events)) << r;  // creation events and every later draw
+  }
+}
+
+constexpr Time kForever = std::numeric_limits<Time>::infinity();
+
+/// tiny_parameters() with a few firms coached a year: the coaching left is part of a paused run.
+Parameters coached() {
+  Parameters p = tiny_parameters();
+  p.policy.coaching_capacity = Schedule::constant(3.0);
+  return p;
+}
+
+/// coached() until `from`, then patent subsidies (paid from the fund in time order, so
+/// the patent events leave the deferred path), a talent programme and new platforms from `from`,
+/// and a new carrier soon after.
+Parameters changes_from(Time from) {
+  Parameters p = coached();
+  p.policy.patent_subsidy_application = Schedule{{{-kForever, 0.0}, {from, 5.0e3}}};
+  p.policy.patent_subsidy_grant = Schedule{{{-kForever, 0.0}, {from, 1.0e4}}};
+  p.policy.talent_firms_per_year = Schedule{{{-kForever, 0.0}, {from, 10.0}}};
+  Carrier late;
+  late.name = "late incubator";
+  late.opens = from + 0.5;
+  p.carriers.push_back(late);
+  p.platform_builds.push_back({from, 2, Level::provincial});  // a dated event at the very time they part
+  return p;
+}
+
+TEST(SharedYears, ScenariosRunAlikeUntilTheirFirstDatedDifference) {
+  const Parameters base = coached();
+  const Time start = 2019.0, end = 2026.0;
+  EXPECT_EQ(shared_until(base, base), end);
+  EXPECT_EQ(shared_until(tiny_parameters(), one_more_firm()), start);  // an undated input
+  EXPECT_EQ(shared_until(tiny_parameters(), bigger_reward()), start);  // a lever from the start
+  EXPECT_EQ(shared_until(base, changes_from(2021.37)), 2021.37);
+  Parameters later = base;
+  later.policy.hte_reward_new = Schedule{{{-kForever, 1.0e5}, {2022.0, 3.0e5}}};
+  EXPECT_EQ(shared_until(base, later), 2022.0);
+  EXPECT_EQ(shared_until(later, base), 2022.0);
+  Parameters restated = base;  // the same values in other steps: no difference
+  restated.policy.hte_reward_new = Schedule{{{2019.0, 1.0e5}, {2021.0, 1.0e5}}};
+  EXPECT_EQ(shared_until(base, restated), end);
+  Parameters talent = base;  // a talent step refreshes the entry rate by an event, even at the same value
+  talent.policy.talent_cost_per_firm = Schedule{{{-kForever, 5.0e5}, {2021.5, 5.0e5}}};
+  EXPECT_EQ(shared_until(base, talent), 2021.5);
+  Parameters deduction = base;
+  deduction.rd.deduction_other = Schedule::constant(0.75);  // the default rises to 1.0 in 2023
+  EXPECT_EQ(shared_until(base, deduction), 2023.0);
+  Parameters open_at_start = base;
+  open_at_start.carriers.push_back(Carrier{});
+  EXPECT_EQ(shared_until(base, open_at_start), start);
+  Parameters moved = base;
+  moved.carriers[1].opens = 2022.0;  // the base's opens at 2021.5
+  EXPECT_EQ(shared_until(base, moved), 2021.5);
+  Parameters build = base;
+  build.platform_builds.push_back({2024.5, 2, Level::provincial});
+  EXPECT_EQ(shared_until(base, build), 2024.5);
+}
+
+TEST(SharedYears, ResumingAPausedRunGivesTheBitsOfAWholeRun) {
+  const Parameters base = coached();
+  for (const Time from : {2020.0, 2021.37, 2024.0}) {
+    const Parameters alternative = changes_from(from);
+    for (const std::uint32_t r : {0u, 3u}) {
+      const auto drawn = draw_initial_population(base, 5, r);
+      const auto paused = pause_run(base, 5, r, from, r == 3 ? drawn.get() : nullptr);
+      const RunResult resumed = resume(alternative, *paused), whole = simulate(alternative, 5, r);
+      EXPECT_EQ(resumed.metrics.years, whole.metrics.years) << from << " " << r;
+      EXPECT_EQ(resumed.events, whole.events);
+      EXPECT_EQ(resumed.firms_created, whole.firms_created);
+      EXPECT_EQ(resume(base, *paused).metrics.years, simulate(base, 5, r).metrics.years);  // the paused one itself
+    }
+  }
+  const auto paused = pause_run(base, 5, 0, 2021.0);
+  EXPECT_THROW(resume(bigger_reward(), *paused), UsageError);  // parts from the base at the start
+  EXPECT_THROW(resume(changes_from(2020.5), *paused), UsageError);
+  EXPECT_NO_THROW(resume(changes_from(2021.0), *paused));
+  EXPECT_THROW(pause_run(base, 5, 0, 2030.0), UsageError);
+}
+
+TEST(StudyRun, ScenariosThatShareYearsMatchTheirOwnRuns) {
+  Study study;
+  study.base.name = "base";
+  study.base.parameters = coached();
+  study.alternatives.push_back({"from 2021.37", "", "", "", changes_from(2021.37)});
+  study.alternatives.push_back({"one more firm", "", "", "", one_more_firm()});  // starts alone
+  study.alternatives.push_back({"from 2022", "", "", "", changes_from(2022.0)});
+  RecordRequest record;
+  record.events = true;
+  record.replications = 1;  // the first replication runs whole, the others resume at 2021.37
+  const StudyResults results = run_study(study, 5, 8, RunnerOptions{2, {}, nullptr}, record);
+  const std::vector<const Parameters*> parameters{&study.base.parameters, &study.alternatives[0].parameters,
+                                                  &study.alternatives[1].parameters, &study.alternatives[2].parameters};
+  for (std::size_t s = 0; s < parameters.size(); ++s) {
+    std::uint64_t events = 0;
+    for (std::uint32_t r = 0; r < 5; ++r) {
+      const RunResult own = simulate(*parameters[s], 8, r);
+      EXPECT_EQ(results.scenarios[s].replications[r].years, own.metrics.years) << s << " " << r;
+      events += own.events;
+    }
+    EXPECT_EQ(results.scenarios[s].events, events) << s;
   }
 }
 

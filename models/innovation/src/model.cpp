@@ -3,11 +3,11 @@
 #include <Eigen/Cholesky>
 #include <Eigen/Core>
 #include <algorithm>
-#include <iterator>
 #include <array>
 #include <boost/random/normal_distribution.hpp>
 #include <boost/random/poisson_distribution.hpp>
 #include <cmath>
+#include <iterator>
 #include <limits>
 #include <memory>
 #include <string>
@@ -206,8 +206,9 @@ class InnovationModel {
     const Time start = year_start(p_.start_year);
     carriers_.reserve(p_.carriers.size());
     for (std::size_t c = 0; c < p_.carriers.size(); ++c)
-      carriers_.push_back(c < paused.carriers_.size() ? paused.carriers_[c]
-                                                      : CarrierState{p_.carriers[c].capacity, 0, p_.carriers[c].opens <= start});
+      carriers_.push_back(c < paused.carriers_.size()
+                              ? paused.carriers_[c]
+                              : CarrierState{p_.carriers[c].capacity, 0, p_.carriers[c].opens <= start});
     applications_ = paused.applications_;
     cohorts_ = paused.cohorts_;
     table_ = paused.table_;
@@ -1221,10 +1222,8 @@ Time shared_until(const Parameters& a, const Parameters& b) {
   until = std::min(until, first_difference(a.rd.deduction_other, b.rd.deduction_other));
   until = std::min(until, first_unshared_date(talent_dates(pa), talent_dates(pb)));
   until = std::min(until, first_dated_difference(a.carriers, b.carriers, [](const Carrier& c) { return c.opens; }));
-  until = std::min(until,
-                   first_dated_difference(a.platform_builds, b.platform_builds, [](const PlatformBuild& build) {
-                     return build.date;
-                   }));
+  until = std::min(until, first_dated_difference(a.platform_builds, b.platform_builds,
+                                                 [](const PlatformBuild& build) { return build.date; }));
   return std::clamp(until, start, year_start(a.end_year + 1));
 }
 

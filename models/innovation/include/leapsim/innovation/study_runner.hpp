@@ -94,7 +94,8 @@ class StudyRun {
   std::vector<std::size_t> draw_users_;  // by scenario: how many scenarios draw like it (itself included)
   std::vector<Time> shared_until_;       // by first scenario: until when all that draw like it run alike
   std::mutex shared_mutex_;
-  std::map<std::pair<std::uint32_t, std::size_t>, std::shared_ptr<SharedStart>> shared_;  // by (replication, draws_like)
+  std::map<std::pair<std::uint32_t, std::size_t>, std::shared_ptr<SharedStart>>
+      shared_;                    // by (replication, draws_like)
   std::size_t shared_bytes_ = 0;  // held by the entries of shared_ made so far
   std::uint32_t replications_;
   std::uint64_t seed_;
