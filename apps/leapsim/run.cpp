@@ -184,7 +184,10 @@ int run_study_over_mpi(const RunOptions& options, std::ostream& out, std::ostrea
   innovation::RunRecord record = run_record(options);
   record.ranks = session.size();
   record.hosts = session.hosts();
-  innovation::StudyRun work(run->study, run->replications, run->seed, run->record);  // the clock starts here
+  // The clock starts here. Items go out in chunks, so a lookahead of this rank's threads keeps
+  // them from waiting on each other's shared starts as in a threaded run.
+  innovation::StudyRun work(run->study, run->replications, run->seed, run->record,
+                            ReplicationRunner(runner).threads());
   try {
     mpi::run_distributed(
         session, work.items(), runner, [&work](std::size_t i) { return innovation::encode(work.compute(i)); },

@@ -185,6 +185,38 @@ TEST(StudyRun, EveryScenarioMatchesItsOwnRunWhetherItSharesADrawOrNot) {
   }
 }
 
+TEST(StudyRun, ItemsCoverEveryReplicationOfEveryScenarioOnceWithEachLeadEarly) {
+  Study study;
+  study.base.parameters = tiny_parameters();
+  for (const std::size_t alternatives : {0u, 1u, 4u}) {
+    study.alternatives.assign(alternatives, {"alternative", "", "", "", bigger_reward()});
+    for (const std::uint32_t replications : {0u, 1u, 2u, 7u}) {
+      for (const std::size_t lookahead : {0u, 1u, 3u, 20u}) {
+        const StudyRun run(study, replications, 1, {}, lookahead);
+        const std::size_t S = alternatives + 1;
+        ASSERT_EQ(run.items(), S * replications);
+        std::vector<int> seen(run.items(), 0);
+        std::vector<std::size_t> lead_at(replications, 0);
+        for (std::size_t i = 0; i < run.items(); ++i) {
+          const auto [r, s] = run.item_at(i);
+          ASSERT_LT(r, replications);
+          ASSERT_LT(s, S);
+          ++seen[r * S + s];
+          if (s == 0) lead_at[r] = i;
+          // Lead first; each replication's other items come together, in scenario order.
+          if (s > 1) {
+            EXPECT_EQ(run.item_at(i - 1), std::pair(r, s - 1));
+          }
+          if (s == 1 && lookahead > 0) {
+            EXPECT_LT(lead_at[r], i) << r;
+          }
+        }
+        EXPECT_EQ(seen, std::vector<int>(run.items(), 1)) << S << " " << replications << " " << lookahead;
+      }
+    }
+  }
+}
+
 TEST(ReplicationOutcome, SurvivesItsByteEncoding) {
   Recorder rec;
   const RunResult run = simulate(tiny_parameters(), 3, 0, &rec);

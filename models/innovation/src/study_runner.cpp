@@ -47,8 +47,9 @@ ReplicationOutcome decode_outcome(std::string_view bytes) {
   return outcome;
 }
 
-StudyRun::StudyRun(const Study& study, std::uint32_t replications, std::uint64_t seed, const RecordRequest& record)
-    : replications_(replications), seed_(seed), record_(record) {
+StudyRun::StudyRun(const Study& study, std::uint32_t replications, std::uint64_t seed, const RecordRequest& record,
+                   std::size_t lookahead)
+    : replications_(replications), seed_(seed), record_(record), lookahead_(std::min<std::size_t>(lookahead, replications)) {
   scenarios_.push_back(&study.base);
   for (const Scenario& s : study.alternatives) scenarios_.push_back(&s);
   results_.replications = replications;
@@ -133,9 +134,25 @@ void StudyRun::release_shared_start(std::size_t scenario, std::uint32_t replicat
   }
 }
 
+std::pair<std::uint32_t, std::size_t> StudyRun::item_at(std::size_t item) const noexcept {
+  // The first `lookahead` items are the first scenario of as many replications. Then replication
+  // k's other scenarios come, each block followed by the first scenario of replication k + lookahead
+  // while there is one.
+  const std::size_t S = scenarios_.size(), R = replications_, L = lookahead_;
+  if (S == 1) return {static_cast<std::uint32_t>(item), 0};
+  if (item < L) return {static_cast<std::uint32_t>(item), 0};
+  std::size_t p = item - L;
+  const std::size_t led = R - L;  // blocks followed by a lead
+  if (p < led * S) {
+    const std::size_t k = p / S, j = p % S;
+    return j + 1 < S ? std::pair{static_cast<std::uint32_t>(k), j + 1} : std::pair{static_cast<std::uint32_t>(k + L), std::size_t{0}};
+  }
+  p -= led * S;
+  return {static_cast<std::uint32_t>(led + p / (S - 1)), p % (S - 1) + 1};
+}
+
 ReplicationOutcome StudyRun::compute(std::size_t item) {
-  const std::size_t s = item % scenarios_.size();
-  const auto r = static_cast<std::uint32_t>(item / scenarios_.size());
+  const auto [r, s] = item_at(item);
   ReplicationOutcome outcome;
   const bool kept = r < record_.replications;
   Recorder recorder(kept && record_.events ? &outcome.event_log : nullptr,
@@ -159,13 +176,12 @@ ReplicationOutcome StudyRun::compute(std::size_t item) {
 }
 
 void StudyRun::keep(std::size_t item, ReplicationOutcome&& outcome) {
-  const std::size_t s = item % scenarios_.size();
-  const std::size_t r = item / scenarios_.size();
+  const auto [r, s] = item_at(item);
   ScenarioResults& out = results_.scenarios[s];
   out.replications[r] = std::move(outcome.metrics);
   if (r < out.event_logs.size()) out.event_logs[r] = std::move(outcome.event_log);
   if (r < out.snapshots.size()) out.snapshots[r] = std::move(outcome.snapshots);
-  events_[item] = outcome.events;
+  events_[r * scenarios_.size() + s] = outcome.events;
 }
 
 StudyResults StudyRun::finish() && {
@@ -176,7 +192,10 @@ StudyResults StudyRun::finish() && {
 
 StudyResults run_study(const Study& study, std::uint32_t replications, std::uint64_t seed, const RunnerOptions& runner,
                        const RecordRequest& record) {
-  StudyRun run(study, replications, seed, record);
+  // A lookahead of one replication per thread: each makes the next shared start while the
+  // others run the scenarios of the current one.
+  const unsigned threads = ReplicationRunner(runner).threads();
+  StudyRun run(study, replications, seed, record, threads);
   ReplicationRunner(runner).run(run.items(), [&](std::size_t i) { run.keep(i, run.compute(i)); });
   return std::move(run).finish();
 }

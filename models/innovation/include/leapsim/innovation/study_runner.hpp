@@ -55,16 +55,21 @@ std::string encode(const ReplicationOutcome& outcome);
 /// Decodes what encode wrote; throws SimulationError on a truncated record.
 ReplicationOutcome decode_outcome(std::string_view bytes);
 
-/// A study run as independent work items, so any executor (threads, MPI ranks) can run them:
-/// item i is replication i / S of scenario i % S, where S counts the base and the alternatives.
-/// The scenarios of one replication sit together, so a stopped run still has comparable
-/// replications of every scenario. Results depend only on the items, never on who ran them.
+/// A study run as independent work items, so any executor (threads, MPI ranks) can run them.
+/// The items of one replication (one per scenario) sit together, except that each replication's
+/// first item comes `lookahead` replications early: it makes the start its scenarios share
+/// (the initial firms, or the years they run alike), so that with that many workers taking
+/// items in order, none waits for another to make it. Results depend only on the items, never
+/// on who ran them or in what order.
 class StudyRun {
  public:
-  StudyRun(const Study& study, std::uint32_t replications, std::uint64_t seed, const RecordRequest& record = {});
+  StudyRun(const Study& study, std::uint32_t replications, std::uint64_t seed, const RecordRequest& record = {},
+           std::size_t lookahead = 1);
 
   /// Number of work items: scenarios times replications.
   std::size_t items() const noexcept { return scenarios_.size() * replications_; }
+  /// The replication and scenario of work item i.
+  std::pair<std::uint32_t, std::size_t> item_at(std::size_t item) const noexcept;
   /// Number of scenarios, base included.
   std::size_t scenario_count() const noexcept { return scenarios_.size(); }
   /// Simulates work item i; safe to call from several threads at once.
@@ -101,7 +106,8 @@ class StudyRun {
   std::uint64_t seed_;
   RecordRequest record_;
   StudyResults results_;
-  std::vector<std::uint64_t> events_;  // by item
+  std::size_t lookahead_;
+  std::vector<std::uint64_t> events_;  // by replication, then scenario
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
 
