@@ -122,6 +122,57 @@ struct CarrierState {
 constexpr Metric kPayKinds[] = {Metric::hte_rewards_paid, Metric::rd_subsidies_paid, Metric::patent_subsidies_paid,
                                 Metric::talent_paid};
 
+/// The value of every lever a handler reads, in force over a window of time: handlers read a
+/// field instead of walking each schedule's steps (several times per event), and the window
+/// moves when the time leaves it. The values are those of Schedule::at.
+class LeversInForce {
+ public:
+  struct Values {
+    double hte_reward_new, hte_reward_renewal, rd_subsidy_rate, rd_subsidy_cap, patent_subsidy_application,
+        patent_subsidy_grant, outreach, talent_firms_per_year, talent_cost_per_firm, deduction_manufacturing,
+        deduction_other;
+  };
+
+  explicit LeversInForce(const Parameters& p)
+      : schedules_{{&p.policy.hte_reward_new, &Values::hte_reward_new},
+                   {&p.policy.hte_reward_renewal, &Values::hte_reward_renewal},
+                   {&p.policy.rd_subsidy_rate, &Values::rd_subsidy_rate},
+                   {&p.policy.rd_subsidy_cap, &Values::rd_subsidy_cap},
+                   {&p.policy.patent_subsidy_application, &Values::patent_subsidy_application},
+                   {&p.policy.patent_subsidy_grant, &Values::patent_subsidy_grant},
+                   {&p.policy.outreach, &Values::outreach},
+                   {&p.policy.talent_firms_per_year, &Values::talent_firms_per_year},
+                   {&p.policy.talent_cost_per_firm, &Values::talent_cost_per_firm},
+                   {&p.rd.deduction_manufacturing, &Values::deduction_manufacturing},
+                   {&p.rd.deduction_other, &Values::deduction_other}} {}
+
+  /// The values in force at time t.
+  const Values& at(Time t) {
+    if (!(t >= from_ && t < until_)) refresh(t);
+    return values_;
+  }
+
+ private:
+  /// Values at t, and the window around t in which no schedule steps.
+  void refresh(Time t) {
+    from_ = -std::numeric_limits<Time>::infinity();
+    until_ = std::numeric_limits<Time>::infinity();
+    for (const auto& [schedule, field] : schedules_) {
+      values_.*field = schedule->at(t);
+      for (const Schedule::Step& step : schedule->steps)
+        if (step.from <= t)
+          from_ = std::max(from_, step.from);
+        else
+          until_ = std::min(until_, step.from);
+    }
+  }
+
+  std::vector<std::pair<const Schedule*, double Values::*>> schedules_;
+  Values values_{};
+  Time from_ = std::numeric_limits<Time>::infinity();  // an empty window until the first read
+  Time until_ = -std::numeric_limits<Time>::infinity();
+};
+
 }  // namespace
 
 /// The records of the initial firms and where each one's review stream stands after its draws.
@@ -141,7 +192,8 @@ class InnovationModel {
         sim_(seed, replication, year_start(p.start_year)),
         hazard_(p.exit),
         rd_decay_one_year_(std::exp(-p.rd.adjustment_rate)),
-        firms_(sim_.population().add_column<FirmState>("firm")) {
+        firms_(sim_.population().add_column<FirmState>("firm")),
+        levers_(p) {
     review_ = sim_.add_process("review", Scope::entity, 4, [this](EntityId f) { review(f); });
     exit_ = sim_.add_process("exit", Scope::entity, 5, [this](EntityId f) { exit(f); });
     patent_ = sim_.add_process("patent_application", Scope::entity, 6, [this](EntityId f) { apply_patent(f); });
@@ -514,9 +566,9 @@ class InnovationModel {
   double rd_target(EntityId f, Time t) const {
     const RdParameters& r = p_.rd;
     const std::uint8_t flags = firms_[f].flags;
-    const double deduction = (flags & kManufacturer) != 0 ? r.deduction_manufacturing.at(t) : r.deduction_other.at(t);
+    const double deduction = (flags & kManufacturer) != 0 ? levers_.at(t).deduction_manufacturing : levers_.at(t).deduction_other;
     const double tax = (flags & kHte) != 0 ? r.hte_tax_rate : r.tax_rate;
-    const double subsidy = (flags & kRdSubsidised) != 0 ? p_.policy.rd_subsidy_rate.at(t) : 0.0;
+    const double subsidy = (flags & kRdSubsidised) != 0 ? levers_.at(t).rd_subsidy_rate : 0.0;
     const double reference_cost = 1.0 - r.reference_deduction * r.tax_rate;
     const double cost = std::max(0.05, 1.0 - deduction * tax - subsidy);
     const double platform = (flags & kPlatform) != 0 ? r.platform_multiplier : 1.0;
@@ -539,10 +591,10 @@ class InnovationModel {
   }
 
   void claim_rd_subsidy(EntityId f, Time t) {
-    const double rate = p_.policy.rd_subsidy_rate.at(t);
+    const double rate = levers_.at(t).rd_subsidy_rate;
     firms_[f].flags = static_cast<std::uint8_t>(firms_[f].flags & ~kRdSubsidised);
     if (rate <= 0.0) return;
-    const double amount = std::min(rate * firms_[f].rd_history[0], p_.policy.rd_subsidy_cap.at(t));
+    const double amount = std::min(rate * firms_[f].rd_history[0], levers_.at(t).rd_subsidy_cap);
     if (amount > 0.0 && pay(Metric::rd_subsidies_paid, amount)) {
       firms_[f].flags |= kRdSubsidised | kSubsidised;
       emit(t, f, FirmEventKind::rd_subsidy_paid, amount);
@@ -553,7 +605,7 @@ class InnovationModel {
     if (!tech_sme_eligible(a, p_.tech_sme)) return;
     const bool renewing = firms_[f].tech_sme_year == year - 1;
     const double p = renewing ? p_.tech_sme.renew_probability
-                              : std::min(1.0, p_.tech_sme.register_probability + p_.policy.outreach.at(t));
+                              : std::min(1.0, p_.tech_sme.register_probability + levers_.at(t).outreach);
     if (firms_[f].tech_sme_year == year || draw >= p) return;
     firms_[f].tech_sme_year = static_cast<std::int16_t>(year);
     year_[Metric::tech_smes] += 1.0;
@@ -567,7 +619,7 @@ class InnovationModel {
     if (renewal && firms_[f].expiry_year != next_round_year(t)) return;  // not yet in its renewal window
     if (!hte_eligible(a, p_.hte)) return;
     const HteParameters& h = p_.hte;
-    const double promised = renewal ? p_.policy.hte_reward_renewal.at(t) : p_.policy.hte_reward_new.at(t);
+    const double promised = renewal ? levers_.at(t).hte_reward_renewal : levers_.at(t).hte_reward_new;
     const double reward = budget_left_ >= promised ? promised : 0.0;  // firms learn when the fund cannot pay
     const double p0 = renewal ? h.renew_probability : h.apply_probability;
     const double p = p0 + (1.0 - p0) * (1.0 - std::exp(-h.apply_probability_per_100k * reward / 1.0e5));
@@ -622,7 +674,7 @@ class InnovationModel {
     const bool renewal = (firms_[f].flags & kHte) != 0;
     firms_[f].expiry_year = static_cast<std::int16_t>(year + validity_years());
     cohort(year).push_back(f);
-    const double reward = renewal ? p_.policy.hte_reward_renewal.at(t) : p_.policy.hte_reward_new.at(t);
+    const double reward = renewal ? levers_.at(t).hte_reward_renewal : levers_.at(t).hte_reward_new;
     const bool paid = reward > 0.0 && pay(Metric::hte_rewards_paid, reward);
     if (paid) firms_[f].flags |= kSubsidised;
     if (renewal) {
@@ -659,13 +711,13 @@ class InnovationModel {
 
   /// The subsidy raises patenting only while the fund can pay a claim in full.
   bool patent_subsidy_payable(Time t) const {
-    const double claim = std::max(p_.policy.patent_subsidy_application.at(t), p_.policy.patent_subsidy_grant.at(t));
+    const double claim = std::max(levers_.at(t).patent_subsidy_application, levers_.at(t).patent_subsidy_grant);
     return claim > 0.0 && budget_left_ >= claim;
   }
 
   double subsidy_boost(Time t) const {
-    const double expected = p_.policy.patent_subsidy_application.at(t) +
-                            p_.patents.invention_grant_probability * p_.policy.patent_subsidy_grant.at(t);
+    const double expected = levers_.at(t).patent_subsidy_application +
+                            p_.patents.invention_grant_probability * levers_.at(t).patent_subsidy_grant;
     return 1.0 + p_.patents.subsidy_effect_per_10k * p_.patents.invention_share * expected / 1.0e4;
   }
 
@@ -711,7 +763,7 @@ class InnovationModel {
     firms_[f].patent_rate = static_cast<float>(effective);
     if (effective > 0.0) sim_.schedule(patent_, f, t + s.exponential(firms_[f].patent_rate));
     if (thin_draw * scheduled_rate >= effective) return;
-    const double subsidy = p_.policy.patent_subsidy_application.at(t);
+    const double subsidy = levers_.at(t).patent_subsidy_application;
     const bool invention = type_draw < p_.patents.invention_share;
     const double old_rate = decision_rate(f);
     if (invention) {
@@ -747,7 +799,7 @@ class InnovationModel {
           ++firms_[f].inventions;
           ++patents_held_;
         }
-        const double subsidy = p_.policy.patent_subsidy_grant.at(t);
+        const double subsidy = levers_.at(t).patent_subsidy_grant;
         if (subsidy > 0.0) pay(Metric::patent_subsidies_paid, subsidy);
       }
     } else {
@@ -828,9 +880,9 @@ class InnovationModel {
   std::array<double, 4> entry_rates() const {
     const EntryParameters& e = p_.entry;
     const Time t = sim_.now();
-    const bool payable = budget_left_ >= p_.policy.talent_cost_per_firm.at(t);  // thinned again on arrival
+    const bool payable = budget_left_ >= levers_.at(t).talent_cost_per_firm;  // thinned again on arrival
     return {e.base_rate, e.rate_per_free_slot * static_cast<double>(free_slots()), e.in_migration_rate,
-            payable ? p_.policy.talent_firms_per_year.at(t) : 0.0};
+            payable ? levers_.at(t).talent_firms_per_year : 0.0};
   }
 
   void refresh_entry_rate() {
@@ -859,7 +911,7 @@ class InnovationModel {
     std::size_t kind = 0;
     while (kind < 4 && u >= parts[kind]) u -= parts[kind++];
     entry_rate_ = 0.0;  // nothing is pending now: the refresh below draws a fresh gap
-    if (kind == 4 || (kind == 3 && !pay(Metric::talent_paid, p_.policy.talent_cost_per_firm.at(t)))) {
+    if (kind == 4 || (kind == 3 && !pay(Metric::talent_paid, levers_.at(t).talent_cost_per_firm))) {
       refresh_entry_rate();
       return;
     }
@@ -1124,6 +1176,7 @@ class InnovationModel {
   double rd_decay_one_year_;                // exp(-adjustment rate): R&D relaxation over one year
   std::vector<AttributeSampler> samplers_;  // one per initial group, then the entrants'
   Column<FirmState>& firms_;
+  mutable LeversInForce levers_;  // a cache, so const readers may move its window
   ProcessId review_{}, exit_{}, patent_{}, decision_{}, new_year_{}, carrier_opening_{}, policy_change_{}, hte_round_{},
       platform_build_{}, entry_{}, initial_order_{};
   std::vector<CarrierState> carriers_;
