@@ -309,7 +309,7 @@ struct CountingModel {
   std::vector<std::uint64_t> counter;
   ProcessId q = 0, d1 = 0, d2 = 0;
 
-  explicit CountingModel(bool deferred) {
+  explicit CountingModel(bool deferred, bool q_in_order = false) {
     q = sim.add_process("q", Scope::entity, 1, [this](EntityId e) {
       sim.catch_up(e);
       h.events.push_back(Event::make(sim.now(), 1, e, q));
@@ -326,6 +326,7 @@ struct CountingModel {
       sim.set_deferred(d1);
       sim.set_deferred(d2);
     }
+    sim.set_in_order(q, q_in_order);  // q's events take the lane when they come in order
   }
 
   void local(ProcessId self, ProcessId other, Priority priority, EntityId e) {
@@ -364,11 +365,11 @@ LocalHistory local_history(bool deferred) {
 TEST(Simulation, AContinuedRunFiresWhatTheWholeRunFires) {
   const LocalHistory whole = local_history(false);
   for (const bool deferred_before : {false, true}) {
-    CountingModel first(deferred_before);
+    CountingModel first(deferred_before, deferred_before);
     first.populate();
     first.run_until(8.5);
-    // Continued in a fresh simulation, with the other deferral setting.
-    CountingModel second(!deferred_before);
+    // Continued in a fresh simulation with the other settings: the lane is rebuilt or copied.
+    CountingModel second(!deferred_before, false);
     second.sim.continue_from(first.sim);
     second.counter = first.counter;
     second.h = first.h;
@@ -377,6 +378,11 @@ TEST(Simulation, AContinuedRunFiresWhatTheWholeRunFires) {
     EXPECT_EQ(continued.final_counts, whole.final_counts);
     EXPECT_EQ(continued.fired, whole.fired);
     EXPECT_EQ(second.sim.events_fired(), whole.fired);
+    CountingModel same(deferred_before, deferred_before);  // the same settings: the lane is copied
+    same.sim.continue_from(first.sim);
+    same.counter = first.counter;
+    same.h = first.h;
+    EXPECT_EQ(same.run_until(20.0).counts_seen, whole.counts_seen);
   }
   CountingModel used(false), other_seed_model(false);
   used.populate();

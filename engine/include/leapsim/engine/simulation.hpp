@@ -139,21 +139,53 @@ class BasicSimulation {
     fired_ = other.fired_;
     population_.assign(other.population_);
     slots_ = other.slots_;
+    // The lane is taken as it is (sorted, stale entries and all) when the same processes are in
+    // order; then the in-order events that were not in it (they came out of order and went to
+    // the queue) are found by marking the lane's live ones. Every other pending event is filed
+    // afresh from the slots, skipping what this simulation defers.
+    bool same_lane = true;
+    for (std::size_t k = 0; k < processes_.size(); ++k)
+      same_lane &= processes_[k].in_order == other.processes_[k].in_order;
+    std::vector<std::uint8_t> in_lane;  // by slot index, then one per process for the globals
+    if (same_lane) {
+      lane_ = other.lane_;
+      in_lane.assign(slots_.size() + processes_.size(), 0);
+      for (std::size_t i = 0; i < lane_.size(); ++i) {
+        const Event& ev = lane_.at(i);
+        const Process& p = other.processes_[ev.process()];
+        const bool global = p.scope == Scope::global;
+        const std::size_t index = global ? slots_.size() + ev.process() : std::size_t{ev.entity()} * stride_ + p.column;
+        if ((global ? p.global : slots_[index]).pending == ev.time) in_lane[index] = 1;  // live, not stale
+      }
+    }
     std::vector<Event> in_order;
+    const auto file = [&](const Event& ev, const Process& p, std::size_t index) {
+      ++pending_;
+      if (!p.in_order)
+        queue_.push(ev);
+      else if (!same_lane)
+        in_order.push_back(ev);
+      else if (in_lane[index] == 0)
+        queue_.push(ev);
+    };
     for (std::size_t k = 0; k < processes_.size(); ++k) {
       Process& p = processes_[k];
-      const auto id = static_cast<ProcessId>(k);
-      if (p.scope == Scope::global) {
-        p.global = other.processes_[k].global;
-        if (is_set(p.global.pending)) file(Event::make(p.global.pending, p.priority, kNoEntity, id), p, in_order);
-        continue;
-      }
-      if (p.deferred) continue;
-      for (EntityId e = 0; e < population_.issued(); ++e)
-        if (const Time t = slot(p, e).pending; is_set(t)) file(Event::make(t, p.priority, e, id), p, in_order);
+      if (p.scope != Scope::global) continue;
+      p.global = other.processes_[k].global;
+      if (is_set(p.global.pending))
+        file(Event::make(p.global.pending, p.priority, kNoEntity, static_cast<ProcessId>(k)), p, slots_.size() + k);
     }
+    for (EntityId e = 0; e < population_.issued(); ++e)
+      for (std::size_t k = 0; k < processes_.size(); ++k) {
+        const Process& p = processes_[k];
+        if (p.scope == Scope::global || p.deferred) continue;
+        const std::size_t index = std::size_t{e} * stride_ + p.column;
+        if (const Time t = slots_[index].pending; is_set(t))
+          file(Event::make(t, p.priority, e, static_cast<ProcessId>(k)), p, index);
+      }
     std::sort(in_order.begin(), in_order.end());
-    for (const Event& ev : in_order) lane_.try_push(ev);  // sorted, so the lane takes each
+    for (const Event& ev : in_order)
+      if (!lane_.try_push(ev)) queue_.push(ev);  // sorted, so the lane takes each
   }
 
   /// Adds an entity with no pending events and returns its id.
@@ -409,15 +441,6 @@ class BasicSimulation {
     Process& p = processes_[e.process()];
     __builtin_prefetch(&slot(p, e.entity()));
     if (p.prefetch) p.prefetch(e.entity());
-  }
-
-  /// Counts a pending event and puts it in the queue, or aside for the lane when in order.
-  void file(const Event& ev, const Process& p, std::vector<Event>& in_order) {
-    ++pending_;
-    if (p.in_order)
-      in_order.push_back(ev);
-    else
-      queue_.push(ev);
   }
 
   /// The entity's earliest deferred event, or one that sorts after every event when none is pending.
