@@ -425,17 +425,18 @@ class InnovationModel {
 
   /// Books a complete initial firm record: counts, its certificate cohort, its creation event.
   void count_initial_firm(EntityId f) {
-    const bool hte = (firms_[f].flags & kHte) != 0;
+    FirmState& firm = firms_[f];
+    const bool hte = (firm.flags & kHte) != 0;
     if (hte) {
-      cohort(firms_[f].expiry_year - validity_years()).push_back(f);
+      cohort(firm.expiry_year - validity_years()).push_back(f);
       ++htes_;
     }
     ++alive_;
-    patents_held_ += firms_[f].inventions;
+    patents_held_ += firm.inventions;
     if (sink_ != nullptr) {
-      const InitialStatus status = hte                                            ? InitialStatus::hte
-                                   : firms_[f].tech_sme_year == p_.start_year - 1 ? InitialStatus::tech_sme
-                                                                                  : InitialStatus::latent;
+      const InitialStatus status = hte                                       ? InitialStatus::hte
+                                   : firm.tech_sme_year == p_.start_year - 1 ? InitialStatus::tech_sme
+                                                                             : InitialStatus::latent;
       emit(year_start(p_.start_year), f, FirmEventKind::created, revenue(f), static_cast<double>(status));
     }
   }
@@ -454,6 +455,7 @@ class InnovationModel {
   }
 
   void draw_attributes(EntityId f, AttributeSampler& sampler, RandomStream& s) {
+    FirmState& firm = firms_[f];
     const AttributeDistribution& d = *sampler.d;
     boost::random::normal_distribution<double> normal;
     Eigen::Vector4d z;
@@ -462,31 +464,31 @@ class InnovationModel {
     const double log_rev = sampler.log_revenue_median + d.revenue_log_sd * x[0];
     const double log_emp = sampler.log_employees_median + d.employees_log_sd * x[1];
     const double rd = std::min(0.5, std::exp(sampler.log_rd_median + d.rd_intensity_log_sd * x[2]));
-    firms_[f].log_revenue = static_cast<float>(log_rev);
-    firms_[f].employee_offset = static_cast<float>(log_emp - p_.growth.employment_elasticity * log_rev);
-    firms_[f].rd_base = firms_[f].rd_intensity = static_cast<float>(rd);
-    firms_[f].staff_share = static_cast<float>(logistic(sampler.logit_staff_median + d.staff_share_logit_sd * x[3]));
-    firms_[f].hitech_share =
-        static_cast<float>(logistic(sampler.logit_hitech_median + d.hitech_share_logit_sd * normal(s)));
-    firms_[f].log_asset_ratio = static_cast<float>(sampler.log_asset_ratio_median + d.asset_ratio_log_sd * normal(s));
-    firms_[f].flags = s.uniform() < d.manufacturing_share ? kManufacturer : 0;
-    firms_[f].inventions = d.invention_patents_mean > 0.0 ? capped(sampler.inventions(s)) : 0;
-    firms_[f].other_ip = d.other_ip_mean > 0.0 ? capped(sampler.other_ip(s)) : 0;
+    firm.log_revenue = static_cast<float>(log_rev);
+    firm.employee_offset = static_cast<float>(log_emp - p_.growth.employment_elasticity * log_rev);
+    firm.rd_base = firm.rd_intensity = static_cast<float>(rd);
+    firm.staff_share = static_cast<float>(logistic(sampler.logit_staff_median + d.staff_share_logit_sd * x[3]));
+    firm.hitech_share = static_cast<float>(logistic(sampler.logit_hitech_median + d.hitech_share_logit_sd * normal(s)));
+    firm.log_asset_ratio = static_cast<float>(sampler.log_asset_ratio_median + d.asset_ratio_log_sd * normal(s));
+    firm.flags = s.uniform() < d.manufacturing_share ? kManufacturer : 0;
+    firm.inventions = d.invention_patents_mean > 0.0 ? capped(sampler.inventions(s)) : 0;
+    firm.other_ip = d.other_ip_mean > 0.0 ? capped(sampler.other_ip(s)) : 0;
   }
 
   static std::uint16_t capped(int count) { return static_cast<std::uint16_t>(std::min(count, 0xFFFF)); }
 
   /// An initial firm's last three years of accounts, grown back from today at the base drift.
   void backfill_history(EntityId f) {
+    FirmState& firm = firms_[f];
     const double rev = revenue(f);
-    const double age = year_start(p_.start_year) - firms_[f].born;
+    const double age = year_start(p_.start_year) - firm.born;
     const auto years = static_cast<std::uint8_t>(std::clamp(std::floor(age), 1.0, 3.0));
     for (std::size_t k = 0; k < 3; ++k) {
       const double r = rev * std::exp(-p_.growth.drift * static_cast<double>(k));
-      firms_[f].revenue_history[k] = static_cast<float>(r);
-      firms_[f].rd_history[k] = static_cast<float>(r * firms_[f].rd_intensity);
+      firm.revenue_history[k] = static_cast<float>(r);
+      firm.rd_history[k] = static_cast<float>(r * firm.rd_intensity);
     }
-    firms_[f].history_length = years;
+    firm.history_length = years;
   }
 
   /// Puts the youngest initial firms into the carriers open at the start.
@@ -543,30 +545,33 @@ class InnovationModel {
   /// Revenue by its GBM law over the time since the last review, and R&D intensity relaxed toward
   /// its target over the same time (exact for a target constant in between).
   void grow(EntityId f, Time t, double z) {
+    FirmState& firm = firms_[f];
     const GrowthParameters& g = p_.growth;
     // Whole days, like ages: consecutive reviews are then exactly one year apart, and the
     // one-year decay and square root come from the constructor instead of exp and sqrt.
-    const double dt = std::round((t - firms_[f].last_review) * 365.0) / 365.0;
+    const double dt = std::round((t - firm.last_review) * 365.0) / 365.0;
     const bool one_year = dt == 1.0;
-    const std::uint8_t flags = firms_[f].flags;
+    const std::uint8_t flags = firm.flags;
     const double mu = g.drift + ((flags & kHte) != 0 ? g.hte_drift_bonus : 0.0) +
                       ((flags & kSubsidised) != 0 ? g.subsidised_drift_bonus : 0.0);
-    firms_[f].log_revenue = static_cast<float>(firms_[f].log_revenue + (mu - 0.5 * g.volatility * g.volatility) * dt +
-                                               g.volatility * (one_year ? 1.0 : std::sqrt(dt)) * z);
+    firm.log_revenue = static_cast<float>(firm.log_revenue + (mu - 0.5 * g.volatility * g.volatility) * dt +
+                                          g.volatility * (one_year ? 1.0 : std::sqrt(dt)) * z);
     const double target = rd_target(f, t);
-    firms_[f].rd_intensity =
-        static_cast<float>(target + (firms_[f].rd_intensity - target) *
+    firm.rd_intensity =
+        static_cast<float>(target + (firm.rd_intensity - target) *
                                         (one_year ? rd_decay_one_year_ : std::exp(-p_.rd.adjustment_rate * dt)));
-    firms_[f].last_review = static_cast<float>(t);
-    firms_[f].flags = static_cast<std::uint8_t>(flags & ~kSubsidised);
+    firm.last_review = static_cast<float>(t);
+    firm.flags = static_cast<std::uint8_t>(flags & ~kSubsidised);
   }
 
   /// Target R&D intensity: the firm's own level scaled by the user cost of R&D relative to the
   /// regime its level was observed under (super-deduction times tax rate, minus the subsidy).
   double rd_target(EntityId f, Time t) const {
+    const FirmState& firm = firms_[f];
     const RdParameters& r = p_.rd;
-    const std::uint8_t flags = firms_[f].flags;
-    const double deduction = (flags & kManufacturer) != 0 ? levers_.at(t).deduction_manufacturing : levers_.at(t).deduction_other;
+    const std::uint8_t flags = firm.flags;
+    const double deduction =
+        (flags & kManufacturer) != 0 ? levers_.at(t).deduction_manufacturing : levers_.at(t).deduction_other;
     const double tax = (flags & kHte) != 0 ? r.hte_tax_rate : r.tax_rate;
     const double subsidy = (flags & kRdSubsidised) != 0 ? levers_.at(t).rd_subsidy_rate : 0.0;
     const double reference_cost = 1.0 - r.reference_deduction * r.tax_rate;
@@ -574,49 +579,53 @@ class InnovationModel {
     const double platform = (flags & kPlatform) != 0 ? r.platform_multiplier : 1.0;
     const double relative = reference_cost / cost;
     const double response = r.cost_elasticity == 1.0 ? relative : std::pow(relative, r.cost_elasticity);
-    return std::min(0.5, firms_[f].rd_base * response * platform);
+    return std::min(0.5, firm.rd_base * response * platform);
   }
 
   /// Books the accounting year that ends at this review.
   void close_accounts(EntityId f) {
+    FirmState& firm = firms_[f];
     const double rev = revenue(f);
-    const double rd = rev * firms_[f].rd_intensity;
-    auto& revs = firms_[f].revenue_history;
-    auto& rds = firms_[f].rd_history;
+    const double rd = rev * firm.rd_intensity;
+    auto& revs = firm.revenue_history;
+    auto& rds = firm.rd_history;
     revs = {static_cast<float>(rev), revs[0], revs[1]};
     rds = {static_cast<float>(rd), rds[0], rds[1]};
-    firms_[f].history_length = static_cast<std::uint8_t>(std::min(3, firms_[f].history_length + 1));
+    firm.history_length = static_cast<std::uint8_t>(std::min(3, firm.history_length + 1));
     year_[Metric::rd_spend] += rd;
-    if ((firms_[f].flags & kHte) != 0) hte_rd_ += rd;
+    if ((firm.flags & kHte) != 0) hte_rd_ += rd;
   }
 
   void claim_rd_subsidy(EntityId f, Time t) {
+    FirmState& firm = firms_[f];
     const double rate = levers_.at(t).rd_subsidy_rate;
-    firms_[f].flags = static_cast<std::uint8_t>(firms_[f].flags & ~kRdSubsidised);
+    firm.flags = static_cast<std::uint8_t>(firm.flags & ~kRdSubsidised);
     if (rate <= 0.0) return;
-    const double amount = std::min(rate * firms_[f].rd_history[0], levers_.at(t).rd_subsidy_cap);
+    const double amount = std::min(rate * firm.rd_history[0], levers_.at(t).rd_subsidy_cap);
     if (amount > 0.0 && pay(Metric::rd_subsidies_paid, amount)) {
-      firms_[f].flags |= kRdSubsidised | kSubsidised;
+      firm.flags |= kRdSubsidised | kSubsidised;
       emit(t, f, FirmEventKind::rd_subsidy_paid, amount);
     }
   }
 
   void evaluate_tech_sme(EntityId f, const FirmAccounts& a, int year, double draw, Time t) {
+    FirmState& firm = firms_[f];
     if (!tech_sme_eligible(a, p_.tech_sme)) return;
-    const bool renewing = firms_[f].tech_sme_year == year - 1;
+    const bool renewing = firm.tech_sme_year == year - 1;
     const double p = renewing ? p_.tech_sme.renew_probability
                               : std::min(1.0, p_.tech_sme.register_probability + levers_.at(t).outreach);
-    if (firms_[f].tech_sme_year == year || draw >= p) return;
-    firms_[f].tech_sme_year = static_cast<std::int16_t>(year);
+    if (firm.tech_sme_year == year || draw >= p) return;
+    firm.tech_sme_year = static_cast<std::int16_t>(year);
     year_[Metric::tech_smes] += 1.0;
     if (sink_ != nullptr) emit(t, f, FirmEventKind::tech_sme_registered, tech_sme_score(a).total(), a.revenue);
   }
 
   void consider_hte(EntityId f, const FirmAccounts& a, Time t, double apply_draw, double pass_draw) {
-    const std::uint8_t flags = firms_[f].flags;
+    FirmState& firm = firms_[f];
+    const std::uint8_t flags = firm.flags;
     if ((flags & kApplied) != 0) return;
     const bool renewal = (flags & kHte) != 0;
-    if (renewal && firms_[f].expiry_year != next_round_year(t)) return;  // not yet in its renewal window
+    if (renewal && firm.expiry_year != next_round_year(t)) return;  // not yet in its renewal window
     if (!hte_eligible(a, p_.hte)) return;
     const HteParameters& h = p_.hte;
     const double promised = renewal ? levers_.at(t).hte_reward_renewal : levers_.at(t).hte_reward_new;
@@ -627,14 +636,15 @@ class InnovationModel {
     if (!coached && apply_draw >= p) return;
     if (coached) coaching_left_ -= 1.0;
     applications_.push_back({f, pass_draw, coached});
-    firms_[f].flags = static_cast<std::uint8_t>(flags | kApplied);
+    firm.flags = static_cast<std::uint8_t>(flags | kApplied);
     emit(t, f, FirmEventKind::hte_applied, a.rd_ratio_3y, hte_required_rd_ratio(a.revenue, p_.hte));
   }
 
   /// A certificate expiring at the first round belongs to a firm whose renewal review fell before
   /// the start when its first review comes after that round; it decides on renewal at the start.
   void renew_before_first_review(EntityId f, RandomStream& s) {
-    if ((firms_[f].flags & kHte) == 0 || firms_[f].expiry_year != p_.start_year) return;
+    FirmState& firm = firms_[f];
+    if ((firm.flags & kHte) == 0 || firm.expiry_year != p_.start_year) return;
     const Time start = year_start(p_.start_year);
     const double apply_draw = s.uniform32();
     const double pass_draw = s.uniform32();
@@ -659,8 +669,9 @@ class InnovationModel {
     }
     applications_.clear();
     for (const EntityId f : cohort(year - validity_years())) {
-      if (!sim_.population().alive(f) || (firms_[f].flags & kHte) == 0 || firms_[f].expiry_year != year) continue;
-      firms_[f].flags = static_cast<std::uint8_t>(firms_[f].flags & ~kHte);
+      FirmState& firm = firms_[f];
+      if (!sim_.population().alive(f) || (firm.flags & kHte) == 0 || firm.expiry_year != year) continue;
+      firm.flags = static_cast<std::uint8_t>(firm.flags & ~kHte);
       --htes_;
       year_[Metric::hte_lapsed] += 1.0;
       emit(t, f, FirmEventKind::hte_lapsed, 0.0);
@@ -671,16 +682,17 @@ class InnovationModel {
   }
 
   void certify(EntityId f, Time t, int year) {
-    const bool renewal = (firms_[f].flags & kHte) != 0;
-    firms_[f].expiry_year = static_cast<std::int16_t>(year + validity_years());
+    FirmState& firm = firms_[f];
+    const bool renewal = (firm.flags & kHte) != 0;
+    firm.expiry_year = static_cast<std::int16_t>(year + validity_years());
     cohort(year).push_back(f);
     const double reward = renewal ? levers_.at(t).hte_reward_renewal : levers_.at(t).hte_reward_new;
     const bool paid = reward > 0.0 && pay(Metric::hte_rewards_paid, reward);
-    if (paid) firms_[f].flags |= kSubsidised;
+    if (paid) firm.flags |= kSubsidised;
     if (renewal) {
       year_[Metric::hte_renewed] += 1.0;
     } else {
-      firms_[f].flags |= kHte;
+      firm.flags |= kHte;
       ++htes_;
       year_[Metric::hte_new] += 1.0;
       refresh_exit(f);
@@ -700,13 +712,14 @@ class InnovationModel {
   /// Applications per year without the subsidy effect, from the latest year's R&D spend; kept in
   /// the firm's record by refresh_patent_rate, the one place its inputs change.
   double base_patent_rate(EntityId f) const {
+    const FirmState& firm = firms_[f];
     const PatentParameters& pp = p_.patents;
-    const double rd_millions = firms_[f].rd_history[0] / 1.0e6;
+    const double rd_millions = firm.rd_history[0] / 1.0e6;
     // exp(e log x) rather than pow: glibc's pow is exact to the last bit and several times
     // slower, and this runs at every review.
     const double scaled = rd_millions > 0.0 ? std::exp(pp.rd_elasticity * std::log(rd_millions)) : 0.0;
     const double rate = pp.base_rate + pp.rate_per_million_rd * scaled;
-    return rate * ((firms_[f].flags & kPlatform) != 0 ? pp.platform_multiplier : 1.0);
+    return rate * ((firm.flags & kPlatform) != 0 ? pp.platform_multiplier : 1.0);
   }
 
   /// The subsidy raises patenting only while the fund can pay a claim in full.
@@ -730,12 +743,13 @@ class InnovationModel {
   /// it was drawn from a dominating process and is thinned when it fires. A higher rate moves it
   /// by a random time change, so the unused part of its exponential clock carries over.
   void refresh_patent_rate(EntityId f) {
-    firms_[f].base_patent_rate = static_cast<float>(base_patent_rate(f));
+    FirmState& firm = firms_[f];
+    firm.base_patent_rate = static_cast<float>(base_patent_rate(f));
     const double rate = patent_rate_now(f);
-    const double old = firms_[f].patent_rate;
+    const double old = firm.patent_rate;
     if (rate <= old && sim_.is_pending(patent_, f)) return;
-    firms_[f].patent_rate = static_cast<float>(rate);
-    time_change(patent_, f, old, firms_[f].patent_rate);
+    firm.patent_rate = static_cast<float>(rate);
+    time_change(patent_, f, old, firm.patent_rate);
   }
 
   void time_change(ProcessId process, EntityId f, double old_rate, double new_rate) {
@@ -752,25 +766,26 @@ class InnovationModel {
   }
 
   void apply_patent(EntityId f) {
+    FirmState& firm = firms_[f];
     const Time t = sim_.now();
     RandomStream s = sim_.stream(patent_, f);
     const double thin_draw = s.uniform32();
     const double type_draw = s.uniform32();
-    const double scheduled_rate = firms_[f].patent_rate;
+    const double scheduled_rate = firm.patent_rate;
     // Thinning: the event came at the rate it was drawn at, which bounds the rate now in force
     // (lower after a bad year, or without a payable subsidy, so unpaid subsidies have no effect).
     const double effective = patent_rate_now(f);
-    firms_[f].patent_rate = static_cast<float>(effective);
-    if (effective > 0.0) sim_.schedule(patent_, f, t + s.exponential(firms_[f].patent_rate));
+    firm.patent_rate = static_cast<float>(effective);
+    if (effective > 0.0) sim_.schedule(patent_, f, t + s.exponential(firm.patent_rate));
     if (thin_draw * scheduled_rate >= effective) return;
     const double subsidy = levers_.at(t).patent_subsidy_application;
     const bool invention = type_draw < p_.patents.invention_share;
     const double old_rate = decision_rate(f);
     if (invention) {
-      if (firms_[f].pending_inventions < 0xFF) ++firms_[f].pending_inventions;
+      if (firm.pending_inventions < 0xFF) ++firm.pending_inventions;
       if (subsidy > 0.0) pay(Metric::patent_subsidies_paid, subsidy);
-    } else if (firms_[f].pending_other < 0xFF) {
-      ++firms_[f].pending_other;
+    } else if (firm.pending_other < 0xFF) {
+      ++firm.pending_other;
     }
     emit(t, f, FirmEventKind::patent_applied, invention ? 1.0 : 0.0);
     time_change(decision_, f, old_rate, decision_rate(f));
@@ -778,34 +793,35 @@ class InnovationModel {
 
   /// Pending applications are decided independently after exponential delays.
   double decision_rate(EntityId f) const {
-    return firms_[f].pending_inventions / p_.patents.invention_delay_mean +
-           firms_[f].pending_other / p_.patents.other_delay_mean;
+    const FirmState& firm = firms_[f];
+    return firm.pending_inventions / p_.patents.invention_delay_mean + firm.pending_other / p_.patents.other_delay_mean;
   }
 
   void decide_patent(EntityId f) {
+    FirmState& firm = firms_[f];
     const Time t = sim_.now();
     RandomStream s = sim_.stream(decision_, f);
     const double which = s.uniform32();
     const double grant = s.uniform32();
     const double rate = decision_rate(f);
-    const bool invention = which * rate < firms_[f].pending_inventions / p_.patents.invention_delay_mean;
+    const bool invention = which * rate < firm.pending_inventions / p_.patents.invention_delay_mean;
     const PatentParameters& pp = p_.patents;
     bool granted;
     if (invention) {
-      --firms_[f].pending_inventions;
+      --firm.pending_inventions;
       granted = grant < pp.invention_grant_probability;
       if (granted) {
-        if (firms_[f].inventions < 0xFFFF) {
-          ++firms_[f].inventions;
+        if (firm.inventions < 0xFFFF) {
+          ++firm.inventions;
           ++patents_held_;
         }
         const double subsidy = levers_.at(t).patent_subsidy_grant;
         if (subsidy > 0.0) pay(Metric::patent_subsidies_paid, subsidy);
       }
     } else {
-      --firms_[f].pending_other;
+      --firm.pending_other;
       granted = grant < pp.other_grant_probability;
-      if (granted && firms_[f].other_ip < 0xFFFF) ++firms_[f].other_ip;
+      if (granted && firm.other_ip < 0xFFFF) ++firm.other_ip;
     }
     emit(t, f, granted ? FirmEventKind::patent_granted : FirmEventKind::patent_refused, invention ? 1.0 : 0.0);
     const double next = decision_rate(f);
@@ -815,9 +831,10 @@ class InnovationModel {
   // ---- exit ----------------------------------------------------------------------------------
 
   std::uint8_t current_exit_bits(EntityId f, double staff) const {
+    const FirmState& firm = firms_[f];
     std::uint8_t bits = 0;
-    if ((firms_[f].flags & kHte) != 0) bits |= kExitHte;
-    if (firms_[f].carrier != kNoCarrier) bits |= kExitIncubated;
+    if ((firm.flags & kHte) != 0) bits |= kExitHte;
+    if (firm.carrier != kNoCarrier) bits |= kExitIncubated;
     if (staff > p_.exit.large_employees) bits |= kExitLarge;
     return bits;
   }
@@ -831,18 +848,20 @@ class InnovationModel {
 
   /// Draws the exit time by inverting the integrated age hazard.
   void schedule_exit(EntityId f) {
-    firms_[f].exit_bits = current_exit_bits(f, employees(f));
+    FirmState& firm = firms_[f];
+    firm.exit_bits = current_exit_bits(f, employees(f));
     RandomStream s = sim_.stream(exit_, f);
-    move_exit(f, s.exponential(1.0), exit_multiplier(firms_[f].exit_bits));
+    move_exit(f, s.exponential(1.0), exit_multiplier(firm.exit_bits));
   }
 
   /// Schedules exit where the integrated hazard from now, times the multiplier, reaches `budget`.
   void move_exit(EntityId f, double budget, double multiplier) {
-    const double age = sim_.now() - firms_[f].born;
+    FirmState& firm = firms_[f];
+    const double age = sim_.now() - firm.born;
     const double target = hazard_.cumulative(age) + budget / multiplier;
     const double exit_age = hazard_.inverse(target);
     if (std::isfinite(exit_age))
-      sim_.schedule(exit_, f, std::max(sim_.now(), static_cast<double>(firms_[f].born) + exit_age));
+      sim_.schedule(exit_, f, std::max(sim_.now(), static_cast<double>(firm.born) + exit_age));
     else
       sim_.cancel(exit_, f);
   }
@@ -851,14 +870,15 @@ class InnovationModel {
   void refresh_exit(EntityId f) { refresh_exit(f, employees(f)); }
   /// The same, with the firm's employees already at hand (the review has them).
   void refresh_exit(EntityId f, double staff) {
+    FirmState& firm = firms_[f];
     const std::uint8_t bits = current_exit_bits(f, staff);
-    if (bits == firms_[f].exit_bits) return;
-    const double old_multiplier = exit_multiplier(firms_[f].exit_bits);
-    firms_[f].exit_bits = bits;
+    if (bits == firm.exit_bits) return;
+    const double old_multiplier = exit_multiplier(firm.exit_bits);
+    firm.exit_bits = bits;
     const Time pending = sim_.pending_time(exit_, f);
     if (!(pending == pending)) return;
-    const double age = sim_.now() - firms_[f].born;
-    const double owed = (hazard_.cumulative(pending - firms_[f].born) - hazard_.cumulative(age)) * old_multiplier;
+    const double age = sim_.now() - firm.born;
+    const double owed = (hazard_.cumulative(pending - firm.born) - hazard_.cumulative(age)) * old_multiplier;
     move_exit(f, owed, exit_multiplier(bits));
   }
 
@@ -955,8 +975,9 @@ class InnovationModel {
   }
 
   void leave_carrier(EntityId f) {
-    --carriers_[firms_[f].carrier].occupied;
-    firms_[f].carrier = kNoCarrier;
+    FirmState& firm = firms_[f];
+    --carriers_[firm.carrier].occupied;
+    firm.carrier = kNoCarrier;
     refresh_entry_rate();
   }
 
@@ -1131,30 +1152,31 @@ class InnovationModel {
   /// an age a few seconds short of a whole year and miss an age rule.
   double age(EntityId f, Time t) const { return std::round((t - firms_[f].born) * 365.0) / 365.0; }
   double employees(EntityId f) const {
-    return std::exp(firms_[f].employee_offset + p_.growth.employment_elasticity * firms_[f].log_revenue);
+    const FirmState& firm = firms_[f];
+    return std::exp(firm.employee_offset + p_.growth.employment_elasticity * firm.log_revenue);
   }
 
   FirmAccounts accounts(EntityId f, Time t) const {
+    const FirmState& firm = firms_[f];
     FirmAccounts a;
     a.age_years = age(f, t);
     a.employees = employees(f);
-    a.revenue = firms_[f].revenue_history[0];
-    a.assets = std::exp(firms_[f].log_asset_ratio + firms_[f].log_revenue);
-    a.staff_share = firms_[f].staff_share;
-    a.rd_spend = firms_[f].rd_history[0];
-    const int n = std::max<int>(1, firms_[f].history_length);
+    a.revenue = firm.revenue_history[0];
+    a.assets = std::exp(firm.log_asset_ratio + firm.log_revenue);
+    a.staff_share = firm.staff_share;
+    a.rd_spend = firm.rd_history[0];
+    const int n = std::max<int>(1, firm.history_length);
     double rd = 0.0, rev = 0.0;
     for (int k = 0; k < n; ++k)
-      rd += firms_[f].rd_history[static_cast<std::size_t>(k)],
-          rev += firms_[f].revenue_history[static_cast<std::size_t>(k)];
+      rd += firm.rd_history[static_cast<std::size_t>(k)], rev += firm.revenue_history[static_cast<std::size_t>(k)];
     a.rd_ratio_3y = rev > 0.0 ? rd / rev : 0.0;
-    const auto& revs = firms_[f].revenue_history;
+    const auto& revs = firm.revenue_history;
     a.revenue_growth = n == 3 ? std::sqrt(revs[0] / revs[2]) - 1.0 : n == 2 ? revs[0] / revs[1] - 1.0 : 0.0;
-    a.hitech_share = firms_[f].hitech_share;
-    a.invention_patents = firms_[f].inventions;
-    a.other_ip = firms_[f].other_ip;
-    a.valid_hte = (firms_[f].flags & kHte) != 0;
-    a.platform = (firms_[f].flags & kPlatform) != 0;
+    a.hitech_share = firm.hitech_share;
+    a.invention_patents = firm.inventions;
+    a.other_ip = firm.other_ip;
+    a.valid_hte = (firm.flags & kHte) != 0;
+    a.platform = (firm.flags & kPlatform) != 0;
     return a;
   }
 
