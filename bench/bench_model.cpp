@@ -1,5 +1,8 @@
 // The full innovation model on the Congtai baseline scaled to N initial firms (10^3, 10^5,
 // 10^6; 10^7 on request), run 2019-2025: one replication per iteration, set-up included.
+// innovation_model_patent_subsidies runs the study's R&D and patent subsidy package instead:
+// subsidies are paid from the fund in time order, so patent events take the queue (the base
+// defers them to the firm's next review).
 // Counters: kernel events per second, bytes per firm (kernel queue, lane and slots plus firm
 // records, over every firm created in the run) and the process's peak resident memory so far.
 //
@@ -24,9 +27,13 @@ namespace {
 
 using namespace leapsim::innovation;
 
-/// The Congtai base scenario with every size-like input multiplied so it starts with n firms.
-Parameters congtai_scaled_to(double n) {
-  Parameters p = load_study(LEAPSIM_SOURCE_DIR "/scenarios/congtai-2019.yaml").base.parameters;
+/// A Congtai scenario (the base when unnamed) with every size-like input multiplied so it starts
+/// with n firms.
+Parameters congtai_scaled_to(double n, const std::string& scenario = "") {
+  const Study study = load_study(LEAPSIM_SOURCE_DIR "/scenarios/congtai-2019.yaml");
+  Parameters p = study.base.parameters;
+  for (const Scenario& s : study.alternatives)
+    if (s.name == scenario) p = s.parameters;
   double total = 0.0;
   for (const InitialGroup& g : p.initial) total += g.count;
   const double k = n / total;
@@ -44,8 +51,8 @@ Parameters congtai_scaled_to(double n) {
   return p;
 }
 
-void innovation_model(benchmark::State& state) {
-  const Parameters p = congtai_scaled_to(static_cast<double>(state.range(0)));
+void run_model(benchmark::State& state, const std::string& scenario) {
+  const Parameters p = congtai_scaled_to(static_cast<double>(state.range(0)), scenario);
   std::uint64_t events = 0;
   double bytes_per_firm = 0.0;
   std::uint32_t replication = 0;
@@ -63,20 +70,22 @@ void innovation_model(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(events));
 }
 
+void innovation_model(benchmark::State& state) { run_model(state, ""); }
+void innovation_model_patent_subsidies(benchmark::State& state) { run_model(state, "rd-and-patent-subsidies"); }
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  for (const auto n : leapsim::bench::sizes()) {
-    auto* b = benchmark::RegisterBenchmark("innovation_model", innovation_model)
-                  ->Arg(n)
-                  ->Unit(benchmark::kMillisecond)
-                  ->UseRealTime();
-    // At least ten seconds per size up to 10^6, so the figure averages several replications;
-    // one replication at 10^7 already takes over a minute.
-    if (n <= 1'000'000)
-      b->MinTime(10.0);
-    else
-      b->Iterations(1);
-  }
+  for (const auto& [name, bench] : {std::pair{"innovation_model", &innovation_model},
+                                    std::pair{"innovation_model_patent_subsidies", &innovation_model_patent_subsidies}})
+    for (const auto n : leapsim::bench::sizes()) {
+      auto* b = benchmark::RegisterBenchmark(name, bench)->Arg(n)->Unit(benchmark::kMillisecond)->UseRealTime();
+      // At least ten seconds per size up to 10^6, so the figure averages several replications;
+      // one replication at 10^7 already takes over a minute.
+      if (n <= 1'000'000)
+        b->MinTime(10.0);
+      else
+        b->Iterations(1);
+    }
   return leapsim::bench::run(argc, argv);
 }
