@@ -184,10 +184,11 @@ int run_study_over_mpi(const RunOptions& options, std::ostream& out, std::ostrea
   innovation::RunRecord record = run_record(options);
   record.ranks = session.size();
   record.hosts = session.hosts();
-  // The clock starts here. Items go out in chunks, so a lookahead of this rank's threads keeps
-  // them from waiting on each other's shared starts as in a threaded run.
-  innovation::StudyRun work(run->study, run->replications, run->seed, run->record,
-                            ReplicationRunner(runner).threads());
+  // The clock starts here. A lookahead of a rank's threads keeps them from waiting on each
+  // other's shared starts, as in a threaded run. It orders the items, so every rank must use the
+  // same one: rank 0's (with -j 0 each rank would count its own host's cores).
+  const int lookahead = session.from_root(static_cast<int>(ReplicationRunner(runner).threads()));
+  innovation::StudyRun work(run->study, run->replications, run->seed, run->record, static_cast<std::size_t>(lookahead));
   try {
     mpi::run_distributed(
         session, work.items(), runner, [&work](std::size_t i) { return innovation::encode(work.compute(i)); },

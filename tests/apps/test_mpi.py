@@ -41,6 +41,15 @@ def mpirun(ranks, *args, check=True, timeout=300):
     return proc
 
 
+def unlike_ranks(out, *args):
+    """Two ranks, one with 1 thread and one with 3 (mpirun's colon form: one command per rank)."""
+    command = [MPIRUN, *MPIRUN_FLAGS, "-np", "1", binary(), *map(str, args), "-j", "1",
+               ":", "-np", "1", binary(), *map(str, args), "-j", "3"]
+    proc = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    return proc
+
+
 @pytest.fixture(scope="module", autouse=True)
 def mpi_build():
     if not os.path.exists(MPIRUN):
@@ -55,6 +64,9 @@ def test_one_and_two_ranks_and_threads_give_the_same_file(leapsim, tmp_path):
         "np1": lambda out: mpirun(1, "run", TINY_STUDY, "-r", 30, "-j", 1, "-q", "-o", out),
         "np2": lambda out: mpirun(2, "run", TINY_STUDY, "-r", 30, "-j", 1, "-q", "-o", out),
         "np2-threads": lambda out: mpirun(2, "run", TINY_STUDY, "-r", 30, "-j", 2, "-q", "-o", out),
+        # Ranks started with different thread counts (as -j 0 on unlike hosts): the order of the
+        # work items depends on it, so the ranks must agree on rank 0's.
+        "np2-unlike": lambda out: unlike_ranks(out, "run", TINY_STUDY, "-r", 30, "-q", "-o", out),
     }
     reports = {}
     for name, run in runs.items():

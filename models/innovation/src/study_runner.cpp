@@ -23,6 +23,30 @@ struct Recorder final : EventSink {
   void on_snapshot(const FirmSnapshot& s) override { snapshots->push_back(s); }
 };
 
+// Bounds what is kept for replications whose scenarios are not all done in this process (an MPI
+// rank may run only some of them), by count and by bytes (a paused national run holds about
+// 0.7 GiB); a start dropped early is made again, at a cost in time only.
+constexpr std::size_t kMaxSharedStarts = 64;
+constexpr std::size_t kMaxSharedBytes = std::size_t{4} << 30;
+// Bytes a shared start holds per initial firm, entrants' room included (a paused run: firm record,
+// kernel slots and queue entries); measured about 250 on the national scenario.
+constexpr std::size_t kStartBytesPerFirm = 256;
+
+/// The lookahead asked for, within the replications and within what the starts it keeps ahead
+/// (one per replication ahead, and the current one) may hold.
+std::size_t bounded_lookahead(std::size_t asked, std::uint32_t replications, const Study& study) {
+  std::size_t firms = 0;
+  for (const InitialGroup& g : study.base.parameters.initial) firms += g.count;
+  for (const Scenario& s : study.alternatives) {
+    std::size_t n = 0;
+    for (const InitialGroup& g : s.parameters.initial) n += g.count;
+    firms = std::max(firms, n);
+  }
+  const std::size_t per_start = std::max<std::size_t>(1, firms * kStartBytesPerFirm);
+  const std::size_t fit = std::max<std::size_t>(2, kMaxSharedBytes / per_start) - 1;
+  return std::min({asked, fit, std::size_t{replications}});
+}
+
 }  // namespace
 
 std::string encode(const ReplicationOutcome& outcome) {
@@ -49,7 +73,10 @@ ReplicationOutcome decode_outcome(std::string_view bytes) {
 
 StudyRun::StudyRun(const Study& study, std::uint32_t replications, std::uint64_t seed, const RecordRequest& record,
                    std::size_t lookahead)
-    : replications_(replications), seed_(seed), record_(record), lookahead_(std::min<std::size_t>(lookahead, replications)) {
+    : replications_(replications),
+      seed_(seed),
+      record_(record),
+      lookahead_(bounded_lookahead(lookahead, replications, study)) {
   scenarios_.push_back(&study.base);
   for (const Scenario& s : study.alternatives) scenarios_.push_back(&s);
   results_.replications = replications;
@@ -77,12 +104,6 @@ StudyRun::StudyRun(const Study& study, std::uint32_t replications, std::uint64_t
                                       : std::min(shared_until_[first], shared_until(p, scenarios_[s]->parameters));
   }
 }
-
-// Bounds what is kept for replications whose scenarios are not all done in this process (an MPI
-// rank may run only some of them), by count and by bytes (a paused national run holds hundreds
-// of megabytes); a start dropped early is made again, at a cost in time only.
-constexpr std::size_t kMaxSharedStarts = 64;
-constexpr std::size_t kMaxSharedBytes = std::size_t{1} << 30;
 
 std::shared_ptr<const StudyRun::SharedStart> StudyRun::shared_start(std::size_t scenario, std::uint32_t replication) {
   const std::size_t like = draws_like_[scenario];
@@ -145,7 +166,8 @@ std::pair<std::uint32_t, std::size_t> StudyRun::item_at(std::size_t item) const 
   const std::size_t led = R - L;  // blocks followed by a lead
   if (p < led * S) {
     const std::size_t k = p / S, j = p % S;
-    return j + 1 < S ? std::pair{static_cast<std::uint32_t>(k), j + 1} : std::pair{static_cast<std::uint32_t>(k + L), std::size_t{0}};
+    return j + 1 < S ? std::pair{static_cast<std::uint32_t>(k), j + 1}
+                     : std::pair{static_cast<std::uint32_t>(k + L), std::size_t{0}};
   }
   p -= led * S;
   return {static_cast<std::uint32_t>(led + p / (S - 1)), p % (S - 1) + 1};
