@@ -322,7 +322,7 @@ class BasicSimulation {
   Time now() const noexcept { return now_; }
   /// Events fired since construction.
   std::uint64_t events_fired() const noexcept { return fired_; }
-  /// Events pending (not cancelled).
+  /// Events pending in the queue and the lane (not cancelled); deferred ones are kept in slots only.
   std::size_t pending_events() const noexcept { return pending_; }
   std::uint64_t seed() const noexcept { return seed_; }
   std::uint32_t replication() const noexcept { return replication_; }
