@@ -1276,26 +1276,33 @@ Time first_dated_difference(const std::vector<Item>& a, const std::vector<Item>&
 
 Time shared_until(const Parameters& a, const Parameters& b) {
   const Time start = year_start(a.start_year);
+  // The levers compared by their values over time. One left off this list stays among the
+  // undated inputs below, so any difference in it parts the runs from the start: safe, if slower.
+  static constexpr std::array kDatedLevers{&PolicyLevers::hte_reward_new,
+                                           &PolicyLevers::hte_reward_renewal,
+                                           &PolicyLevers::rd_subsidy_rate,
+                                           &PolicyLevers::rd_subsidy_cap,
+                                           &PolicyLevers::patent_subsidy_application,
+                                           &PolicyLevers::patent_subsidy_grant,
+                                           &PolicyLevers::coaching_capacity,
+                                           &PolicyLevers::outreach,
+                                           &PolicyLevers::talent_firms_per_year,
+                                           &PolicyLevers::talent_cost_per_firm,
+                                           &PolicyLevers::budget};
   // Everything undated must agree: compare copies with the dated parts blanked.
   Parameters undated_a = a, undated_b = b;
   for (Parameters* p : {&undated_a, &undated_b}) {
-    p->policy = {};
+    for (const auto lever : kDatedLevers) p->policy.*lever = {};
     p->rd.deduction_manufacturing = p->rd.deduction_other = {};
     p->carriers.clear();
     p->platform_builds.clear();
   }
   if (!(undated_a == undated_b)) return start;
-  const PolicyLevers &pa = a.policy, &pb = b.policy;
   Time until = kNever;
-  for (const auto lever :
-       {&PolicyLevers::hte_reward_new, &PolicyLevers::hte_reward_renewal, &PolicyLevers::rd_subsidy_rate,
-        &PolicyLevers::rd_subsidy_cap, &PolicyLevers::patent_subsidy_application, &PolicyLevers::patent_subsidy_grant,
-        &PolicyLevers::coaching_capacity, &PolicyLevers::outreach, &PolicyLevers::talent_firms_per_year,
-        &PolicyLevers::talent_cost_per_firm, &PolicyLevers::budget})
-    until = std::min(until, first_difference(pa.*lever, pb.*lever));
+  for (const auto lever : kDatedLevers) until = std::min(until, first_difference(a.policy.*lever, b.policy.*lever));
   until = std::min(until, first_difference(a.rd.deduction_manufacturing, b.rd.deduction_manufacturing));
   until = std::min(until, first_difference(a.rd.deduction_other, b.rd.deduction_other));
-  until = std::min(until, first_unshared_date(talent_dates(pa), talent_dates(pb)));
+  until = std::min(until, first_unshared_date(talent_dates(a.policy), talent_dates(b.policy)));
   until = std::min(until, first_dated_difference(a.carriers, b.carriers, [](const Carrier& c) { return c.opens; }));
   until = std::min(until, first_dated_difference(a.platform_builds, b.platform_builds,
                                                  [](const PlatformBuild& build) { return build.date; }));
