@@ -129,6 +129,8 @@ TEST(SharedYears, ResumingAPausedRunGivesTheBitsOfAWholeRun) {
       EXPECT_EQ(resume(base, *paused).metrics.years, simulate(base, 5, r).metrics.years);  // the paused one itself
     }
   }
+  // Scenarios that never part share the whole run: paused at its end, resumed only to report.
+  EXPECT_EQ(resume(base, *pause_run(base, 5, 1, 2026.0)).metrics.years, simulate(base, 5, 1).metrics.years);
   const auto paused = pause_run(base, 5, 0, 2021.0);
   EXPECT_THROW(resume(bigger_reward(), *paused), UsageError);  // parts from the base at the start
   EXPECT_THROW(resume(changes_from(2020.5), *paused), UsageError);
