@@ -261,17 +261,7 @@ class InnovationModel {
       carriers_.push_back(c < paused.carriers_.size()
                               ? paused.carriers_[c]
                               : CarrierState{p_.carriers[c].capacity, 0, p_.carriers[c].opens <= start});
-    applications_ = paused.applications_;
-    cohorts_ = paused.cohorts_;
-    table_ = paused.table_;
-    year_ = paused.year_;
-    hte_rd_ = paused.hte_rd_;
-    budget_left_ = paused.budget_left_;
-    coaching_left_ = paused.coaching_left_;
-    entry_rate_ = paused.entry_rate_;
-    htes_ = paused.htes_;
-    alive_ = paused.alive_;
-    patents_held_ = paused.patents_held_;
+    district_ = paused.district_;
     for (const ProcessId dated : {carrier_opening_, platform_build_, policy_change_}) sim_.cancel(dated);
     schedule_next_dated(carrier_opening_, carrier_dates(), true);
     schedule_next_dated(platform_build_, platform_dates(), true);
@@ -288,7 +278,7 @@ class InnovationModel {
     sim_.run_until(year_start(p_.end_year + 1));
     close_year(p_.end_year);
     RunResult r;
-    r.metrics = std::move(table_);
+    r.metrics = std::move(district_.table);
     r.events = sim_.events_fired();
     r.firms_created = sim_.population().issued();
     r.memory_bytes = memory_bytes();
@@ -313,8 +303,8 @@ class InnovationModel {
 
   /// What the initial firms are drawn into: the first year's books and the certificate cohorts.
   void begin_setup() {
-    table_.first_year = p_.start_year;
-    cohorts_.assign(static_cast<std::size_t>(p_.end_year - p_.start_year + 2 * validity_years() + 2), {});
+    district_.table.first_year = p_.start_year;
+    district_.cohorts.assign(static_cast<std::size_t>(p_.end_year - p_.start_year + 2 * validity_years() + 2), {});
     begin_year(p_.start_year);
   }
 
@@ -429,10 +419,10 @@ class InnovationModel {
     const bool hte = (firm.flags & kHte) != 0;
     if (hte) {
       cohort(firm.expiry_year - validity_years()).push_back(f);
-      ++htes_;
+      ++district_.htes;
     }
-    ++alive_;
-    patents_held_ += firm.inventions;
+    ++district_.alive;
+    district_.patents_held += firm.inventions;
     if (sink_ != nullptr) {
       const InitialStatus status = hte                                       ? InitialStatus::hte
                                    : firm.tech_sme_year == p_.start_year - 1 ? InitialStatus::tech_sme
@@ -592,8 +582,8 @@ class InnovationModel {
     revs = {static_cast<float>(rev), revs[0], revs[1]};
     rds = {static_cast<float>(rd), rds[0], rds[1]};
     firm.history_length = static_cast<std::uint8_t>(std::min(3, firm.history_length + 1));
-    year_[Metric::rd_spend] += rd;
-    if ((firm.flags & kHte) != 0) hte_rd_ += rd;
+    district_.year[Metric::rd_spend] += rd;
+    if ((firm.flags & kHte) != 0) district_.hte_rd += rd;
   }
 
   void claim_rd_subsidy(EntityId f, Time t) {
@@ -616,7 +606,7 @@ class InnovationModel {
                               : std::min(1.0, p_.tech_sme.register_probability + levers_.at(t).outreach);
     if (firm.tech_sme_year == year || draw >= p) return;
     firm.tech_sme_year = static_cast<std::int16_t>(year);
-    year_[Metric::tech_smes] += 1.0;
+    district_.year[Metric::tech_smes] += 1.0;
     if (sink_ != nullptr) emit(t, f, FirmEventKind::tech_sme_registered, tech_sme_score(a).total(), a.revenue);
   }
 
@@ -629,13 +619,13 @@ class InnovationModel {
     if (!hte_eligible(a, p_.hte)) return;
     const HteParameters& h = p_.hte;
     const double promised = renewal ? levers_.at(t).hte_reward_renewal : levers_.at(t).hte_reward_new;
-    const double reward = budget_left_ >= promised ? promised : 0.0;  // firms learn when the fund cannot pay
+    const double reward = district_.budget_left >= promised ? promised : 0.0;  // firms learn when the fund cannot pay
     const double p0 = renewal ? h.renew_probability : h.apply_probability;
     const double p = p0 + (1.0 - p0) * (1.0 - std::exp(-h.apply_probability_per_100k * reward / 1.0e5));
-    const bool coached = coaching_left_ >= 1.0;
+    const bool coached = district_.coaching_left >= 1.0;
     if (!coached && apply_draw >= p) return;
-    if (coached) coaching_left_ -= 1.0;
-    applications_.push_back({f, pass_draw, coached});
+    if (coached) district_.coaching_left -= 1.0;
+    district_.applications.push_back({f, pass_draw, coached});
     firm.flags = static_cast<std::uint8_t>(flags | kApplied);
     emit(t, f, FirmEventKind::hte_applied, a.rd_ratio_3y, hte_required_rd_ratio(a.revenue, p_.hte));
   }
@@ -656,7 +646,7 @@ class InnovationModel {
   void hte_round() {
     const Time t = sim_.now();
     const int year = year_of(t);
-    for (const Application& app : applications_) {
+    for (const Application& app : district_.applications) {
       const EntityId f = app.firm;
       if (!sim_.population().alive(f)) continue;
       firms_[f].flags = static_cast<std::uint8_t>(firms_[f].flags & ~kApplied);
@@ -667,13 +657,13 @@ class InnovationModel {
       }
       certify(f, t, year);
     }
-    applications_.clear();
+    district_.applications.clear();
     for (const EntityId f : cohort(year - validity_years())) {
       FirmState& firm = firms_[f];
       if (!sim_.population().alive(f) || (firm.flags & kHte) == 0 || firm.expiry_year != year) continue;
       firm.flags = static_cast<std::uint8_t>(firm.flags & ~kHte);
-      --htes_;
-      year_[Metric::hte_lapsed] += 1.0;
+      --district_.htes;
+      district_.year[Metric::hte_lapsed] += 1.0;
       emit(t, f, FirmEventKind::hte_lapsed, 0.0);
       refresh_exit(f);
     }
@@ -690,11 +680,11 @@ class InnovationModel {
     const bool paid = reward > 0.0 && pay(Metric::hte_rewards_paid, reward);
     if (paid) firm.flags |= kSubsidised;
     if (renewal) {
-      year_[Metric::hte_renewed] += 1.0;
+      district_.year[Metric::hte_renewed] += 1.0;
     } else {
       firm.flags |= kHte;
-      ++htes_;
-      year_[Metric::hte_new] += 1.0;
+      ++district_.htes;
+      district_.year[Metric::hte_new] += 1.0;
       refresh_exit(f);
     }
     emit(t, f, renewal ? FirmEventKind::hte_renewed : FirmEventKind::hte_certified, paid ? reward : 0.0);
@@ -704,7 +694,7 @@ class InnovationModel {
   Time round_time(int year) const { return to_time(Date{year, p_.hte.round_date.month, p_.hte.round_date.day}); }
   int next_round_year(Time t) const { return t < round_time(year_of(t)) ? year_of(t) : year_of(t) + 1; }
   std::vector<EntityId>& cohort(int year) {
-    return cohorts_.at(static_cast<std::size_t>(year - (p_.start_year - validity_years() - 1)));
+    return district_.cohorts.at(static_cast<std::size_t>(year - (p_.start_year - validity_years() - 1)));
   }
 
   // ---- patents -------------------------------------------------------------------------------
@@ -725,7 +715,7 @@ class InnovationModel {
   /// The subsidy raises patenting only while the fund can pay a claim in full.
   bool patent_subsidy_payable(Time t) const {
     const double claim = std::max(levers_.at(t).patent_subsidy_application, levers_.at(t).patent_subsidy_grant);
-    return claim > 0.0 && budget_left_ >= claim;
+    return claim > 0.0 && district_.budget_left >= claim;
   }
 
   double subsidy_boost(Time t) const {
@@ -813,7 +803,7 @@ class InnovationModel {
       if (granted) {
         if (firm.inventions < 0xFFFF) {
           ++firm.inventions;
-          ++patents_held_;
+          ++district_.patents_held;
         }
         const double subsidy = levers_.at(t).patent_subsidy_grant;
         if (subsidy > 0.0) pay(Metric::patent_subsidies_paid, subsidy);
@@ -885,11 +875,11 @@ class InnovationModel {
   void exit(EntityId f) {
     sim_.catch_up(f);
     const Time t = sim_.now();
-    if ((firms_[f].flags & kHte) != 0) --htes_;
-    patents_held_ -= firms_[f].inventions;
+    if ((firms_[f].flags & kHte) != 0) --district_.htes;
+    district_.patents_held -= firms_[f].inventions;
     if (firms_[f].carrier != kNoCarrier) leave_carrier(f);
-    --alive_;
-    year_[Metric::exits] += 1.0;
+    --district_.alive;
+    district_.year[Metric::exits] += 1.0;
     emit(t, f, FirmEventKind::exited, t - firms_[f].born);
     sim_.remove_entity(f);
   }
@@ -900,7 +890,7 @@ class InnovationModel {
   std::array<double, 4> entry_rates() const {
     const EntryParameters& e = p_.entry;
     const Time t = sim_.now();
-    const bool payable = budget_left_ >= levers_.at(t).talent_cost_per_firm;  // thinned again on arrival
+    const bool payable = district_.budget_left >= levers_.at(t).talent_cost_per_firm;  // thinned again on arrival
     return {e.base_rate, e.rate_per_free_slot * static_cast<double>(free_slots()), e.in_migration_rate,
             payable ? levers_.at(t).talent_firms_per_year : 0.0};
   }
@@ -908,8 +898,8 @@ class InnovationModel {
   void refresh_entry_rate() {
     const std::array<double, 4> parts = entry_rates();
     const double rate = parts[0] + parts[1] + parts[2] + parts[3];
-    time_change(entry_, kNoEntity, entry_rate_, rate);
-    entry_rate_ = rate;
+    time_change(entry_, kNoEntity, district_.entry_rate, rate);
+    district_.entry_rate = rate;
   }
 
   /// A dated lever change. The entry rate holds lever values, so it is refreshed now; firms'
@@ -927,10 +917,10 @@ class InnovationModel {
     // when the fund runs low; the parts now in force never exceed the rate the event was drawn
     // at, and the shortfall is thinned out.
     const std::array<double, 4> parts = entry_rates();
-    double u = s.uniform() * entry_rate_;
+    double u = s.uniform() * district_.entry_rate;
     std::size_t kind = 0;
     while (kind < 4 && u >= parts[kind]) u -= parts[kind++];
-    entry_rate_ = 0.0;  // nothing is pending now: the refresh below draws a fresh gap
+    district_.entry_rate = 0.0;  // nothing is pending now: the refresh below draws a fresh gap
     if (kind == 4 || (kind == 3 && !pay(Metric::talent_paid, levers_.at(t).talent_cost_per_firm))) {
       refresh_entry_rate();
       return;
@@ -944,9 +934,9 @@ class InnovationModel {
     firms_[f].rd_history = {static_cast<float>(rev * firms_[f].rd_intensity), 0.0F, 0.0F};
     firms_[f].history_length = 0;
     if (kind == 1) take_slot(f);
-    ++alive_;
-    patents_held_ += firms_[f].inventions;
-    year_[Metric::entries] += 1.0;
+    ++district_.alive;
+    district_.patents_held += firms_[f].inventions;
+    district_.year[Metric::entries] += 1.0;
     emit(t, f, FirmEventKind::entered, static_cast<double>(kind));
     sim_.schedule(review_, f, t + 1.0);
     schedule_exit(f);
@@ -1060,21 +1050,21 @@ class InnovationModel {
 
   /// Pays a claim in full from the special fund, or refuses it when the fund cannot cover it.
   bool pay(Metric kind, double amount) {
-    if (amount > budget_left_) {
-      year_[Metric::unpaid_claims] += 1.0;
+    if (amount > district_.budget_left) {
+      district_.year[Metric::unpaid_claims] += 1.0;
       return false;
     }
-    budget_left_ -= amount;
-    year_[kind] += amount;
+    district_.budget_left -= amount;
+    district_.year[kind] += amount;
     return true;
   }
 
   void begin_year(int year) {
-    year_.fill(0.0);
-    hte_rd_ = 0.0;
+    district_.year.fill(0.0);
+    district_.hte_rd = 0.0;
     const Time t = year_start(year);
-    budget_left_ = std::max(0.0, p_.policy.budget.at(t));
-    coaching_left_ = std::max(0.0, p_.policy.coaching_capacity.at(t));
+    district_.budget_left = std::max(0.0, p_.policy.budget.at(t));
+    district_.coaching_left = std::max(0.0, p_.policy.coaching_capacity.at(t));
   }
 
   void new_year() {
@@ -1090,16 +1080,16 @@ class InnovationModel {
   void close_year(int year) {
     if (sink_ != nullptr && sink_->wants_snapshots()) snapshot_firms(year);
     YearMetrics m{};
-    for (std::size_t i = 0; i < kMetricCount; ++i) m[i] = year_.values[i];
+    for (std::size_t i = 0; i < kMetricCount; ++i) m[i] = district_.year.values[i];
     auto set = [&m](Metric k, double v) { m[static_cast<std::size_t>(k)] = v; };
-    set(Metric::htes, static_cast<double>(htes_));
-    set(Metric::firms_alive, static_cast<double>(alive_));
-    set(Metric::invention_patents, static_cast<double>(patents_held_));
-    set(Metric::invention_patents_per_10k, static_cast<double>(patents_held_) / p_.region.residents * 1.0e4);
+    set(Metric::htes, static_cast<double>(district_.htes));
+    set(Metric::firms_alive, static_cast<double>(district_.alive));
+    set(Metric::invention_patents, static_cast<double>(district_.patents_held));
+    set(Metric::invention_patents_per_10k, static_cast<double>(district_.patents_held) / p_.region.residents * 1.0e4);
     double subsidies = 0.0;
     for (const Metric k : kPayKinds) subsidies += m[static_cast<std::size_t>(k)];
     set(Metric::subsidies_paid, subsidies);
-    set(Metric::budget_left, budget_left_);
+    set(Metric::budget_left, district_.budget_left);
     std::uint64_t occupied = 0, capacity = 0;
     for (const CarrierState& c : carriers_)
       if (c.open) occupied += c.occupied, capacity += c.capacity;
@@ -1109,8 +1099,8 @@ class InnovationModel {
     sim_.population().for_each_alive([&](EntityId f) { platforms += (firms_[f].flags & kPlatform) != 0; });
     set(Metric::platforms, static_cast<double>(platforms));
     set(Metric::tech_contract_turnover,
-        p_.turnover.per_yuan_hte_rd * hte_rd_ + p_.turnover.per_platform * static_cast<double>(platforms));
-    table_.years.push_back(m);
+        p_.turnover.per_yuan_hte_rd * district_.hte_rd + p_.turnover.per_platform * static_cast<double>(platforms));
+    district_.table.years.push_back(m);
   }
 
   /// Every alive firm as it stands at the end of the year.
@@ -1201,18 +1191,23 @@ class InnovationModel {
   mutable LeversInForce levers_;  // a cache, so const readers may move its window
   ProcessId review_{}, exit_{}, patent_{}, decision_{}, new_year_{}, carrier_opening_{}, policy_change_{}, hte_round_{},
       platform_build_{}, entry_{}, initial_order_{};
+  /// The district's state besides the firms and the carriers: what a paused run hands on whole.
+  struct DistrictState {
+    std::vector<Application> applications;
+    std::vector<std::vector<EntityId>> cohorts;  // certificates issued per round year
+    MetricTable table;
+    YearFlows year;
+    double hte_rd = 0.0;
+    double budget_left = 0.0;
+    double coaching_left = 0.0;
+    double entry_rate = 0.0;
+    std::uint64_t htes = 0;
+    std::uint64_t alive = 0;
+    std::uint64_t patents_held = 0;
+  };
+
   std::vector<CarrierState> carriers_;
-  std::vector<Application> applications_;
-  std::vector<std::vector<EntityId>> cohorts_;  // certificates issued per round year
-  MetricTable table_;
-  YearFlows year_;
-  double hte_rd_ = 0.0;
-  double budget_left_ = 0.0;
-  double coaching_left_ = 0.0;
-  double entry_rate_ = 0.0;
-  std::uint64_t htes_ = 0;
-  std::uint64_t alive_ = 0;
-  std::uint64_t patents_held_ = 0;
+  DistrictState district_;
 };
 
 }  // namespace
