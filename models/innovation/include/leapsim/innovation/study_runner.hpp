@@ -9,6 +9,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "leapsim/engine/replication_runner.hpp"
@@ -63,6 +64,8 @@ ReplicationOutcome decode_outcome(std::string_view bytes);
 /// on who ran them or in what order.
 class StudyRun {
  public:
+  /// The study's scenarios for `replications` keyed by `seed`, keeping what `record` asks for;
+  /// the lookahead is cut to the replications and to what the shared starts may hold in memory.
   StudyRun(const Study& study, std::uint32_t replications, std::uint64_t seed, const RecordRequest& record = {},
            std::size_t lookahead = 1);
 
