@@ -127,6 +127,10 @@ TEST(SharedYears, ResumingAPausedRunGivesTheBitsOfAWholeRun) {
       EXPECT_EQ(resumed.events, whole.events);
       EXPECT_EQ(resumed.firms_created, whole.firms_created);
       EXPECT_EQ(resume(base, *paused).metrics.years, simulate(base, 5, r).metrics.years);  // the paused one itself
+      // The other way round: the paused run's platform build due at the pause is not the base's.
+      const RunResult back = resume(base, *pause_run(alternative, 5, r, from)), base_whole = simulate(base, 5, r);
+      EXPECT_EQ(back.metrics.years, base_whole.metrics.years);
+      EXPECT_EQ(back.events, base_whole.events);  // and none of its dated events fires
     }
   }
   // Scenarios that never part share the whole run: paused at its end, resumed only to report.

@@ -111,6 +111,14 @@ struct Application {
   bool coached;
 };
 
+/// The talent-lever dates, at which a policy-change event refreshes the entry rate.
+std::vector<Time> entry_policy_dates(const PolicyLevers& p) {
+  std::vector<Time> dates;
+  for (const Schedule* lever : {&p.talent_firms_per_year, &p.talent_cost_per_firm})
+    for (const Schedule::Step& s : lever->steps) dates.push_back(s.from);
+  return dates;
+}
+
 /// Carrier state during a run.
 struct CarrierState {
   std::uint32_t capacity;
@@ -262,10 +270,7 @@ class InnovationModel {
                               ? paused.carriers_[c]
                               : CarrierState{p_.carriers[c].capacity, 0, p_.carriers[c].opens <= start});
     district_ = paused.district_;
-    for (const ProcessId dated : {carrier_opening_, platform_build_, policy_change_}) sim_.cancel(dated);
-    schedule_next_dated(carrier_opening_, carrier_dates(), true);
-    schedule_next_dated(platform_build_, platform_dates(), true);
-    schedule_next_dated(policy_change_, entry_policy_dates(), true);
+    schedule_dated_events(true);  // this scenario's, replacing the paused run's
     return finish();
   }
 
@@ -337,9 +342,7 @@ class InnovationModel {
     }
     sim_.schedule(new_year_, year_start(p_.start_year + 1));
     sim_.schedule(hte_round_, round_time(p_.start_year));
-    schedule_next_dated(carrier_opening_, carrier_dates());
-    schedule_next_dated(platform_build_, platform_dates());
-    schedule_next_dated(policy_change_, entry_policy_dates());
+    schedule_dated_events(false);
     refresh_entry_rate();
   }
 
@@ -1028,11 +1031,13 @@ class InnovationModel {
     for (const PlatformBuild& b : p_.platform_builds) d.push_back(b.date);
     return d;
   }
-  std::vector<Time> entry_policy_dates() const {
-    std::vector<Time> d;
-    for (const Schedule* lever : {&p_.policy.talent_firms_per_year, &p_.policy.talent_cost_per_firm})
-      for (const Schedule::Step& s : lever->steps) d.push_back(s.from);
-    return d;
+  std::vector<Time> entry_policy_dates() const { return innovation::entry_policy_dates(p_.policy); }
+
+  /// Schedules the next carrier opening, platform build and entry-policy change (see below).
+  void schedule_dated_events(bool including_now) {
+    schedule_next_dated(carrier_opening_, carrier_dates(), including_now);
+    schedule_next_dated(platform_build_, platform_dates(), including_now);
+    schedule_next_dated(policy_change_, entry_policy_dates(), including_now);
   }
 
   /// Schedules a global process at the earliest of the dates strictly ahead, if any; what is
@@ -1043,7 +1048,10 @@ class InnovationModel {
     Time next = std::numeric_limits<Time>::infinity();
     for (const Time d : dates)
       if ((d > now || (including_now && d == now)) && d < next) next = d;
-    if (std::isfinite(next)) sim_.schedule(process, next);
+    if (std::isfinite(next))
+      sim_.schedule(process, next);
+    else
+      sim_.cancel(process);  // none ahead: a resumed run drops the paused run's
   }
 
   // ---- money and years -----------------------------------------------------------------------
@@ -1246,14 +1254,6 @@ Time first_unshared_date(std::vector<Time> a, std::vector<Time> b) {
   return unshared.empty() ? kNever : unshared.front();
 }
 
-/// The talent-lever dates, at which the entry rate is refreshed by an event.
-std::vector<Time> talent_dates(const PolicyLevers& p) {
-  std::vector<Time> dates;
-  for (const Schedule* lever : {&p.talent_firms_per_year, &p.talent_cost_per_firm})
-    for (const Schedule::Step& s : lever->steps) dates.push_back(s.from);
-  return dates;
-}
-
 /// The earliest time at which two dated lists (carriers by opening, builds by date) part: an
 /// entry in one list only, or different in the two, matters from its earliest date.
 template <class Item, class DateOf>
@@ -1297,7 +1297,7 @@ Time shared_until(const Parameters& a, const Parameters& b) {
   for (const auto lever : kDatedLevers) until = std::min(until, first_difference(a.policy.*lever, b.policy.*lever));
   until = std::min(until, first_difference(a.rd.deduction_manufacturing, b.rd.deduction_manufacturing));
   until = std::min(until, first_difference(a.rd.deduction_other, b.rd.deduction_other));
-  until = std::min(until, first_unshared_date(talent_dates(a.policy), talent_dates(b.policy)));
+  until = std::min(until, first_unshared_date(entry_policy_dates(a.policy), entry_policy_dates(b.policy)));
   until = std::min(until, first_dated_difference(a.carriers, b.carriers, [](const Carrier& c) { return c.opens; }));
   until = std::min(until, first_dated_difference(a.platform_builds, b.platform_builds,
                                                  [](const PlatformBuild& build) { return build.date; }));
