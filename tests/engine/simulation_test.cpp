@@ -370,7 +370,7 @@ TEST(Simulation, AContinuedRunFiresWhatTheWholeRunFires) {
     first.run_until(8.5);
     // Continued in a fresh simulation with the other settings: the lane is rebuilt or copied.
     CountingModel second(!deferred_before, false);
-    second.sim.continue_from(first.sim);
+    second.sim.resume_from(first.sim);
     second.counter = first.counter;
     second.h = first.h;
     const LocalHistory continued = second.run_until(20.0);
@@ -379,20 +379,20 @@ TEST(Simulation, AContinuedRunFiresWhatTheWholeRunFires) {
     EXPECT_EQ(continued.fired, whole.fired);
     EXPECT_EQ(second.sim.events_fired(), whole.fired);
     CountingModel same(deferred_before, deferred_before);  // the same settings: the lane is copied
-    same.sim.continue_from(first.sim);
+    same.sim.resume_from(first.sim);
     same.counter = first.counter;
     same.h = first.h;
     EXPECT_EQ(same.run_until(20.0).counts_seen, whole.counts_seen);
   }
   CountingModel used(false), other_seed_model(false);
   used.populate();
-  EXPECT_THROW(used.sim.continue_from(other_seed_model.sim), UsageError);  // not fresh
+  EXPECT_THROW(used.sim.resume_from(other_seed_model.sim), UsageError);  // not fresh
   Simulation fewer(11, 2);
   fewer.add_process("q", Scope::entity, 1, [](EntityId) {});
-  EXPECT_THROW(fewer.continue_from(used.sim), UsageError);  // other processes
+  EXPECT_THROW(fewer.resume_from(used.sim), UsageError);  // other processes
   CountingModel fresh(false);
   Simulation other_seed(12, 2);
-  EXPECT_THROW(other_seed.continue_from(fresh.sim), UsageError);
+  EXPECT_THROW(other_seed.resume_from(fresh.sim), UsageError);
 }
 
 TEST(Simulation, DeferredProcessesGiveEveryEntityTheSameHistory) {

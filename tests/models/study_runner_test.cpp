@@ -47,6 +47,12 @@ TEST(SharedInitialPopulation, PolicyLeversDrawAlikeAndDrawingInputsDoNot) {
   EXPECT_FALSE(same_initial_population(tiny_parameters(), growth));
 }
 
+TEST(SharedInitialPopulation, FirmsDrawnFromOtherInputsAreRefused) {
+  // The drawn population carries its inputs, so a wrong hand-over is an error, not other bits.
+  const auto drawn = draw_initial_population(one_more_firm(), 11, 0);
+  EXPECT_THROW(simulate(tiny_parameters(), 11, 0, nullptr, drawn.get()), UsageError);
+}
+
 TEST(SharedInitialPopulation, StartingFromAnotherScenariosDrawGivesTheSameBits) {
   for (const std::uint32_t r : {0u, 1u, 7u}) {
     const auto drawn = draw_initial_population(tiny_parameters(), 11, r);

@@ -123,7 +123,7 @@ class BasicSimulation {
   /// keyed by the same seed and replication) from where it stopped: its clock, entities, streams
   /// and pending events. Pending events are filed by this simulation's own settings, so a
   /// process deferred in one and queued in the other continues exactly.
-  void continue_from(const BasicSimulation& other) {
+  void resume_from(const BasicSimulation& other) {
     if (other.seed_ != seed_ || other.replication_ != replication_ || other.processes_.size() != processes_.size())
       throw UsageError("a run continues only in a simulation with its seed, replication and processes");
     for (std::size_t k = 0; k < processes_.size(); ++k) {

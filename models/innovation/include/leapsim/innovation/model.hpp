@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <string_view>
+#include <vector>
 
 #include "leapsim/engine/event.hpp"
 #include "leapsim/engine/time.hpp"
@@ -32,6 +33,9 @@ enum class FirmEventKind : std::uint8_t {
   platform_attached,    ///< received an R&D platform
   exited,               ///< left the population; value: age (years)
 };
+
+/// Number of event kinds (the names of to_string are checked against it when they are compiled).
+inline constexpr std::size_t kFirmEventKindCount = static_cast<std::size_t>(FirmEventKind::exited) + 1;
 
 /// Name of an event kind, as written to event logs.
 std::string_view to_string(FirmEventKind kind) noexcept;
@@ -83,14 +87,27 @@ struct RunResult {
   std::size_t memory_bytes = 0;     // kernel and firm state at the end of the run
 };
 
+/// Exactly the parameters the initial firms are drawn from: the drawing code is handed this
+/// struct and nothing else, so two parameter sets draw the same firms when these are equal.
+struct InitialDrawInputs {
+  std::vector<InitialGroup> initial;
+  int start_year = 0;
+  GrowthParameters growth;     // the employment elasticity and the drift of back-filled accounts
+  TechSmeParameters tech_sme;  // the rules a tech-SME group's firms must meet
+  HteParameters hte;           // the rules an HTE group's firms must meet, and certificate validity
+  /// The inputs of a parameter set.
+  static InitialDrawInputs of(const Parameters& p);
+  friend bool operator==(const InitialDrawInputs&, const InitialDrawInputs&) = default;
+};
+
 /// The initial firms of one replication as drawn before its run starts. Scenarios whose
 /// parameters draw the same population (same_initial_population) share it, so a study draws it
 /// once per replication instead of once per scenario.
 struct InitialPopulation;
 
 /// True when two parameter sets draw the same initial firms from the same seed and replication:
-/// equal initial groups, start year, growth and certification rules. Policy levers, carriers,
-/// entry and everything after the start may differ.
+/// their InitialDrawInputs are equal. Policy levers, carriers, entry and everything after the
+/// start may differ.
 bool same_initial_population(const Parameters& a, const Parameters& b);
 
 /// Heap bytes the drawn initial firms hold.

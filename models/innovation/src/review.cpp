@@ -1,0 +1,95 @@
+// The annual review (docs/model.md §4.2): a firm's accounts for the year, its R&D subsidy claim,
+// carrier graduation, tech-SME registration and its HTE application.
+#include <algorithm>
+#include <boost/random/normal_distribution.hpp>
+#include <cmath>
+
+#include "innovation_model.hpp"
+
+namespace leapsim::innovation::model {
+
+void InnovationModel::review(EntityId f) {
+  const Time t = sim_.now();
+  const int year = year_of(t);
+  RandomStream s = sim_.stream(review_, f);
+  // A fixed set of draws per review keeps a firm's stream aligned across scenarios. They come
+  // first: the catch-up below uses other streams, and the processor can work on both at once.
+  boost::random::normal_distribution<double> normal;
+  const double z = normal(s);
+  const auto [register_draw, apply_draw, pass_draw] = s.uniforms21();
+  const CaughtUpFirm caught = caught_up(f);  // patents granted before now count in this review
+  FirmState& firm = caught.record;
+
+  const LeversInForce::Values& levers = levers_.at(t);
+  const double target =
+      rd_target(firm, p_.rd, {levers.deduction_manufacturing, levers.deduction_other, levers.rd_subsidy_rate});
+  grow(firm, p_.growth, p_.rd.adjustment_rate, rd_decay_one_year_, target, t, z);
+  const double rd = close_accounts(firm);
+  region_.year[Metric::rd_spend] += rd;
+  if (firm.has(Flag::hte)) region_.hte_rd += rd;
+  if (sink_ != nullptr) emit(t, f, FirmEventKind::reviewed, revenue(firm), employees(firm, p_.growth));
+  claim_rd_subsidy(firm, f, t);
+  if (firm.carrier != kNoCarrier && age(firm, t) >= p_.entry.residence_years) graduate(f, t);
+  const FirmAccounts a = accounts(caught, p_.growth, t);
+  evaluate_tech_sme(firm, f, a, year, register_draw, t);
+  consider_hte(firm, f, a, t, apply_draw, pass_draw);
+  sim_.schedule(review_, f, t + 1.0);
+  refresh_patent_rate(caught, f);
+  refresh_exit(f, a.employees);
+}
+
+void InnovationModel::claim_rd_subsidy(FirmState& firm, EntityId f, Time t) {
+  const double rate = levers_.at(t).rd_subsidy_rate;
+  firm.set(Flag::rd_subsidised, false);
+  if (rate <= 0.0) return;
+  const double amount = std::min(rate * firm.rd_history[0], levers_.at(t).rd_subsidy_cap);
+  if (amount > 0.0 && pay(Metric::rd_subsidies_paid, amount)) {
+    firm.set(Flag::rd_subsidised);
+    firm.set(Flag::subsidised);
+    emit(t, f, FirmEventKind::rd_subsidy_paid, amount);
+  }
+}
+
+void InnovationModel::evaluate_tech_sme(FirmState& firm, EntityId f, const FirmAccounts& a, int year, double draw,
+                                        Time t) {
+  if (!tech_sme_eligible(a, p_.tech_sme)) return;
+  const bool renewing = firm.tech_sme_year == year - 1;
+  const double p = renewing ? p_.tech_sme.renew_probability
+                            : std::min(1.0, p_.tech_sme.register_probability + levers_.at(t).outreach);
+  if (firm.tech_sme_year == year || draw >= p) return;
+  firm.tech_sme_year = static_cast<std::int16_t>(year);
+  region_.year[Metric::tech_smes] += 1.0;
+  if (sink_ != nullptr) emit(t, f, FirmEventKind::tech_sme_registered, tech_sme_score(a).total(), a.revenue);
+}
+
+void InnovationModel::consider_hte(FirmState& firm, EntityId f, const FirmAccounts& a, Time t, double apply_draw,
+                                   double pass_draw) {
+  if (firm.has(Flag::applied)) return;
+  const bool renewal = firm.has(Flag::hte);
+  if (renewal && firm.expiry_year != next_round_year(t)) return;  // not yet in its renewal window
+  if (!hte_eligible(a, p_.hte)) return;
+  const HteParameters& h = p_.hte;
+  const double promised = renewal ? levers_.at(t).hte_reward_renewal : levers_.at(t).hte_reward_new;
+  const double reward = region_.budget_left >= promised ? promised : 0.0;  // firms learn when the fund cannot pay
+  const double p0 = renewal ? h.renew_probability : h.apply_probability;
+  const double p = p0 + (1.0 - p0) * (1.0 - std::exp(-h.apply_probability_per_100k * reward / 1.0e5));
+  const bool coached = region_.coaching_left >= 1.0;
+  if (!coached && apply_draw >= p) return;
+  if (coached) region_.coaching_left -= 1.0;
+  region_.applications.push_back({f, pass_draw, coached});
+  firm.set(Flag::applied);
+  emit(t, f, FirmEventKind::hte_applied, a.rd_ratio_3y, hte_required_rd_ratio(a.revenue, p_.hte));
+}
+
+/// A certificate expiring at the first round belongs to a firm whose renewal review fell before
+/// the start when its first review comes after that round; it decides on renewal at the start.
+void InnovationModel::renew_before_first_review(EntityId f, RandomStream& s) {
+  const CaughtUpFirm firm = caught_up(f);
+  if (!firm.record.has(Flag::hte) || firm.record.expiry_year != p_.start_year) return;
+  const Time start = year_start(p_.start_year);
+  const double apply_draw = s.uniform32();
+  const double pass_draw = s.uniform32();
+  consider_hte(firm.record, f, accounts(firm, p_.growth, start), start, apply_draw, pass_draw);
+}
+
+}  // namespace leapsim::innovation::model
