@@ -289,6 +289,17 @@ TEST(ScenarioErrors, ExtremeYearsDoNotOverflow) {
                         "end_year must be less than 100 years after start_year (-2147483648), got 2147483647");
 }
 
+TEST(ScenarioErrors, RatesAndCountsHaveUpperBounds) {
+  // Without a bound, a rate of 1e308 validated and the run then grew memory without end.
+  expect_scenario_error("entry:\n  base_rate: 1.0e308\n", 2, 14,
+                        "entry.base_rate must be at most 10000000, got 1e+308");
+  expect_scenario_error("initial:\n  - {status: latent, count: 4000000000}\n", 2, 29,
+                        "initial[0].count must be at most 50000000, got 4000000000");
+  expect_scenario_error("policy:\n  budget:\n    - {from: 2020-01-01, value: 1.0e20}\n", 3, 33,
+                        "policy.budget[0].value must be at most 1e+13, got 1e+20");
+  expect_scenario_error("growth:\n  drift: -3\n", 2, 10, "growth.drift must be at least -1, got -3");
+}
+
 TEST(ScenarioErrors, StudyAndScenarioAreNotMixedUp) {
   const auto study = testing::scenarios_dir() / "small" / "tiny-study.yaml";
   EXPECT_THROW((void)load_scenario(study), ScenarioError);

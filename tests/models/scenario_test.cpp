@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -14,6 +15,7 @@
 #include "leapsim/engine/time.hpp"
 #include "leapsim/innovation/parameter_schema.hpp"
 #include "leapsim/innovation/scenario/loader.hpp"
+#include "leapsim/innovation/scenario/reference.hpp"
 #include "leapsim/innovation/scenario/writer.hpp"
 #include "scenario_test_support.hpp"
 
@@ -312,7 +314,7 @@ Parameters awkward_parameters() {
   p.policy.budget = Schedule{{{kBeforeStart, 1.0e7}, {to_time({2021, 3, 1}), 123456789.123}}};
   p.exit.hazards[2] = 0.11 + 1e-17;
   p.hte.round_date = Date{2019, 1, 2};
-  p.initial_platforms = 4294967295u;
+  p.initial_platforms = 1000000u;  // the largest count a run accepts
   return p;
 }
 
@@ -340,7 +342,7 @@ TEST(Writer, RoundTripReproducesTheParameters) {
   EXPECT_EQ(back.policy.budget.steps[1].value, 123456789.123);
   EXPECT_EQ(back.exit.hazards[2], p.exit.hazards[2]);
   EXPECT_EQ(back.hte.round_date, p.hte.round_date);
-  EXPECT_EQ(back.initial_platforms, 4294967295u);
+  EXPECT_EQ(back.initial_platforms, 1000000u);
   EXPECT_EQ(back.rd.deduction_other.steps[1].from, 2023.0);
 }
 
@@ -400,6 +402,72 @@ TEST(Docs, EveryKeyIsDocumented) {
                              "hte",    "exit",    "turnover",   "policy"};
   keys.insert(section_keys.begin(), section_keys.end());
   for (const std::string& key : keys) EXPECT_NE(doc.find("`" + key + "`"), std::string::npos) << key;
+}
+
+// The key tables of docs/scenario-format.md are generated from the schema: each table between
+// its markers must be the generated one, cell for cell. LEAPSIM_UPDATE_DOCS=1 rewrites them.
+TEST(Docs, KeyTablesAreTheSchemas) {
+  const std::filesystem::path file = source_dir() / "docs" / "scenario-format.md";
+  std::ifstream in(file);
+  ASSERT_TRUE(in) << file;
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string doc = text.str();
+  const char* update = std::getenv("LEAPSIM_UPDATE_DOCS");
+  const bool rewrite = update != nullptr && std::string(update) == "1";
+  std::size_t markers = 0;
+  for (std::size_t at = doc.find("<!-- keys: "); at != std::string::npos; at = doc.find("<!-- keys: ", at + 1))
+    ++markers;
+  const std::vector<KeySection> sections = key_reference();
+  EXPECT_EQ(markers, sections.size()) << "one table marker per section of the schema";
+  for (const KeySection& section : sections) {
+    const std::string open = "<!-- keys: " + section.name + " (";
+    const std::size_t marker = doc.find(open);
+    ASSERT_NE(marker, std::string::npos) << "no table for section " << section.name;
+    const std::size_t begin = doc.find("-->\n", marker) + 4;
+    const std::size_t end = doc.find("<!-- /keys -->", begin);
+    ASSERT_NE(end, std::string::npos) << section.name;
+    const std::string expected = key_table_markdown(section);
+    if (rewrite)
+      doc.replace(begin, end - begin, expected);
+    else
+      EXPECT_EQ(doc.substr(begin, end - begin), expected)
+          << "the " << section.name << " table differs from the schema; regenerate with LEAPSIM_UPDATE_DOCS=1";
+  }
+  if (rewrite) std::ofstream(file) << doc;
+}
+
+TEST(Docs, KeyTablesShowTypeDefaultRangeAndSource) {
+  // A few cells checked by hand, so the generator itself cannot drift unnoticed.
+  for (const KeySection& section : key_reference()) {
+    for (const KeyReference& k : section.keys) {
+      if (section.name == "entry" && k.key == "base_rate") {
+        EXPECT_EQ(k.type, "number");
+        EXPECT_EQ(k.unit, "firms / year");
+        EXPECT_EQ(k.fallback, "60 (assumption, to calibrate)");
+        EXPECT_EQ(k.range, ">= 0, at most 10000000");
+      }
+      if (section.name == "rd" && k.key == "deduction_manufacturing") {
+        EXPECT_EQ(k.type, "schedule");
+        EXPECT_EQ(k.fallback, "0.75, 1 from 2021-01-01 (MOF/STA 2021 No. 13)");
+        EXPECT_EQ(k.range, "values >= 0, at most 10");
+      }
+      if (section.name == "initial" && k.key == "count") {
+        EXPECT_EQ(k.type, "whole number");
+        EXPECT_EQ(k.fallback, "(required)");
+        EXPECT_EQ(k.range, ">= 0, at most 50000000");
+      }
+      if (section.name == "carriers" && k.key == "kind") {
+        EXPECT_EQ(k.type, "word");
+        EXPECT_EQ(k.range, "incubator, maker_space");
+      }
+      if (section.name == "hte" && k.key == "round_date") {
+        EXPECT_EQ(k.fallback, "11-30 (assumption)");
+      }
+      EXPECT_FALSE(k.help.empty()) << section.name << "." << k.key << " has no help line";
+      EXPECT_FALSE(k.help_zh.empty()) << section.name << "." << k.key << " has no Chinese help line";
+    }
+  }
 }
 
 }  // namespace

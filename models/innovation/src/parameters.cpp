@@ -31,11 +31,19 @@ class IssueList {
 
   void add(const std::string& path, const std::string& message) { issues_.push_back({path, path + " " + message}); }
 
-  void check_number(const std::string& path, double x, Range range) {
+  void check_number(const std::string& path, double x, const Field& field) {
+    const Range range = field.range;
     if (range == Range::date || range == Range::date_or_before) return check_date(path, x, range);
     if (!std::isfinite(x)) return add(path, "must be a finite number, got " + format_number(x));
     if (const char* bound = violated_bound(x, range))
-      add(path, std::string("must be ") + bound + ", got " + format_number(x));
+      return add(path, std::string("must be ") + bound + ", got " + format_number(x));
+    check_bounds(path, x, field, format_number(x));
+  }
+
+  /// The bounds beside the range: a run holds only so many firms, events and yuan.
+  void check_bounds(const std::string& path, double x, const Field& field, const std::string& written) {
+    if (x > field.max) add(path, "must be at most " + format_number(field.max) + ", got " + written);
+    if (x < field.min) add(path, "must be at least " + format_number(field.min) + ", got " + written);
   }
 
   void check_date(const std::string& path, Time t, Range range) {
@@ -48,7 +56,7 @@ class IssueList {
   /// Policy schedules are the bureau's decisions, so each step must fall in the horizon; other
   /// schedules follow outside law (the 2021 and 2023 super-deduction changes) and may be dated
   /// beyond a short horizon.
-  void check_schedule(const std::string& path, const Schedule& s, Range range) {
+  void check_schedule(const std::string& path, const Schedule& s, const Field& range) {
     const bool within_horizon = path.starts_with("policy.");
     if (s.steps.empty()) return add(path, "must have at least one step");
     if (s.steps.size() == 1 && s.steps.front().from == kNegativeInfinity)
@@ -68,7 +76,7 @@ class IssueList {
   }
 
   template <std::size_t N>
-  void check_array(const std::string& path, const std::array<double, N>& a, Range range) {
+  void check_array(const std::string& path, const std::array<double, N>& a, const Field& range) {
     if constexpr (square_side(N) * square_side(N) == N)
       if (range == Range::correlation) return check_correlation(path, a);
     for (std::size_t i = 0; i < N; ++i) check_number(element_path(path, i), a[i], range);
@@ -140,10 +148,12 @@ class IssueList {
 
 /// Range checks of every leaf field, from the schema.
 void check_fields(const Parameters& p, IssueList& issues) {
-  walk(p, "", [&](const std::string& path, const auto& member, Range range) {
+  walk(p, "", [&](const std::string& path, const auto& member, const Field& range) {
     using M = std::remove_cvref_t<decltype(member)>;
     if constexpr (std::is_same_v<M, double>) {
       issues.check_number(path, member, range);
+    } else if constexpr (std::is_integral_v<M>) {
+      issues.check_bounds(path, static_cast<double>(member), range, std::to_string(member));
     } else if constexpr (std::is_same_v<M, Schedule>) {
       issues.check_schedule(path, member, range);
     } else if constexpr (std::is_same_v<M, Date>) {

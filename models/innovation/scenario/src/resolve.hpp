@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "documents.hpp"
+#include "leapsim/innovation/parameter_schema.hpp"
 #include "leapsim/innovation/study.hpp"
 #include "reader.hpp"
 
@@ -20,9 +21,13 @@ struct ScenarioDocument {
 
 template <class V, schema::Is<ScenarioDocument> T>
 void describe(V& v, T& d) {
-  v("extends", d.extends);
-  v("name", d.name);
-  v("description", d.description);
+  using schema::Field;
+  v("extends", d.extends,
+    Field{.help = "file this one is layered on, relative to its folder",
+          .help_zh = "本文件所继承的文件（相对路径）",
+          .fallback = "none"});
+  v("name", d.name, Field{.help = "shown in reports", .help_zh = "情景名称", .fallback = "the file's stem"});
+  v("description", d.description, Field{.help = "one or two lines on the scenario", .help_zh = "情景说明"});
   schema::describe(v, d.parameters);
 }
 
