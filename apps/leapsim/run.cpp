@@ -83,7 +83,7 @@ PreparedRun prepare_run(const RunOptions& options, bool check_output) {
   run.record.replications = options.record_replications;
   for (const std::string& what : options.record) {
     if (!options.output) throw UsageError("--record needs an output file (-o)");
-    (what == "events" ? run.record.events : run.record.snapshots) = true;
+    (what == "events" ? run.record.events : run.record.firms) = true;
   }
   if (options.output && check_output) {  // fail before the run, not after it
     if (!options.force && std::filesystem::exists(*options.output))

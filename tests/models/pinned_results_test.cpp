@@ -76,7 +76,7 @@ std::vector<std::string> pinned_lines(const std::string& study_file, std::uint32
       log.add(e.detail);
     }
     Fingerprint firms;
-    for (const FirmSnapshot& f : s.snapshots.at(0)) {
+    for (const FirmSnapshot& f : s.firms.at(0)) {
       firms.add(static_cast<std::uint64_t>(f.year));
       firms.add(static_cast<std::uint64_t>(f.firm));
       for (const double v : {f.age, f.revenue, f.employees, f.rd_intensity, f.staff_share, f.hitech_share})
@@ -85,8 +85,7 @@ std::vector<std::string> pinned_lines(const std::string& study_file, std::uint32
       firms.add(std::uint64_t{f.tech_sme} | std::uint64_t{f.hte} << 1 | std::uint64_t{f.platform} << 2 |
                 std::uint64_t{f.incubated} << 3);
     }
-    line(" recorded: ", s.event_logs[0].size(), " events ", log.h, ", ", s.snapshots[0].size(), " firm-years ",
-         firms.h);
+    line(" recorded: ", s.event_logs[0].size(), " events ", log.h, ", ", s.firms[0].size(), " firm-years ", firms.h);
   }
   return lines;
 }

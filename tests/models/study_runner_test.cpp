@@ -233,19 +233,19 @@ TEST(ReplicationOutcome, SurvivesItsByteEncoding) {
   Recorder rec;
   const RunResult run = simulate(tiny_parameters(), 3, 0, &rec);
   ReplicationOutcome outcome{run.metrics, run.events, rec.events, {FirmSnapshot{}, FirmSnapshot{}}};
-  outcome.snapshots[1].year = 2020;
-  outcome.snapshots[1].revenue = 1.5e6;
-  outcome.snapshots[1].hte = true;
+  outcome.firms[1].year = 2020;
+  outcome.firms[1].revenue = 1.5e6;
+  outcome.firms[1].hte = true;
   const std::string bytes = encode(outcome);
   const ReplicationOutcome back = decode_outcome(bytes);
   EXPECT_EQ(back.metrics.first_year, outcome.metrics.first_year);
   EXPECT_EQ(back.metrics.years, outcome.metrics.years);
   EXPECT_EQ(back.events, outcome.events);
   EXPECT_TRUE(same_events(back.event_log, outcome.event_log));
-  ASSERT_EQ(back.snapshots.size(), 2u);
-  EXPECT_EQ(back.snapshots[1].year, 2020);
-  EXPECT_EQ(back.snapshots[1].revenue, 1.5e6);
-  EXPECT_TRUE(back.snapshots[1].hte);
+  ASSERT_EQ(back.firms.size(), 2u);
+  EXPECT_EQ(back.firms[1].year, 2020);
+  EXPECT_EQ(back.firms[1].revenue, 1.5e6);
+  EXPECT_TRUE(back.firms[1].hte);
   // A record cut short or padded is refused, never read past its end.
   EXPECT_THROW(decode_outcome(std::string_view(bytes).substr(0, bytes.size() - 1)), SimulationError);
   EXPECT_THROW(decode_outcome(bytes + "x"), SimulationError);

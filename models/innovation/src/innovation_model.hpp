@@ -192,7 +192,7 @@ class InnovationModel {
   void begin_year(int year);
   bool pay(Metric kind, double amount);
   void close_year(int year);
-  void snapshot_firms(int year);
+  void report_firms(int year);
 
   const Parameters& p_;
   EventSink* sink_;

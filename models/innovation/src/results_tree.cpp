@@ -65,11 +65,11 @@ ResultTable event_table(const std::vector<std::vector<FirmEvent>>& logs) {
 }
 
 /// Year-end firm snapshots of the recorded replications as one table.
-ResultTable snapshot_table(const std::vector<std::vector<FirmSnapshot>>& snapshots) {
+ResultTable firm_table(const std::vector<std::vector<FirmSnapshot>>& firms) {
   std::vector<std::int64_t> replication, year, firm, inventions, other_ip, tech_sme, hte, platform, incubated;
   std::vector<double> age, revenue, employees, rd, staff, hitech;
-  for (std::size_t r = 0; r < snapshots.size(); ++r)
-    for (const FirmSnapshot& s : snapshots[r]) {
+  for (std::size_t r = 0; r < firms.size(); ++r)
+    for (const FirmSnapshot& s : firms[r]) {
       replication.push_back(static_cast<std::int64_t>(r));
       year.push_back(s.year);
       firm.push_back(s.firm);
@@ -133,7 +133,7 @@ void add_scenario(ResultGroup& scenarios, const Scenario& scenario, const Scenar
   g.groups.push_back(std::move(metrics));
   g.groups.push_back(std::move(summary));
   if (!r.event_logs.empty()) g.tables.push_back(event_table(r.event_logs));
-  if (!r.snapshots.empty()) g.tables.push_back(snapshot_table(r.snapshots));
+  if (!r.firms.empty()) g.tables.push_back(firm_table(r.firms));
 }
 
 /// Values of one metric in one year over the replications, for scenario s.

@@ -14,13 +14,13 @@ namespace {
 /// Keeps the firm events and year-end snapshots of one replication, as asked.
 struct Recorder final : EventSink {
   std::vector<FirmEvent>* events;
-  std::vector<FirmSnapshot>* snapshots;
-  Recorder(std::vector<FirmEvent>* e, std::vector<FirmSnapshot>* s) : events(e), snapshots(s) {}
+  std::vector<FirmSnapshot>* firms;
+  Recorder(std::vector<FirmEvent>* e, std::vector<FirmSnapshot>* s) : events(e), firms(s) {}
   void on_event(const FirmEvent& e) override {
     if (events != nullptr) events->push_back(e);
   }
-  bool wants_snapshots() const override { return snapshots != nullptr; }
-  void on_snapshot(const FirmSnapshot& s) override { snapshots->push_back(s); }
+  bool wants_firms() const override { return firms != nullptr; }
+  void on_firm(const FirmSnapshot& s) override { firms->push_back(s); }
 };
 
 // Bounds what is kept for replications whose scenarios are not all done in this process (an MPI
@@ -55,7 +55,7 @@ std::string encode(const ReplicationOutcome& outcome) {
   out.put_array(outcome.metrics.years);
   out.put(outcome.events);
   out.put_array(outcome.event_log);
-  out.put_array(outcome.snapshots);
+  out.put_array(outcome.firms);
   return std::move(out).take();
 }
 
@@ -66,7 +66,7 @@ ReplicationOutcome decode_outcome(std::string_view bytes) {
   outcome.metrics.years = in.get_array<YearMetrics>();
   outcome.events = in.get<std::uint64_t>();
   outcome.event_log = in.get_array<FirmEvent>();
-  outcome.snapshots = in.get_array<FirmSnapshot>();
+  outcome.firms = in.get_array<FirmSnapshot>();
   if (!in.done()) throw SimulationError("replication record has trailing bytes");
   return outcome;
 }
@@ -88,7 +88,7 @@ StudyRun::StudyRun(const Study& study, std::uint32_t replications, std::uint64_t
     out.name = scenarios_[s]->name;
     out.replications.resize(replications);
     if (record.events) out.event_logs.resize(kept);
-    if (record.snapshots) out.snapshots.resize(kept);
+    if (record.firms) out.firms.resize(kept);
   }
   events_.resize(items());
   draws_like_.resize(scenarios_.size());
@@ -178,8 +178,8 @@ ReplicationOutcome StudyRun::compute(std::size_t item) {
   ReplicationOutcome outcome;
   const bool kept = r < record_.replications;
   Recorder recorder(kept && record_.events ? &outcome.event_log : nullptr,
-                    kept && record_.snapshots ? &outcome.snapshots : nullptr);
-  const bool recording = recorder.events != nullptr || recorder.snapshots != nullptr;
+                    kept && record_.firms ? &outcome.firms : nullptr);
+  const bool recording = recorder.events != nullptr || recorder.firms != nullptr;
   // Scenarios that draw the same initial firms start alike (common random numbers make it the
   // same population); those that also run alike for a while share those years, paused where
   // they part. A recorded replication runs whole, since its events are all wanted.
@@ -202,7 +202,7 @@ void StudyRun::keep(std::size_t item, ReplicationOutcome&& outcome) {
   ScenarioResults& out = results_.scenarios[s];
   out.replications[r] = std::move(outcome.metrics);
   if (r < out.event_logs.size()) out.event_logs[r] = std::move(outcome.event_log);
-  if (r < out.snapshots.size()) out.snapshots[r] = std::move(outcome.snapshots);
+  if (r < out.firms.size()) out.firms[r] = std::move(outcome.firms);
   events_[r * scenarios_.size() + s] = outcome.events;
 }
 

@@ -45,7 +45,7 @@ void InnovationModel::new_year(EntityId) {
 
 /// The year-end report: flows of the year plus stocks on 31 December.
 void InnovationModel::close_year(int year) {
-  if (sink_ != nullptr && sink_->wants_snapshots()) snapshot_firms(year);
+  if (sink_ != nullptr && sink_->wants_firms()) report_firms(year);
   YearMetrics m{};
   for (std::size_t i = 0; i < kMetricCount; ++i) m[i] = region_.year.values[i];
   auto set = [&m](Metric k, double v) { m[static_cast<std::size_t>(k)] = v; };
@@ -71,7 +71,7 @@ void InnovationModel::close_year(int year) {
 }
 
 /// Every alive firm as it stands at the end of the year.
-void InnovationModel::snapshot_firms(int year) {
+void InnovationModel::report_firms(int year) {
   const Time t = year_start(year + 1);
   sim_.population().for_each_alive([&](EntityId f) {
     const CaughtUpFirm caught = caught_up(f);
@@ -91,7 +91,7 @@ void InnovationModel::snapshot_firms(int year) {
     snap.hte = firm.has(Flag::hte);
     snap.platform = firm.has(Flag::platform);
     snap.incubated = firm.carrier != kNoCarrier;
-    sink_->on_snapshot(snap);
+    sink_->on_firm(snap);
   });
 }
 

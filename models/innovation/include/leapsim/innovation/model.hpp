@@ -73,10 +73,10 @@ class EventSink {
   virtual ~EventSink() = default;
   /// Called once per firm event, in simulation order.
   virtual void on_event(const FirmEvent& event) = 0;
-  /// Whether on_snapshot should be called for every alive firm at each year end (costly).
-  virtual bool wants_snapshots() const { return false; }
+  /// Whether on_firm should be called for every alive firm at each year end (costly).
+  virtual bool wants_firms() const { return false; }
   /// Called for every alive firm, in id order, after each year's report.
-  virtual void on_snapshot(const FirmSnapshot& /*snapshot*/) {}
+  virtual void on_firm(const FirmSnapshot& /*snapshot*/) {}
 };
 
 /// The outcome of one replication.

@@ -22,10 +22,10 @@ namespace leapsim::innovation {
 /// The yearly metrics of every replication of one scenario.
 struct ScenarioResults {
   std::string name;
-  std::vector<MetricTable> replications;             // by replication index
-  std::vector<std::vector<FirmEvent>> event_logs;    // firm events of the first recorded replications
-  std::vector<std::vector<FirmSnapshot>> snapshots;  // year-end firms of the first recorded replications
-  std::uint64_t events = 0;                          // kernel events over all replications
+  std::vector<MetricTable> replications;           // by replication index
+  std::vector<std::vector<FirmEvent>> event_logs;  // firm events of the first recorded replications
+  std::vector<std::vector<FirmSnapshot>> firms;    // year-end firms of the first recorded replications
+  std::uint64_t events = 0;                        // kernel events over all replications
 };
 
 /// The results of a study run, base first, then the alternatives in file order.
@@ -38,8 +38,8 @@ struct StudyResults {
 
 /// What to keep beyond the yearly metrics, for the first `replications` of every scenario.
 struct RecordRequest {
-  bool events = false;     // every firm event
-  bool snapshots = false;  // every alive firm at each year end
+  bool events = false;  // every firm event
+  bool firms = false;   // every alive firm at each year end
   std::uint32_t replications = 1;
 };
 
@@ -47,8 +47,8 @@ struct RecordRequest {
 struct ReplicationOutcome {
   MetricTable metrics;
   std::uint64_t events = 0;
-  std::vector<FirmEvent> event_log;     // when recorded
-  std::vector<FirmSnapshot> snapshots;  // when recorded
+  std::vector<FirmEvent> event_log;  // when recorded
+  std::vector<FirmSnapshot> firms;   // when recorded
 };
 
 /// Encodes an outcome as bytes, so a work item computed in another process comes back unchanged.
