@@ -46,7 +46,7 @@ std::filesystem::path python_package_folder() {
   // The build lays out <build>/apps/leapsim/leapsim and <build>/python/leapsim/.
   const std::filesystem::path folder = (self.parent_path() / ".." / ".." / "python").lexically_normal();
   if (!std::filesystem::is_regular_file(folder / "leapsim" / "__init__.py") ||
-      !std::filesystem::is_regular_file(folder / "leapsim" / "report.py"))
+      !std::filesystem::is_regular_file(folder / "leapsim" / "html_report.py"))
     throw Error("the LeapSim Python package is missing: expected it in " + folder.string() +
                 " (built by the target leapsim_python: make build)");
   return folder;

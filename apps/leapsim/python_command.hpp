@@ -1,6 +1,6 @@
 #pragma once
 // `leapsim report` and `leapsim export`: the report page and the workbook are built by the Python
-// package (python/leapsim/report.py, export.py), so these commands run it with Debian's
+// package (python/leapsim/html_report.py, workbook.py), so these commands run it with Debian's
 // /usr/bin/python3 and the package the build laid out beside this executable.
 
 #include <CLI/CLI.hpp>

@@ -20,8 +20,8 @@ from .api import from_dict, load, open, run
 from .results import Results
 from . import plot  # leapsim.plot: matplotlib charts of Results; matplotlib is needed only to draw
 from . import terms
-from .report import report  # the function; the module stays importable as leapsim.report
-from .export import export
+from .html_report import report
+from .workbook import export
 
 __all__ = ["load", "from_dict", "run", "open", "check_file", "report", "export", "Results", "Study", "Scenario", "Target", "Error", "UsageError",
            "ScenarioError", "SimulationError", "ResultsError", "Cancelled", "__version__"]

@@ -137,17 +137,17 @@ class Results:
         """Writes a workbook: yearly summary, target probabilities, comparisons, About (leapsim.export);
         headers in lang ("zh" or "en"), values unscaled with their units; atomically, an existing file
         replaced only with force=True."""
-        from .export import to_excel
+        from .workbook import to_excel
         return to_excel(self, path, lang, force)
 
     def to_csv(self, path: Union[str, os.PathLike], lang: str = terms.DEFAULT_LANGUAGE, force: bool = False) -> str:
         """Writes the yearly summary as CSV, UTF-8 with a byte-order mark (for Excel)."""
-        from .export import to_csv
+        from .workbook import to_csv
         return to_csv(self, path, lang, force)
 
     def report(self, path: Union[str, os.PathLike], lang: str = terms.DEFAULT_LANGUAGE, force: bool = False) -> str:
         """Writes the self-contained HTML report page (leapsim.report)."""
-        from .report import report
+        from .html_report import report
         return report(self, path, lang, force)
 
     # -- helpers -------------------------------------------------------------------------------

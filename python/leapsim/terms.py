@@ -71,9 +71,9 @@ _TEXT: Dict[str, Tuple[str, str]] = {
                  "LeapSim simulation of {first}-{last}, {scenarios} scenarios, {replications} replications each, "
                  "seed {seed}"),
     "summary": ("摘要", "Summary"),
-    "headline": ("到 {year} 年，基准方案预计有{metric} {mean} {unit}（90%区间 {low}–{high} {unit}）。",
+    "headline": ("到 {year} 年，基准方案的{metric}预计为 {mean} {unit}（90%区间 {low}–{high} {unit}）。",
                  "By {year}, the base forecasts {metric}: {mean} {unit} (90% band {low}-{high} {unit})."),
-    "target_line": ("{label}：基准方案达成概率 {p}（95%区间 {low}–{high}）；最高为{best} {best_p}。",
+    "target_line": ("{label}：基准方案达成概率 {p}（95%区间 {low}–{high}）；最高为“{best}” {best_p}。",
                     "{label}: the base meets it with probability {p} (95% interval {low}-{high}); highest: "
                     "{best}, {best_p}."),
     "no_targets": ("本研究没有设定目标。", "The study sets no targets."),

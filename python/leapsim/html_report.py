@@ -24,7 +24,7 @@ from typing import Callable, List, Optional, Sequence, Union
 import numpy as np
 
 from . import plot, terms
-from ._files import write_atomically
+from ._files import check_destination, write_atomically
 from .results import Results
 
 __all__ = ["report", "render", "KEY_METRICS"]
@@ -176,9 +176,7 @@ def fan_charts(page: _Page) -> Section:
     charts = []
     for metric in _chart_metrics(page):
         columns = 3 if len(page.results.scenarios) > 4 else len(page.results.scenarios)
-        rows = -(-len(page.results.scenarios) // columns)
-        figure = _figure(3.3 * columns, 2.4 * rows + 0.5)
-        plot.fan_grid(page.results, metric, lang=page.lang, columns=columns, figure=figure)
+        figure = plot.fan_grid(page.results, metric, lang=page.lang, columns=columns)
         charts.append({"title": page.metric_heading(metric), "svg": _svg(figure)})
     tables = []
     for name in page.results.scenarios:
@@ -408,6 +406,7 @@ def report(results: Union[Results, str, os.PathLike], path: Union[str, os.PathLi
     existing file is replaced only with force=True. Returns the path written.
     """
     terms.check_language(lang)
+    check_destination(path, force)
     if not isinstance(results, Results):
         from .api import open as open_results
         results = open_results(results)

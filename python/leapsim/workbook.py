@@ -19,7 +19,7 @@ from typing import List, Sequence, Union
 
 from . import terms
 from ._core import UsageError
-from ._files import write_atomically
+from ._files import check_destination, write_atomically
 from .results import Results
 
 __all__ = ["to_excel", "to_csv", "export", "summary_rows", "target_rows", "comparison_rows"]
@@ -77,7 +77,7 @@ def comparison_rows(results: Results, lang: str) -> List[list]:
 
 
 def _about_rows(results: Results, lang: str) -> List[list]:
-    from .report import OPTIONAL_GROUPS, absent_line, provenance_rows
+    from .html_report import OPTIONAL_GROUPS, absent_line, provenance_rows
     rows = [list(pair) for pair in provenance_rows(results, lang)]
     rows += [[terms.text(key, lang), absent_line(results, key, lang) or ""] for key in OPTIONAL_GROUPS
              if absent_line(results, key, lang)]
@@ -130,6 +130,7 @@ def to_csv(results: Results, path: Union[str, os.PathLike], lang: str = terms.DE
 def export(results: Union[Results, str, os.PathLike], path: Union[str, os.PathLike],
            lang: str = terms.DEFAULT_LANGUAGE, force: bool = False) -> str:
     """Writes a workbook (.xlsx) or a CSV file (.csv), chosen by path's extension; returns the path."""
+    check_destination(path, force)
     if not isinstance(results, Results):
         from .api import open as open_results
         results = open_results(results)
