@@ -17,6 +17,7 @@ import dataclasses
 import datetime
 import hashlib
 import io
+import itertools
 import math
 import os
 from typing import Callable, List, Optional, Sequence, Union
@@ -101,13 +102,15 @@ def percent(share: float) -> str:
     return f"{100.0 * share:.1f}%"
 
 
+_CHART_IDS = itertools.count(1)
+
+
 def _svg(figure) -> str:
     """A matplotlib Figure as inline SVG markup (text as paths: no font needed to view it)."""
     import matplotlib
     buffer = io.StringIO()
     # Distinct ids per chart: several SVGs share one page, and matplotlib derives ids from content.
-    _svg.count = getattr(_svg, "count", 0) + 1
-    with matplotlib.rc_context({"svg.hashsalt": f"leapsim-chart-{_svg.count}", "svg.fonttype": "path"}):
+    with matplotlib.rc_context({"svg.hashsalt": f"leapsim-chart-{next(_CHART_IDS)}", "svg.fonttype": "path"}):
         figure.savefig(buffer, format="svg", metadata={"Date": None})
     text = buffer.getvalue()
     return text[text.index("<svg"):]

@@ -6,7 +6,6 @@ read back by openpyxl against h5py, `run --lang zh`, flag errors, and `--help` o
 import csv
 import hashlib
 import io
-import math
 import os
 import pathlib
 import re
@@ -42,20 +41,21 @@ def leapsim(*args, env=None, binary=None):
     return subprocess.run([str(binary), *map(str, args)], capture_output=True, text=True, timeout=120, env=env)
 
 
-@pytest.fixture(scope="module")
-def congtai(tmp_path_factory):
-    path = tmp_path_factory.mktemp("congtai") / "congtai.h5"
-    proc = leapsim("run", CONGTAI, "-r", 8, "-q", "-o", path)
+def _results_file(tmp_path_factory, study, replications):
+    path = tmp_path_factory.mktemp(study.stem) / f"{study.stem}.h5"
+    proc = leapsim("run", study, "-r", replications, "-q", "-o", path)
     assert proc.returncode == 0, proc.stderr
     return path
+
+
+@pytest.fixture(scope="module")
+def congtai(tmp_path_factory):
+    return _results_file(tmp_path_factory, CONGTAI, 8)
 
 
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory):
-    path = tmp_path_factory.mktemp("tiny") / "tiny.h5"
-    proc = leapsim("run", TINY_STUDY, "-r", 20, "-q", "-o", path)
-    assert proc.returncode == 0, proc.stderr
-    return path
+    return _results_file(tmp_path_factory, TINY_STUDY, 20)
 
 
 @pytest.fixture(scope="module")
