@@ -40,15 +40,15 @@ constexpr Examples kExamples[] = {
      "  leapsim export results/congtai.h5 -o congtai.csv --lang en"},
 };
 
-/// A value's word for a reader: FILE for an existing file, the choices for a set, N for a number,
-/// TEXT otherwise; range checks (`UINT in [1 - 10000000]`) are left to the description.
+/// A value's word for a reader: FILE for an existing file (or the files a check names), the choices for a set, N for a
+/// number, TEXT otherwise; range checks (`UINT in [1 - 10000000]`) are left to the description.
 std::string plain_type(const std::string& full) {
   std::string word = full.substr(0, full.find(':'));
   if (word == "UINT" || word == "INT" || word == "NUMBER" || word == "FLOAT") word = "N";
   for (std::size_t at = full.find(':'); at != std::string::npos;) {
     const std::size_t next = full.find(':', at + 1);
     const std::string check = full.substr(at + 1, next == std::string::npos ? std::string::npos : next - at - 1);
-    if (check == "FILE" || (!check.empty() && check.front() == '{')) word = check;
+    if (check.find("FILE") != std::string::npos || (!check.empty() && check.front() == '{')) word = check;
     at = next;
   }
   return word;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "leapsim/engine/errors.hpp"
+#include "report.hpp"
 
 namespace leapsim::app {
 namespace {
@@ -34,7 +35,7 @@ CLI::App* add_python_command(CLI::App& app, const std::string& name, const std::
         },
         "FILE.xlsx|FILE.csv"));
   command->add_option("--lang", options.lang, "Language of the text: zh (Chinese) or en (English)")
-      ->check(CLI::IsMember({"zh", "en"}));
+      ->check(CLI::IsMember(kLanguageNames));
   command->add_flag("--force", options.force, "Replace the output file if it exists");
   return command;
 }
