@@ -122,6 +122,11 @@ def _figure(width: float, height: float):
     return Figure(figsize=(width, height), layout="constrained")
 
 
+def _fit_title(ax) -> None:
+    """Wraps a chart's title to its figure's width instead of cutting it off."""
+    ax.set_title(ax.get_title(), fontsize="medium", wrap=True)
+
+
 # -- sections -----------------------------------------------------------------------------------
 
 def summary(page: _Page) -> Section:
@@ -206,7 +211,7 @@ def target_probabilities(page: _Page) -> Section:
         rows.append([label] + [f"{percent(g.probability)} [{percent(g.wilson95_low)}, {percent(g.wilson95_high)}]"
                                for g in group.itertuples()])
     figure = _figure(9.0, 3.6)
-    plot.target_probabilities(page.results, figure.subplots(), lang=page.lang)
+    _fit_title(plot.target_probabilities(page.results, figure.subplots(), lang=page.lang))
     return Section("targets", page.t("targets"), "table_chart", {
         "note": page.t("targets_note"), "header": [page.t("target")] + [page.scenario(s) for s in scenarios],
         "rows": rows, "svg": _svg(figure)})
@@ -227,7 +232,7 @@ def differences(page: _Page) -> Section:
                          f"[{page.number(row['ci95_low'], m, True)}, {page.number(row['ci95_high'], m, True)}]")
         rows.append([page.scenario(name)] + cells)
     figure = _figure(8.0, 0.6 * len(rows) + 1.6)
-    plot.differences(page.results, HEADLINE_METRICS[0], year=year, ax=figure.subplots(), lang=page.lang)
+    _fit_title(plot.differences(page.results, HEADLINE_METRICS[0], year=year, ax=figure.subplots(), lang=page.lang))
     return Section("differences", page.t("differences"), "table_chart", {
         "note": page.t("differences_note", year=year),
         "header": [page.t("alternative")] + [page.metric_heading(m) for m in KEY_METRICS],
