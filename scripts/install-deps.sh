@@ -11,6 +11,7 @@ packages=(
   pybind11-dev python3-pybind11 python3-numpy python3-h5py python3-pandas python3-matplotlib
   python3-nbclient python3-nbformat python3-ipykernel python3-pytest python3-venv
   libopenmpi-dev openmpi-bin
+  python3-jinja2 python3-openpyxl python3-tqdm fonts-noto-cjk chromium
 )
 
 missing=()

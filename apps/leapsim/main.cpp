@@ -8,6 +8,9 @@
 #include "calibrate.hpp"
 #include "demo.hpp"
 #include "failure.hpp"
+#include "help.hpp"
+#include "python_command.hpp"
+#include "report.hpp"
 #include "run.hpp"
 
 int main(int argc, char** argv) {
@@ -74,6 +77,18 @@ int main(int argc, char** argv) {
   calibrate_cmd->add_option("-j,--threads", calibrate.threads, "Worker threads (0: one per core)");
   calibrate_cmd->add_option("--rounds", calibrate.rounds, "Passes over the parameters")->check(CLI::Range(1, 20));
 
+  // The report page and the workbook, built by the Python package; --lang of the printed reports.
+  leapsim::app::PythonCommandOptions report_page, workbook;
+  CLI::App* report_cmd = leapsim::app::add_python_command(
+      app, "report", "Write a self-contained HTML report of a results file (Chinese or English)", report_page);
+  CLI::App* export_cmd = leapsim::app::add_python_command(
+      app, "export", "Write a results file's tables to an Excel workbook (.xlsx) or a CSV file", workbook);
+  run_cmd->add_option("--lang", run.lang, "Language of the printed report: en or zh")
+      ->check(CLI::IsMember(leapsim::app::kLanguageNames));
+  compare_cmd->add_option("--lang", compare.lang, "Language of the printed tables: en or zh")
+      ->check(CLI::IsMember(leapsim::app::kLanguageNames));
+  leapsim::app::explain_help(app);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -89,6 +104,8 @@ int main(int argc, char** argv) {
     if (*info_cmd) return leapsim::app::info_command(info_file, std::cout);
     if (*calibrate_cmd) return leapsim::app::calibrate_command(calibrate, std::cout);
     if (*validate_cmd) return leapsim::app::validate_command(validate_files, std::cout, std::cerr);
+    if (*report_cmd) leapsim::app::run_python_command("report", report_page);
+    if (*export_cmd) leapsim::app::run_python_command("export", workbook);
   } catch (...) {
     return leapsim::app::report_failure(std::current_exception(), "", std::cerr);
   }

@@ -14,20 +14,63 @@
 namespace leapsim::app {
 namespace {
 
-/// The columns of the yearly table: metric, heading, scale (divisor), decimals.
+/// A phrase of the report in each language (printf patterns; the Chinese ones number their
+/// arguments where the word order differs).
+struct Term {
+  const char* en;
+  const char* zh;
+};
+
+/// Every phrase of the printed report, in the bureaus' terms; metric names come from the model's
+/// table (metric_infos), money is shown in million yuan in English and in 万元 in Chinese.
+struct Terms {
+  Term header{"%s: %zu scenarios, %lld replications each, seed %llu\n",
+              "%s：%zu 个方案，每个方案 %lld 次模拟，随机种子 %llu\n"};
+  Term forecast{"\n== %s: mean [90%% interval]\n", "\n== %s：均值 [90%%区间]\n"};
+  Term year{"year", "年份"};
+  Term targets{"\n== Probability of meeting each target [95% Wilson interval]\n",
+               "\n== 目标达成概率 [95% Wilson 区间]\n"};
+  Term target{"%s (%s %s %g in %lld)\n", "%s（%s %s %g，%lld 年）\n"};
+  Term comparisons{
+      "\n== Alternatives against %1$s in %2$d: paired difference, mean [95%% t-interval] (CRN variance "
+      "reduction)\n",
+      "\n== %2$d 年各备选方案与 %1$s 的配对差值，均值 [95%% t 区间]（共同随机数方差缩减倍数）\n"};
+  Term alternative{"alternative", "备选方案"};
+  Term exact{"exact", "精确"};
+  Term ranking{"\n== Ranking by extra HTEs in %1$d over %2$s (mean), with the mean total paid over the run\n",
+               "\n== 按 %1$d 年比 %2$s 增加的高新技术企业数排名（均值），及模拟期内平均奖补资金支出合计\n"};
+  Term ranked{"%+7.1f HTEs   %8.1f M yuan paid\n", "%+7.1f 家高新技术企业   支出 %8.0f 万元\n"};
+};
+constexpr Terms kTerms;
+
+/// A phrase in a language.
+const char* say(const Term& term, Language language) { return language == Language::zh ? term.zh : term.en; }
+
+/// The columns of the yearly table: metric, heading in each language, money (shown scaled), decimals.
 struct Column {
   const char* metric;
-  const char* heading;
-  double scale;
+  Term heading;
+  bool money;
   int decimals;
+  /// The divisor of the metric's values: million yuan in English, 万元 in Chinese.
+  double scale(Language l) const { return !money ? 1.0 : l == Language::zh ? 1.0e4 : 1.0e6; }
+  /// Decimals: 万元 are a hundred times finer than million yuan, so money drops its decimals.
+  int places(Language l) const { return money && l == Language::zh ? 0 : decimals; }
 };
 constexpr Column kColumns[] = {
-    {"tech_smes", "tech SMEs", 1.0, 0},
-    {"htes", "HTEs", 1.0, 0},
-    {"invention_patents_per_10k", "patents/10k", 1.0, 2},
-    {"rd_spend", "R&D (M yuan)", 1.0e6, 0},
-    {"subsidies_paid", "paid (M yuan)", 1.0e6, 1},
+    {"tech_smes", {"tech SMEs", "科技型中小企业"}, false, 0},
+    {"htes", {"HTEs", "高新技术企业"}, false, 0},
+    {"invention_patents_per_10k", {"patents/10k", "每万人发明专利"}, false, 2},
+    {"rd_spend", {"R&D (M yuan)", "研发经费（万元）"}, true, 0},
+    {"subsidies_paid", {"paid (M yuan)", "奖补支出（万元）"}, true, 1},
 };
+
+/// A metric's name for a reader: its code in English, its Chinese description in Chinese.
+std::string metric_label(const std::string& metric, Language language) {
+  const auto m = innovation::metric_by_name(metric);
+  if (language == Language::en || !m) return metric;
+  return std::string(innovation::metric_infos()[static_cast<std::size_t>(*m)].description_zh);
+}
 
 template <class T>
 const T& attribute(const ResultGroup& g, const char* name) {
@@ -60,27 +103,30 @@ std::size_t year_index(const ReportView& v, int year) {
 }
 
 void write_forecasts(const ResultGroup& root, const ReportView& v, std::ostream& out) {
+  const Language l = v.language;
   const ResultGroup& scenarios = group(root, "scenarios");
   for (const std::string& name : attribute<std::vector<std::string>>(root, "scenarios")) {
     const ResultGroup& summary = group(group(scenarios, name), "summary");
-    out << "\n== " << name << ": mean [90% interval]\n" << format("%-6s", "year");
-    for (const Column& c : kColumns) out << format("  %-24s", c.heading);
+    out << format(say(kTerms.forecast, l), name.c_str()) << pad(say(kTerms.year, l), 6);
+    for (const Column& c : kColumns) out << "  " << pad(say(c.heading, l), 24);
     out << '\n';
     for (int y = v.first_year; y <= v.last_year; ++y) {
       out << format("%-6d", y);
       const std::size_t row = year_index(v, y);
       for (const Column& c : kColumns) {
         const ResultArray& s = array(summary, c.metric);  // columns: mean, sd, p05, p50, p95
-        const std::string cell = format("%.*f [%.*f, %.*f]", c.decimals, at(s, row, 0) / c.scale, c.decimals,
-                                        at(s, row, 2) / c.scale, c.decimals, at(s, row, 4) / c.scale);
-        out << format("  %-24s", cell.c_str());
+        const int d = c.places(l);
+        const double scale = c.scale(l);
+        const std::string cell =
+            format("%.*f [%.*f, %.*f]", d, at(s, row, 0) / scale, d, at(s, row, 2) / scale, d, at(s, row, 4) / scale);
+        out << "  " << pad(cell, 24);
       }
       out << '\n';
     }
   }
 }
 
-void write_targets(const ResultGroup& root, std::ostream& out) {
+void write_targets(const ResultGroup& root, Language l, std::ostream& out) {
   const ResultGroup& targets = group(root, "targets");
   const auto& labels = attribute<std::vector<std::string>>(targets, "label");
   if (labels.empty()) return;
@@ -92,26 +138,27 @@ void write_targets(const ResultGroup& root, std::ostream& out) {
   const ResultArray& p = array(targets, "probability");
   const ResultArray& lo = array(targets, "wilson95_low");
   const ResultArray& hi = array(targets, "wilson95_high");
-  out << "\n== Probability of meeting each target [95% Wilson interval]\n";
+  out << say(kTerms.targets, l);
   for (std::size_t t = 0; t < labels.size(); ++t) {
-    out << format("%s (%s %s %g in %lld)\n", labels[t].c_str(), metrics[t].c_str(), comparisons[t].c_str(),
+    out << format(say(kTerms.target, l), labels[t].c_str(), metric_label(metrics[t], l).c_str(), comparisons[t].c_str(),
                   thresholds[t], static_cast<long long>(years[t]));
     for (std::size_t s = 0; s < scenarios.size(); ++s)
-      out << format("  %-44s %5.1f%%  [%5.1f%%, %5.1f%%]\n", scenarios[s].c_str(), 100.0 * at(p, t, s),
-                    100.0 * at(lo, t, s), 100.0 * at(hi, t, s));
+      out << "  " << pad(scenarios[s], 44)
+          << format(" %5.1f%%  [%5.1f%%, %5.1f%%]\n", 100.0 * at(p, t, s), 100.0 * at(lo, t, s), 100.0 * at(hi, t, s));
   }
 }
 
-std::string difference_cell(const ResultArray& a, std::size_t row, int decimals, double scale) {
+std::string difference_cell(const ResultArray& a, std::size_t row, int decimals, double scale, Language l) {
   // Columns: mean_difference, ci95_low, ci95_high, variance_base, variance_alternative,
   // variance_difference, variance_reduction.
   const double reduction = at(a, row, 6);
-  const std::string factor = std::isfinite(reduction) ? format("x%.1f", reduction) : "exact";
+  const std::string factor = std::isfinite(reduction) ? format("x%.1f", reduction) : say(kTerms.exact, l);
   return format("%+.*f [%+.*f, %+.*f] (%s)", decimals, at(a, row, 0) / scale, decimals, at(a, row, 1) / scale, decimals,
                 at(a, row, 2) / scale, factor.c_str());
 }
 
 void write_comparisons(const ResultGroup& root, const ReportView& v, std::ostream& out) {
+  const Language l = v.language;
   const ResultGroup& comparisons = group(root, "comparisons");
   if (comparisons.groups.empty()) return;
   const int year = v.year.value_or(v.last_year);
@@ -120,14 +167,12 @@ void write_comparisons(const ResultGroup& root, const ReportView& v, std::ostrea
   if (v.metric) {
     const auto info = innovation::metric_by_name(*v.metric);
     if (!info) throw UsageError("unknown metric '" + *v.metric + "'");
-    columns = {
-        Column{innovation::metric_infos()[static_cast<std::size_t>(*info)].name.data(), v.metric->c_str(), 1.0, 2}};
+    const char* name = innovation::metric_infos()[static_cast<std::size_t>(*info)].name.data();
+    columns = {Column{name, {name, name}, false, 2}};
   }
-  out << format(
-      "\n== Alternatives against %s in %d: paired difference, mean [95%% t-interval] (CRN variance "
-      "reduction)\n%-44s",
-      attribute<std::string>(comparisons, "base").c_str(), year, "alternative");
-  for (const Column& c : columns) out << format("  %-34s", c.heading);
+  const std::string& base = attribute<std::string>(comparisons, "base");
+  out << format(say(kTerms.comparisons, l), base.c_str(), year) << pad(say(kTerms.alternative, l), 44);
+  for (const Column& c : columns) out << "  " << pad(v.metric ? metric_label(c.metric, l) : say(c.heading, l), 34);
   out << '\n';
   struct Ranked {
     std::string name;
@@ -137,9 +182,9 @@ void write_comparisons(const ResultGroup& root, const ReportView& v, std::ostrea
   std::vector<Ranked> ranking;
   const ResultGroup& scenarios = group(root, "scenarios");
   for (const ResultGroup& alt : comparisons.groups) {
-    out << format("%-44s", alt.name.c_str());
+    out << pad(alt.name, 44);
     for (const Column& c : columns)
-      out << format("  %-34s", difference_cell(array(alt, c.metric), row, c.decimals, c.scale).c_str());
+      out << "  " << pad(difference_cell(array(alt, c.metric), row, c.places(l), c.scale(l), l), 34);
     out << '\n';
     const ResultArray& paid = array(group(group(scenarios, alt.name), "summary"), "subsidies_paid");
     double total = 0.0;
@@ -147,14 +192,20 @@ void write_comparisons(const ResultGroup& root, const ReportView& v, std::ostrea
     ranking.push_back({alt.name, at(array(alt, "htes"), row, 0), total});
   }
   std::stable_sort(ranking.begin(), ranking.end(), [](const Ranked& a, const Ranked& b) { return a.htes > b.htes; });
-  out << format("\n== Ranking by extra HTEs in %d over %s (mean), with the mean total paid over the run\n", year,
-                attribute<std::string>(comparisons, "base").c_str());
+  out << format(say(kTerms.ranking, l), year, base.c_str());
+  const double money = l == Language::zh ? 1.0e4 : 1.0e6;
   for (std::size_t i = 0; i < ranking.size(); ++i)
-    out << format("%2zu. %-44s %+7.1f HTEs   %8.1f M yuan paid\n", i + 1, ranking[i].name.c_str(), ranking[i].htes,
-                  ranking[i].paid / 1.0e6);
+    out << format("%2zu. ", i + 1) << pad(ranking[i].name, 44) << ' '
+        << format(say(kTerms.ranked, l), ranking[i].htes, ranking[i].paid / money);
 }
 
 }  // namespace
+
+Language language_named(const std::string& name) {
+  if (name == "en") return Language::en;
+  if (name == "zh") return Language::zh;
+  throw UsageError("unknown language '" + name + "'; expected en or zh");
+}
 
 void write_report(const ResultGroup& root, const ReportView& view, std::ostream& out) {
   if (view.metric && !innovation::metric_by_name(*view.metric))
@@ -162,13 +213,13 @@ void write_report(const ResultGroup& root, const ReportView& view, std::ostream&
   ReportView v = view;
   v.first_year = static_cast<int>(attribute<std::int64_t>(root, "first_year"));
   v.last_year = static_cast<int>(attribute<std::int64_t>(root, "last_year"));
-  out << attribute<std::string>(root, "study_name") << ": "
-      << attribute<std::vector<std::string>>(root, "scenarios").size() << " scenarios, "
-      << attribute<std::int64_t>(root, "replications") << " replications each, seed "
-      << attribute<std::uint64_t>(root, "seed") << '\n';
+  out << format(say(kTerms.header, v.language), attribute<std::string>(root, "study_name").c_str(),
+                attribute<std::vector<std::string>>(root, "scenarios").size(),
+                static_cast<long long>(attribute<std::int64_t>(root, "replications")),
+                static_cast<unsigned long long>(attribute<std::uint64_t>(root, "seed")));
   if (!v.comparisons_only) {
     write_forecasts(root, v, out);
-    write_targets(root, out);
+    write_targets(root, v.language, out);
   }
   write_comparisons(root, v, out);
 }

@@ -6,10 +6,20 @@
 #include <iosfwd>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "leapsim/engine/result_tree.hpp"
 
 namespace leapsim::app {
+
+/// The language of the printed report.
+enum class Language { en, zh };
+
+/// The names --lang accepts, in the order help lists them.
+inline const std::vector<std::string> kLanguageNames = {"en", "zh"};
+
+/// The language with this name ("en" or "zh"); throws UsageError for another.
+Language language_named(const std::string& name);
 
 /// What part of the report to print, and for which metric and year the comparison table is.
 struct ReportView {
@@ -18,6 +28,7 @@ struct ReportView {
   std::optional<int> year;            // default: the last year
   int first_year = 0;                 // filled from the tree
   int last_year = 0;
+  Language language = Language::en;
 };
 
 /// Writes the report of a results tree; throws IoError if the tree lacks part of the layout.

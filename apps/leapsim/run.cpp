@@ -123,7 +123,9 @@ void emit_results(const RunOptions& options, const PreparedRun& run, const innov
                     std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     }
   }
-  write_report(tree, {}, out);
+  ReportView view;
+  view.language = language_named(options.lang);
+  write_report(tree, view, out);
 }
 
 /// How this run was made, for the results file.
@@ -227,6 +229,7 @@ int compare_command(const CompareOptions& options, std::ostream& out) {
   view.comparisons_only = true;
   view.metric = options.metric;
   view.year = options.year;
+  view.language = language_named(options.lang);
   write_report(tree, view, out);
   return 0;
 }

@@ -24,6 +24,7 @@ struct RunOptions {
   std::vector<std::string> record;        // "events", "firms": detail kept in the output file
   std::uint32_t record_replications = 1;  // how many replications' detail to keep
   std::string command_line;               // recorded in the results file
+  std::string lang = "en";                // the printed report's language: en or zh
 };
 
 /// Runs a study and prints its report on `out`, progress on `err`; returns the exit code.
@@ -45,6 +46,7 @@ struct CompareOptions {
   std::optional<std::string> base;  // default: the study's base
   std::optional<std::string> metric;
   std::optional<int> year;
+  std::string lang = "en";  // en or zh
 };
 
 /// Prints the comparison tables of a results file again.

@@ -2,6 +2,10 @@
 #include <pybind11/stl.h>
 #include <pybind11/stl/filesystem.h>
 
+#include <map>
+#include <string>
+#include <vector>
+
 #include "bindings.hpp"
 #include "leapsim/innovation/metrics.hpp"
 #include "leapsim/innovation/scenario/changes.hpp"
@@ -36,6 +40,20 @@ void bind_study(py::module_& m) {
           "A new scenario with parameters set by path, e.g. {'policy.hte_reward_new': 200000}; validated like a "
           "file (raises ScenarioError or UsageError).")
       .def("__repr__", [](const Scenario& s) { return "<leapsim.Scenario '" + s.name + "'>"; });
+
+  m.def(
+      "metric_infos",
+      [] {
+        std::vector<std::map<std::string, std::string>> rows;
+        for (const innovation::MetricInfo& info : innovation::metric_infos())
+          rows.push_back({{"name", std::string(info.name)},
+                          {"unit", std::string(info.unit)},
+                          {"description", std::string(info.description)},
+                          {"description_zh", std::string(info.description_zh)}});
+        return rows;
+      },
+      "Every metric in file order: name, unit, description (English) and description_zh (Chinese), from the "
+      "model's one table of metrics.");
 
   py::class_<Target>(m, "Target", "A bureau target: a metric compared with a threshold in a year.")
       .def_readonly("label", &Target::label)

@@ -10,6 +10,8 @@ Load a study or scenario file, run it, and read the results::
     results.targets()                          # probability of meeting each target
     results.save("congtai.h5")                 # the documented HDF5 layout
     leapsim.open("congtai.h5")                 # also files written by `leapsim run -o`
+    leapsim.report(results, "congtai.html")    # the page for the district leader (lang="zh" or "en")
+    results.to_excel("congtai.xlsx")           # the workbook
 """
 
 from ._core import (Cancelled, Error, ResultsError, Scenario, ScenarioError, SimulationError, Study, Target,
@@ -17,6 +19,9 @@ from ._core import (Cancelled, Error, ResultsError, Scenario, ScenarioError, Sim
 from .api import from_dict, load, open, run
 from .results import Results
 from . import plot  # leapsim.plot: matplotlib charts of Results; matplotlib is needed only to draw
+from . import terms
+from .html_report import report
+from .workbook import export
 
-__all__ = ["load", "from_dict", "run", "open", "check_file", "Results", "Study", "Scenario", "Target", "Error", "UsageError",
+__all__ = ["load", "from_dict", "run", "open", "check_file", "report", "export", "Results", "Study", "Scenario", "Target", "Error", "UsageError",
            "ScenarioError", "SimulationError", "ResultsError", "Cancelled", "__version__"]

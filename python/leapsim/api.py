@@ -35,9 +35,25 @@ def from_dict(data: dict, name: str = "<dict>") -> Union[_core.Study, _core.Scen
     return _core.load_study_text(text, display) if "study" in data else _core.load_scenario_text(text, display)
 
 
-def _progress_printer(stream=sys.stderr) -> Callable[[int, int], None]:
-    """A progress callback printing one line redrawn in place."""
+def _progress_printer(stream=None) -> Callable[[int, int], None]:
+    """A progress callback: a tqdm bar (python3-tqdm), which a notebook shows redrawn in place under the
+    cell, or one line redrawn in place when tqdm is missing."""
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        tqdm = None
+    stream = stream or sys.stderr
+    bar = None
+
     def report(done: int, total: int) -> None:
+        nonlocal bar
+        if tqdm is not None:
+            if bar is None:
+                bar = tqdm(total=total, unit="run", desc="leapsim", file=stream, dynamic_ncols=True)
+            bar.update(done - bar.n)
+            if done == total:
+                bar.close()
+            return
         stream.write(f"\rleapsim: {done}/{total} runs ({100 * done // total}%)")
         if done == total:
             stream.write("\n")
@@ -51,8 +67,8 @@ def run(study: Union[_core.Study, _core.Scenario], replications: Optional[int] =
     """Runs a study (every scenario) or a single scenario in this process and returns its Results.
 
     replications and seed default to the study's (200 and 20190614 for a bare scenario); threads=0
-    uses every core. The GIL is released while the simulation runs. progress=True prints a line on
-    stderr, a callable receives (runs done, runs in total), False prints nothing. record may hold
+    uses every core. The GIL is released while the simulation runs. progress=True shows a progress
+    bar on stderr (tqdm; in a notebook, under the cell), counting runs (scenarios x replications); a callable receives (runs done, runs in total), False prints nothing. record may hold
     "events" and "firms" to keep the firm event log and year-end snapshots of the first
     record_replications replications. Replication r of every scenario shares its random streams,
     and the result never depends on the thread count.

@@ -8,7 +8,7 @@ from typing import List, Optional, Union
 import numpy as np
 import pandas as pd
 
-from . import _core
+from . import _core, terms
 
 
 class Results:
@@ -132,6 +132,23 @@ class Results:
         """Writes the results to an HDF5 file (docs/output-format.md), atomically; an existing file is
         replaced only with force=True."""
         self._tree.save(os.fspath(path), force)
+
+    def to_excel(self, path: Union[str, os.PathLike], lang: str = terms.DEFAULT_LANGUAGE, force: bool = False) -> str:
+        """Writes a workbook: yearly summary, target probabilities, comparisons, About (leapsim.export);
+        headers in lang ("zh" or "en"), values unscaled with their units; atomically, an existing file
+        replaced only with force=True."""
+        from .workbook import to_excel
+        return to_excel(self, path, lang, force)
+
+    def to_csv(self, path: Union[str, os.PathLike], lang: str = terms.DEFAULT_LANGUAGE, force: bool = False) -> str:
+        """Writes the yearly summary as CSV, UTF-8 with a byte-order mark (for Excel)."""
+        from .workbook import to_csv
+        return to_csv(self, path, lang, force)
+
+    def report(self, path: Union[str, os.PathLike], lang: str = terms.DEFAULT_LANGUAGE, force: bool = False) -> str:
+        """Writes the self-contained HTML report page (leapsim.report)."""
+        from .html_report import report
+        return report(self, path, lang, force)
 
     # -- helpers -------------------------------------------------------------------------------
     def _scenario(self, name: str) -> str:

@@ -1,0 +1,422 @@
+"""The report for a district leader: one self-contained HTML page of a study's results.
+
+    leapsim.report(results, "report.html", lang="zh")      # or: leapsim report RESULTS.h5 -o report.html
+
+The page needs nothing but itself: CSS inline, charts as inline SVG (text drawn as paths, so no
+font is needed to view it), no script, no request to any network. It prints to PDF (A4) with a
+page break before each section. Sections, in order: the summary, fan charts per scenario with the
+yearly table, target probabilities, paired differences, costs, mechanisms, sensitivity,
+calibration, provenance. Each section is one function below, from the results to a template and
+its data; a section whose data the results file does not hold (cost books, mechanism breakdowns,
+sensitivity results and posteriors are not written yet) says so in one line.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import hashlib
+import io
+import itertools
+import math
+import os
+from typing import Callable, List, Optional, Sequence, Union
+
+import numpy as np
+
+from . import plot, terms
+from ._files import check_destination, write_atomically
+from .results import Results
+
+__all__ = ["report", "render", "KEY_METRICS"]
+
+KEY_METRICS = ("tech_smes", "htes", "invention_patents_per_10k", "rd_spend", "subsidies_paid")
+"""The metrics of the yearly tables and the differences, as in `leapsim run`'s printed report."""
+
+HEADLINE_METRICS = ("htes", "tech_smes")
+"""The metrics of the summary's headline sentences; the best package is chosen by the first."""
+
+
+@dataclasses.dataclass
+class Section:
+    """One section of the page: its anchor, heading, template and the data the template reads."""
+    id: str
+    title: str
+    template: str
+    data: dict
+
+
+@dataclasses.dataclass
+class _Page:
+    """What every section function reads: the results, the language and number formatting."""
+    results: Results
+    lang: str
+
+    @property
+    def years(self) -> List[int]:
+        return [int(y) for y in self.results.years]
+
+    @property
+    def last_year(self) -> int:
+        return self.years[-1]
+
+    def t(self, key: str, **fields) -> str:
+        return terms.text(key, self.lang, **fields)
+
+    def scenario(self, name: str) -> str:
+        return terms.scenario_name(name, self.lang)
+
+    def metric(self, metric: str) -> str:
+        return terms.metric_name(metric, self.lang)
+
+    def unit(self, metric: str) -> str:
+        return terms.display_unit(metric, self.lang)[1]
+
+    def number(self, value: float, metric: str, signed: bool = False) -> str:
+        """A value as the page shows it: scaled to the display unit, with the metric's decimals."""
+        return format_number(value, metric, self.lang, signed)
+
+    def metric_heading(self, metric: str) -> str:
+        return f"{self.metric(metric)}（{self.unit(metric)}）" if self.lang == "zh" else \
+            f"{self.metric(metric)} ({self.unit(metric)})"
+
+
+def decimals(metric: str, lang: str) -> int:
+    """Decimals the page shows a metric with: two for rates and million yuan, one otherwise."""
+    unit = terms.metric_unit(metric)
+    if unit == "patents per 10,000 residents" or (unit == "yuan" and lang == "en"):
+        return 2
+    return 1
+
+
+def format_number(value: float, metric: str, lang: str, signed: bool = False) -> str:
+    """A metric's value in its display unit and decimals, as every table of the page prints it."""
+    if not math.isfinite(value):
+        return "∞" if value > 0 else "−∞" if value < 0 else "–"
+    scale = terms.display_unit(metric, lang)[0]
+    return f"{value / scale:{'+' if signed else ''}.{decimals(metric, lang)}f}"
+
+
+def percent(share: float) -> str:
+    """A share as a percentage with one decimal, as the target tables print it."""
+    return f"{100.0 * share:.1f}%"
+
+
+_CHART_IDS = itertools.count(1)
+
+
+def _svg(figure) -> str:
+    """A matplotlib Figure as inline SVG markup (text as paths: no font needed to view it)."""
+    import matplotlib
+    buffer = io.StringIO()
+    # Distinct ids per chart: several SVGs share one page, and matplotlib derives ids from content.
+    with matplotlib.rc_context({"svg.hashsalt": f"leapsim-chart-{next(_CHART_IDS)}", "svg.fonttype": "path"}):
+        figure.savefig(buffer, format="svg", metadata={"Date": None})
+    text = buffer.getvalue()
+    return text[text.index("<svg"):]
+
+
+def _figure(width: float, height: float):
+    from matplotlib.figure import Figure
+    plot.cjk_font()
+    return Figure(figsize=(width, height), layout="constrained")
+
+
+def _fit_title(ax) -> None:
+    """Wraps a chart's title to its figure's width instead of cutting it off."""
+    ax.set_title(ax.get_title(), fontsize="medium", wrap=True)
+
+
+# -- sections -----------------------------------------------------------------------------------
+
+def summary(page: _Page) -> Section:
+    """The headline forecasts with their bands, each target's probability, the best package and caveats."""
+    r, year = page.results, page.last_year
+    headlines = []
+    for metric in HEADLINE_METRICS:
+        s = r.summary(metric).loc[("base", year)]
+        headlines.append(page.t("headline", year=year, metric=page.metric(metric), unit=page.unit(metric),
+                                mean=page.number(s["mean"], metric), low=page.number(s["p05"], metric),
+                                high=page.number(s["p95"], metric)))
+    target_lines = []
+    for label, rows in _by_target(r):
+        base = rows.iloc[0]
+        best = rows.loc[rows["probability"].idxmax()]
+        target_lines.append(page.t("target_line", label=label, p=percent(base["probability"]),
+                                   low=percent(base["wilson95_low"]), high=percent(base["wilson95_high"]),
+                                   best=page.scenario(best["scenario"]), best_p=percent(best["probability"])))
+    best, unresolved = None, False
+    metric = HEADLINE_METRICS[0]
+    compared = r.compare(metric=metric, year=year)
+    if not compared.empty:
+        name = compared["mean_difference"].idxmax()
+        row = compared.loc[name]
+        best = page.t("best_package", year=year, metric=page.metric(metric), name=page.scenario(name),
+                      unit=page.unit(metric), mean=page.number(row["mean_difference"], metric),
+                      low=page.number(row["ci95_low"], metric), high=page.number(row["ci95_high"], metric))
+        unresolved = not (row["ci95_low"] > 0 or row["ci95_high"] < 0)
+    caveats = [page.t("caveat_noise", replications=r.attrs["replications"]), page.t("caveat_assumptions")]
+    if not compared.empty:
+        caveats.append(page.t("caveat_crn"))
+    return Section("summary", page.t("summary"), "summary", {
+        "headlines": headlines, "targets": target_lines, "no_targets": page.t("no_targets"),
+        "best": best, "unresolved": page.t("best_unresolved") if unresolved else None,
+        "no_alternatives": page.t("no_alternatives"), "caveats_title": page.t("caveats"), "caveats": caveats})
+
+
+def _by_target(results: Results):
+    """(label, rows) per target in the study's order, the rows one per scenario, base first."""
+    table = results.targets()
+    if table.empty:
+        return []
+    count = len(dict.fromkeys(table["scenario"]))
+    return [(rows["label"].iloc[0], rows) for _, rows in table.groupby(np.arange(len(table)) // count, sort=True)]
+
+
+def _chart_metrics(page: _Page) -> List[str]:
+    targeted = list(dict.fromkeys(page.results.targets().get("metric", [])))
+    wanted = set(HEADLINE_METRICS) | set(targeted)
+    return [m for m in KEY_METRICS if m in wanted] + [m for m in targeted if m not in KEY_METRICS]
+
+
+def fan_charts(page: _Page) -> Section:
+    """Small multiples per headline or targeted metric, then each scenario's yearly table."""
+    charts = []
+    for metric in _chart_metrics(page):
+        columns = 3 if len(page.results.scenarios) > 4 else len(page.results.scenarios)
+        figure = plot.fan_grid(page.results, metric, lang=page.lang, columns=columns)
+        charts.append({"title": page.metric_heading(metric), "svg": _svg(figure)})
+    tables = []
+    for name in page.results.scenarios:
+        rows = []
+        stats = {m: page.results.summary(m).loc[name] for m in KEY_METRICS}
+        for year in page.years:
+            rows.append([str(year)] + [f"{page.number(stats[m].loc[year, 'mean'], m)} "
+                                       f"[{page.number(stats[m].loc[year, 'p05'], m)}, "
+                                       f"{page.number(stats[m].loc[year, 'p95'], m)}]" for m in KEY_METRICS])
+        tables.append({"title": page.t("forecast_table", scenario=page.scenario(name)), "rows": rows})
+    return Section("fans", page.t("fans"), "fans", {
+        "note": page.t("fans_note"), "charts": charts, "tables": tables,
+        "header": [page.t("year")] + [page.metric_heading(m) for m in KEY_METRICS]})
+
+
+def target_probabilities(page: _Page) -> Section:
+    """Every target against every scenario: the probability with its 95% Wilson interval, and a chart."""
+    table = page.results.targets()
+    if table.empty:
+        return Section("targets", page.t("targets"), "note", {"note": page.t("no_targets")})
+    scenarios = list(dict.fromkeys(table["scenario"]))
+    rows = []
+    for label, group in _by_target(page.results):
+        rows.append([label] + [f"{percent(g.probability)} [{percent(g.wilson95_low)}, {percent(g.wilson95_high)}]"
+                               for g in group.itertuples()])
+    figure = _figure(9.0, 3.6)
+    _fit_title(plot.target_probabilities(page.results, figure.subplots(), lang=page.lang))
+    return Section("targets", page.t("targets"), "table_chart", {
+        "note": page.t("targets_note"), "header": [page.t("target")] + [page.scenario(s) for s in scenarios],
+        "rows": rows, "svg": _svg(figure)})
+
+
+def differences(page: _Page) -> Section:
+    """Each alternative minus the base in the last year on the key metrics, and a chart of the first."""
+    year = page.last_year
+    if page.results.compare(metric="htes", year=year).empty:
+        return Section("differences", page.t("differences"), "note", {"note": page.t("no_alternatives")})
+    tables = {m: page.results.compare(metric=m, year=year) for m in KEY_METRICS}
+    rows = []
+    for name in tables[KEY_METRICS[0]].index:
+        cells = []
+        for m in KEY_METRICS:
+            row = tables[m].loc[name]
+            cells.append(f"{page.number(row['mean_difference'], m, True)} "
+                         f"[{page.number(row['ci95_low'], m, True)}, {page.number(row['ci95_high'], m, True)}]")
+        rows.append([page.scenario(name)] + cells)
+    figure = _figure(8.0, 0.6 * len(rows) + 1.6)
+    _fit_title(plot.differences(page.results, HEADLINE_METRICS[0], year=year, ax=figure.subplots(), lang=page.lang))
+    return Section("differences", page.t("differences"), "table_chart", {
+        "note": page.t("differences_note", year=year),
+        "header": [page.t("alternative")] + [page.metric_heading(m) for m in KEY_METRICS],
+        "rows": rows, "svg": _svg(figure)})
+
+
+OPTIONAL_GROUPS = {"costs": "costs", "mechanisms": "mechanisms", "sensitivity": "sensitivity",
+                   "calibration": "calibration"}
+"""Sections drawn from a root group of the results file when it has one: section key -> group name."""
+
+
+def absent_line(results: Results, key: str, lang: str) -> Optional[str]:
+    """The line saying the results file lacks an optional section's data, or None when it has it."""
+    if OPTIONAL_GROUPS[key] in results._tree.groups(""):
+        return None
+    return terms.text("absent", lang, what=terms.text(f"absent_{key}", lang))
+
+
+def _optional(key: str) -> Callable[[_Page], Section]:
+    """A section the results file may hold as a group at its root: not written by this version yet,
+    so when present its datasets are listed, and when absent one line says so."""
+    group = OPTIONAL_GROUPS[key]
+
+    def section(page: _Page) -> Section:
+        absent = absent_line(page.results, key, page.lang)
+        if absent:
+            return Section(key, page.t(key), "note", {"note": absent})
+        listed = [f"{group}/{d}" for d in page.results._tree.datasets(group)]
+        listed += [f"{group}/{g}/" for g in page.results._tree.groups(group)]
+        return Section(key, page.t(key), "listing", {"note": page.t("present_unread"), "items": listed})
+    section.__name__ = key
+    section.__doc__ = f"The {key} section, from the root group '{group}' when the results file has one."
+    return section
+
+
+costs = _optional("costs")
+mechanisms = _optional("mechanisms")
+sensitivity = _optional("sensitivity")
+calibration = _optional("calibration")
+
+
+def study_sha256(results: Results) -> Optional[str]:
+    """SHA-256 of the study file's text as the run read it (the root attribute study_yaml)."""
+    text = results.attrs.get("study_yaml")
+    return hashlib.sha256(text.encode("utf-8")).hexdigest() if text else None
+
+
+def provenance_rows(results: Results, lang: str) -> List[tuple]:
+    """(what, value) pairs of how the results were made, in `lang`: the report's and the workbook's."""
+    a = results.attrs
+    t = lambda key: terms.text(key, lang)  # noqa: E731
+    years = results.years
+    return [
+        (t("leapsim_version"), a.get("leapsim_version", "")),
+        (t("study_name"), a.get("study_name", "")),
+        (t("study_file"), a.get("study_file", "")),
+        (t("study_sha256"), study_sha256(results) or ""),
+        (t("seed"), str(a.get("seed", ""))),
+        (t("replications"), str(a.get("replications", ""))),
+        (t("years"), f"{years[0]}–{years[-1]}"),
+        (t("command_line"), a.get("command_line", "")),
+        (t("created"), a.get("created", "")),
+        (t("run_seconds"), f"{a.get('run_seconds', float('nan')):.2f}"),
+        (t("ranks_hosts"), f"{a.get('ranks', 1)}: {', '.join(a.get('hosts', []))}"),
+        (t("events"), f"{a.get('events', 0):,}"),
+    ]
+
+
+def provenance(page: _Page) -> Section:
+    """How the results were made: version, study file and its hash, seed, replications, command, date."""
+    from . import __version__
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return Section("provenance", page.t("provenance"), "pairs", {
+        "rows": provenance_rows(page.results, page.lang), "note": page.t("report_made", when=now, version=__version__)})
+
+
+SECTIONS: Sequence[Callable[[_Page], Section]] = (
+    summary, fan_charts, target_probabilities, differences, costs, mechanisms, sensitivity, calibration, provenance)
+"""The page's sections in order; each maps the results to one Section."""
+
+
+# -- the page -----------------------------------------------------------------------------------
+
+_TEMPLATES = {
+    "page": """<!DOCTYPE html>
+<html lang="{{ html_lang }}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ title }}</title>
+<style>
+body { font-family: "Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif;
+       max-width: 64rem; margin: 1.5rem auto; padding: 0 1rem; color: #222; line-height: 1.5; }
+h1 { font-size: 1.6rem; margin-bottom: 0.2rem; }
+h2 { font-size: 1.25rem; border-bottom: 2px solid #2a5d9f; padding-bottom: 0.2rem; margin-top: 2rem; }
+h3 { font-size: 1.05rem; margin-bottom: 0.3rem; }
+.subtitle, .note { color: #555; font-size: 0.92rem; }
+table { border-collapse: collapse; margin: 0.5rem 0 1rem; font-size: 0.88rem; }
+th, td { border: 1px solid #ccc; padding: 0.2rem 0.5rem; text-align: right; vertical-align: top; }
+th { background: #eef3fa; }
+td:first-child, th:first-child { text-align: left; }
+table.pairs td { text-align: left; word-break: break-all; }
+.headline { font-size: 1.1rem; font-weight: bold; }
+.caveats { background: #fff8e5; border-left: 4px solid #e0a800; padding: 0.4rem 0.8rem; }
+figure { margin: 0.5rem 0; }
+svg { max-width: 100%; height: auto; }
+nav a { margin-right: 0.8rem; }
+@media print {
+  @page { size: A4; margin: 14mm; }
+  body { max-width: none; margin: 0; }
+  nav { display: none; }
+  section { break-before: page; }
+  section#summary { break-before: avoid; }
+  figure, table { break-inside: avoid; }
+}
+</style>
+</head>
+<body>
+<h1>{{ title }}</h1>
+<p class="subtitle">{{ subtitle }}</p>
+<nav>{% for s in sections %}<a href="#{{ s.id }}">{{ s.title }}</a>{% endfor %}</nav>
+{% for s in sections %}
+<section id="{{ s.id }}">
+<h2>{{ s.title }}</h2>
+{% with d = s.data %}{% include s.template %}{% endwith %}
+</section>
+{% endfor %}
+</body>
+</html>
+""",
+    "summary": """{% for h in d.headlines %}<p class="headline">{{ h }}</p>{% endfor %}
+<ul>{% for line in d.targets %}<li>{{ line }}</li>{% else %}<li>{{ d.no_targets }}</li>{% endfor %}</ul>
+{% if d.best %}<p class="headline">{{ d.best }}</p>{% if d.unresolved %}<p>{{ d.unresolved }}</p>{% endif %}
+{% else %}<p>{{ d.no_alternatives }}</p>{% endif %}
+<div class="caveats"><h3>{{ d.caveats_title }}</h3><ul>{% for c in d.caveats %}<li>{{ c }}</li>{% endfor %}</ul></div>
+""",
+    "fans": """<p class="note">{{ d.note }}</p>
+{% for c in d.charts %}<figure><h3>{{ c.title }}</h3>{{ c.svg | safe }}</figure>{% endfor %}
+{% for t in d.tables %}<h3>{{ t.title }}</h3>{% with header = d.header, rows = t.rows %}{% include "table" %}{% endwith %}{% endfor %}
+""",
+    "table": """<table><thead><tr>{% for h in header %}<th>{{ h }}</th>{% endfor %}</tr></thead>
+<tbody>{% for row in rows %}<tr>{% for cell in row %}<td>{{ cell }}</td>{% endfor %}</tr>{% endfor %}</tbody></table>
+""",
+    "table_chart": """<p class="note">{{ d.note }}</p>
+{% with header = d.header, rows = d.rows %}{% include "table" %}{% endwith %}
+<figure>{{ d.svg | safe }}</figure>
+""",
+    "note": """<p class="note">{{ d.note }}</p>
+""",
+    "listing": """<p class="note">{{ d.note }}</p><ul>{% for item in d["items"] %}<li>{{ item }}</li>{% endfor %}</ul>
+""",
+    "pairs": """<table class="pairs"><tbody>{% for k, v in d.rows %}<tr><th>{{ k }}</th><td>{{ v }}</td></tr>{% endfor %}</tbody></table>
+<p class="note">{{ d.note }}</p>
+""",
+}
+
+
+def render(results: Results, lang: str = terms.DEFAULT_LANGUAGE) -> str:
+    """The report page of a study's results as HTML text."""
+    import jinja2
+    terms.check_language(lang)
+    page = _Page(results, lang)
+    a = results.attrs
+    environment = jinja2.Environment(loader=jinja2.DictLoader(_TEMPLATES), autoescape=True,
+                                     undefined=jinja2.StrictUndefined)
+    return environment.get_template("page").render(
+        html_lang="zh-CN" if lang == "zh" else "en",
+        title=page.t("title", study=a.get("study_name", "")),
+        subtitle=page.t("subtitle", first=page.years[0], last=page.last_year, scenarios=len(results.scenarios),
+                        replications=a["replications"], seed=a["seed"]),
+        sections=[make(page) for make in SECTIONS])
+
+
+def report(results: Union[Results, str, os.PathLike], path: Union[str, os.PathLike],
+           lang: str = terms.DEFAULT_LANGUAGE, force: bool = False) -> str:
+    """Writes the report page of `results` (a Results or a results file's path) to `path`.
+
+    lang is "zh" (the default) or "en". The file is written atomically: complete or absent, and an
+    existing file is replaced only with force=True. Returns the path written.
+    """
+    terms.check_language(lang)
+    check_destination(path, force)
+    if not isinstance(results, Results):
+        from .api import open as open_results
+        results = open_results(results)
+    html = render(results, lang)
+    return write_atomically(path, html.encode("utf-8"), force)

@@ -1,0 +1,212 @@
+"""The words a reader sees, in Chinese and English: metric names, units and the report's phrases.
+
+Metric names come from the model's own table (models/innovation/src/metrics.cpp, through
+_core.metric_infos()): the English description and the Chinese one as the bureaus' statistics
+word it. This module adds only what that table does not hold: units in Chinese, how money is
+shown (万元 in Chinese, million yuan in English) and the phrases of the report and the workbook,
+in the bureaus' terms (科技型中小企业, 高新技术企业, 专项资金, 一企一策).
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Dict, Tuple
+
+from . import _core
+
+LANGUAGES = ("zh", "en")
+"""The languages every reader-facing text exists in."""
+
+DEFAULT_LANGUAGE = "zh"
+"""The report's and the workbook's language unless asked otherwise: the bureaus work in Chinese."""
+
+# Units as the results file names them -> (Chinese, English).
+_UNITS: Dict[str, Tuple[str, str]] = {
+    "firms": ("家", "firms"),
+    "patents": ("件", "patents"),
+    "patents per 10,000 residents": ("件/万人", "patents per 10,000 residents"),
+    "yuan": ("元", "yuan"),
+    "claims": ("件", "claims"),
+    "slots": ("个", "slots"),
+    "platforms": ("个", "platforms"),
+    "calendar year": ("年", "calendar year"),
+}
+
+# Money is shown scaled: (divisor, unit) per language.
+_MONEY = {"zh": (1.0e4, "万元"), "en": (1.0e6, "million yuan")}
+
+# Every phrase of the report and the workbook: key -> (Chinese, English). Placeholders are
+# str.format fields.
+_TEXT: Dict[str, Tuple[str, str]] = {
+    "base": ("基准方案", "base"),
+    "scenario": ("方案", "scenario"),
+    "alternative": ("备选方案", "alternative"),
+    "year": ("年份", "year"),
+    "metric": ("指标", "metric"),
+    "metric_code": ("指标代码", "metric code"),
+    "unit": ("单位", "unit"),
+    "mean": ("均值", "mean"),
+    "sd": ("标准差", "standard deviation"),
+    "p05": ("5%分位数", "5% quantile"),
+    "p50": ("中位数", "median"),
+    "p95": ("95%分位数", "95% quantile"),
+    "mean_difference": ("平均差值（备选−基准）", "mean difference (alternative − base)"),
+    "ci95_low": ("95%置信区间下限", "95% interval, low"),
+    "ci95_high": ("95%置信区间上限", "95% interval, high"),
+    "variance_base": ("基准方案方差", "variance of the base"),
+    "variance_alternative": ("备选方案方差", "variance of the alternative"),
+    "variance_difference": ("差值方差", "variance of the difference"),
+    "variance_reduction": ("共同随机数方差缩减倍数", "variance reduction by common random numbers (times)"),
+    "target": ("目标", "target"),
+    "threshold": ("目标值", "threshold"),
+    "comparison": ("比较", "comparison"),
+    "probability": ("达成概率", "probability of meeting it"),
+    "wilson95_low": ("95%区间下限", "95% interval, low"),
+    "wilson95_high": ("95%区间上限", "95% interval, high"),
+    "replications_met": ("达成的模拟次数", "replications that met it"),
+    "share": ("比例（0-1）", "share (0-1)"),
+    # The report page.
+    "title": ("{study}：政策模拟报告", "{study}: policy simulation report"),
+    "subtitle": ("LeapSim 模拟 {first}–{last} 年，{scenarios} 个方案，每个方案 {replications} 次模拟，随机种子 {seed}",
+                 "LeapSim simulation of {first}-{last}, {scenarios} scenarios, {replications} replications each, "
+                 "seed {seed}"),
+    "summary": ("摘要", "Summary"),
+    "headline": ("到 {year} 年，基准方案的{metric}预计为 {mean} {unit}（90%区间 {low}–{high} {unit}）。",
+                 "By {year}, the base forecasts {metric}: {mean} {unit} (90% band {low}-{high} {unit})."),
+    "target_line": ("{label}：基准方案达成概率 {p}（95%区间 {low}–{high}）；最高为“{best}” {best_p}。",
+                    "{label}: the base meets it with probability {p} (95% interval {low}-{high}); highest: "
+                    "{best}, {best_p}."),
+    "no_targets": ("本研究没有设定目标。", "The study sets no targets."),
+    "best_package": ("按 {year} 年{metric}增量，效果最好的是“{name}”：比基准方案多 {mean} {unit}（95%区间 {low} 至 {high}）。",
+                     "By extra {metric} in {year}, the best package is \"{name}\": {mean} {unit} more than the base "
+                     "(95% interval {low} to {high})."),
+    "best_unresolved": ("该区间包含 0：在当前模拟次数下，它与基准方案的差别尚不能确定。",
+                        "The interval includes 0: at this number of replications its difference from the base is "
+                        "not resolved."),
+    "no_alternatives": ("本研究没有备选方案，无法比较政策组合。", "The study has no alternatives to compare."),
+    "caveats": ("使用须知", "Caveats"),
+    "caveat_noise": ("图表中的区间只反映模拟中的随机波动（每个方案 {replications} 次模拟），不包括模型参数本身的不确定性；"
+                     "真实的不确定性更大。",
+                     "The bands count replication noise only ({replications} replications per scenario), not the "
+                     "uncertainty of the model's parameters; the real uncertainty is larger."),
+    "caveat_assumptions": ("研究文件中标为“假设”（assumption）的参数尚未经数据校准，目标若标为“示例”（illustrative）则仅作示例。",
+                           "Parameters marked \"assumption\" in the study file have not been fitted to data, and "
+                           "targets marked \"illustrative\" are examples only."),
+    "caveat_crn": ("各方案在同一次模拟中使用相同的随机数（共同随机数），因此方案之间的差值比各自的区间更精确。",
+                   "Every scenario uses the same random numbers in the same replication (common random numbers), "
+                   "so the differences between scenarios are more precise than each scenario's own band."),
+    "fans": ("各方案预测（扇形图）", "Forecasts by scenario (fan charts)"),
+    "fans_note": ("实线为中位数，深色带为中间50%的模拟，浅色带为中间90%；虚线为基准方案中位数；◆为目标。",
+                  "Line: median; dark band: the middle 50% of replications; light band: the middle 90%; dashed: the "
+                  "base's median; ◆: a target."),
+    "forecast_table": ("{scenario}：逐年预测，均值 [90%区间]", "{scenario}: yearly forecast, mean [90% band]"),
+    "targets": ("目标达成概率", "Probability of meeting each target"),
+    "targets_note": ("达成概率为达到目标的模拟次数占比，括号内为95% Wilson区间。",
+                     "The share of replications that meet the target, with its 95% Wilson interval."),
+    "differences": ("与基准方案的配对差值", "Paired differences against the base"),
+    "differences_note": ("{year} 年各备选方案减基准方案，均值 [95% t区间]；同一次模拟配对比较。",
+                         "Each alternative minus the base in {year}, mean [95% t-interval], replication by "
+                         "replication."),
+    "costs": ("成本与成本效益", "Costs and cost-effectiveness"),
+    "mechanisms": ("各方案起作用的原因（机制分解）", "Why each package wins (mechanism breakdown)"),
+    "sensitivity": ("影响结论的关键假设（敏感性分析）", "The assumptions that drive the answer (sensitivity)"),
+    "calibration": ("校准与回测质量", "Calibration and back-test quality"),
+    "absent": ("此结果文件不含{what}，本节从略。", "This results file holds no {what}; the section is left out."),
+    "absent_costs": ("成本账目", "cost books"),
+    "absent_mechanisms": ("机制分解结果", "mechanism breakdown"),
+    "absent_sensitivity": ("敏感性分析结果", "sensitivity results"),
+    "absent_calibration": ("后验分布或校准结果", "posterior or calibration results"),
+    "present_unread": ("此结果文件含有以下数据，但此版本的报告尚不能展示：",
+                       "This results file holds the data below, which this version of the report cannot show yet:"),
+    "provenance": ("数据来源与运行记录", "Provenance"),
+    "leapsim_version": ("LeapSim 版本", "LeapSim version"),
+    "study_name": ("研究名称", "study"),
+    "study_file": ("研究文件", "study file"),
+    "study_sha256": ("研究文件 SHA-256（按读取时的文本）", "study file SHA-256 (of its text as read)"),
+    "seed": ("随机种子", "seed"),
+    "replications": ("每个方案模拟次数", "replications per scenario"),
+    "years": ("模拟年份", "years simulated"),
+    "command_line": ("运行命令", "command"),
+    "created": ("运行时间（UTC）", "run at (UTC)"),
+    "run_seconds": ("模拟用时（秒）", "simulation time (s)"),
+    "ranks_hosts": ("进程数与主机", "processes and hosts"),
+    "events": ("模拟事件数", "events simulated"),
+    "report_made": ("本报告生成于 {when}（UTC），LeapSim {version}。", "This report was made on {when} (UTC) by LeapSim {version}."),
+    "chart_year": ("年份", "year"),
+    "chart_target_probability": ("达成目标的概率", "probability of meeting the target"),
+    "chart_targets_title": ("目标达成概率与95% Wilson区间（{replications} 次模拟）",
+                            "Targets met, with 95% Wilson intervals ({replications} replications)"),
+    "chart_differences_x": ("{year} 年{metric}：备选方案 − {base}（{unit}）", "{metric} in {year}: alternative - {base} ({unit})"),
+    "chart_differences_title": ("与{base}的配对差值，{year} 年（{replications} 次模拟，共同随机数）",
+                                "Paired differences against {base}, {year} ({replications} replications, common "
+                                "random numbers)"),
+    "chart_difference_label": ("平均差值与95%区间", "mean difference, 95% interval"),
+    "chart_fan_title": ("{metric}：中位数、50%与90%区间（{replications} 次模拟）",
+                        "{metric}: median, 50% and 90% of {replications} replications"),
+    # The workbook.
+    "sheet_summary": ("逐年预测", "Yearly summary"),
+    "sheet_targets": ("目标达成概率", "Target probabilities"),
+    "sheet_comparisons": ("方案比较", "Comparisons"),
+    "sheet_costs": ("成本", "Costs"),
+    "sheet_about": ("说明", "About"),
+    "about_units": ("金额单位为元（未换算），企业数单位为家；每张表的“单位”列给出每个指标的单位。",
+                    "Money is in yuan (not scaled) and firm counts in firms; the unit column of each sheet gives each "
+                    "metric's unit."),
+    "about_nonfinite": ("“inf”表示无穷大（例如某指标在所有模拟中差值不变，方差缩减倍数为无穷大）。",
+                        "\"inf\" marks an infinite value (e.g. the variance reduction of a difference that never "
+                        "varies)."),
+}
+
+
+def check_language(lang: str) -> str:
+    """Returns lang if it is one of LANGUAGES; raises ValueError naming the choices otherwise."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}; expected one of {', '.join(LANGUAGES)}")
+    return lang
+
+
+def text(key: str, lang: str, **fields) -> str:
+    """The phrase `key` in `lang`, with its fields filled in."""
+    zh, en = _TEXT[key]
+    phrase = zh if check_language(lang) == "zh" else en
+    return phrase.format(**fields) if fields else phrase
+
+
+@functools.lru_cache(maxsize=None)
+def _metric_table() -> Dict[str, dict]:
+    return {row["name"]: row for row in _core.metric_infos()}
+
+
+def metric_names() -> list:
+    """Every metric's code name, in the results file's order."""
+    return list(_metric_table())
+
+
+def metric_name(metric: str, lang: str) -> str:
+    """What a metric counts, in words: the model's description in English or Chinese."""
+    info = _metric_table()[metric]
+    return info["description_zh"] if check_language(lang) == "zh" else info["description"]
+
+
+def metric_unit(metric: str) -> str:
+    """A metric's unit as the results file names it (English)."""
+    return _metric_table()[metric]["unit"]
+
+
+def unit_name(unit: str, lang: str) -> str:
+    """A unit of the results file in `lang` (an unknown unit is returned unchanged)."""
+    zh, en = _UNITS.get(unit, (unit, unit))
+    return zh if check_language(lang) == "zh" else en
+
+
+def display_unit(metric: str, lang: str) -> Tuple[float, str]:
+    """How the page shows a metric: (divisor, unit in words); money is scaled to 万元 or million yuan."""
+    unit = metric_unit(metric)
+    if unit == "yuan":
+        return _MONEY[check_language(lang)]
+    return 1.0, unit_name(unit, lang)
+
+
+def scenario_name(name: str, lang: str) -> str:
+    """A scenario's name for readers: the base is named in `lang`, alternatives as the study names them."""
+    return text("base", lang) if name == "base" else name

@@ -1,0 +1,127 @@
+"""The package's report page, workbook, Chinese plots and progress bar, from Python: sections a
+results file does not hold are named as absent (never an error), a section it holds is listed,
+Chinese labels draw with no missing glyph, and leapsim.run shows a tqdm bar."""
+
+import io
+import pathlib
+import shutil
+import warnings
+
+import h5py
+import pytest
+
+import leapsim
+import leapsim.html_report
+import leapsim.plot
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+TINY_STUDY = ROOT / "scenarios" / "small" / "tiny-study.yaml"
+TINY_SCENARIO = ROOT / "scenarios" / "small" / "tiny.yaml"
+MISSING_GLYPH = "missing from current font"
+
+
+@pytest.fixture(scope="module")
+def results():
+    return leapsim.run(leapsim.load(TINY_STUDY), replications=10, progress=False)
+
+
+@pytest.fixture(scope="module")
+def saved(results, tmp_path_factory):
+    path = tmp_path_factory.mktemp("tiny") / "tiny.h5"
+    results.save(path)
+    return path
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_bare_scenario_gives_a_report_that_says_what_it_lacks(tmp_path, lang):
+    bare = leapsim.run(leapsim.load(TINY_SCENARIO), replications=3, progress=False)  # no targets, no alternatives
+    path = leapsim.report(bare, tmp_path / "bare.html", lang=lang)
+    text = pathlib.Path(path).read_text(encoding="utf-8")
+    expected = {"zh": ["本研究没有设定目标。", "本研究没有备选方案", "此结果文件不含成本账目", "此结果文件不含敏感性分析结果"],
+                "en": ["The study sets no targets.", "The study has no alternatives", "holds no cost books",
+                       "holds no sensitivity results"]}[lang]
+    for line in expected:
+        assert line in text
+
+
+def test_a_section_the_file_holds_is_listed_not_called_absent(saved, tmp_path):
+    copy = tmp_path / "with-costs.h5"
+    shutil.copy(saved, copy)
+    with h5py.File(copy, "a") as f:  # a later layout's cost book: the page lists what it cannot draw yet
+        f.create_group("costs").create_dataset("by_programme", data=[[1.0, 2.0]])
+    text = leapsim.html_report.render(leapsim.open(copy), "en")
+    assert "holds no cost books" not in text
+    assert "costs/by_programme" in text and "cannot show yet" in text
+    assert "holds no sensitivity results" in text
+
+
+def test_unknown_language_is_refused(results, tmp_path):
+    for call in (lambda: leapsim.report(results, tmp_path / "r.html", lang="fr"),
+                 lambda: results.to_excel(tmp_path / "r.xlsx", lang="fr"),
+                 lambda: leapsim.plot.fan(results, "htes", ax=_axes(), lang="fr")):
+        with pytest.raises(ValueError, match="unknown language 'fr'"):
+            call()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_to_excel_writes_the_workbook(results, tmp_path):
+    import openpyxl
+    path = results.to_excel(tmp_path / "tiny.xlsx", lang="en")
+    book = openpyxl.load_workbook(path, read_only=True)
+    header = next(book["Yearly summary"].iter_rows(values_only=True))
+    assert header == ("scenario", "year", "metric code", "metric", "unit", "mean", "standard deviation",
+                      "5% quantile", "median", "95% quantile")
+    with pytest.raises(leapsim.UsageError, match="exists"):
+        results.to_excel(path)
+
+
+def _axes(figsize=(6, 4)):
+    from matplotlib.figure import Figure
+    return Figure(figsize=figsize).subplots()
+
+
+def _png_warnings(figure):
+    """Every warning matplotlib gives while rendering the figure to PNG."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        figure.savefig(io.BytesIO(), format="png")
+    return [str(w.message) for w in caught]
+
+
+def test_chinese_plots_draw_every_glyph(results):
+    assert leapsim.plot.cjk_font() is not None, "no CJK font: scripts/install-deps.sh installs fonts-noto-cjk"
+    ax = _axes()
+    leapsim.plot.fan(results, "subsidies_paid", ax=ax, lang="zh")
+    assert ax.get_ylabel() == "奖补资金支出合计（万元）" and ax.get_legend().get_texts()[0].get_text() == "基准方案"
+    figures = [ax.figure]
+    ax = _axes()
+    leapsim.plot.differences(results, "htes", ax=ax, lang="zh")
+    assert "年末有效高新技术企业数" in ax.get_xlabel()
+    figures.append(ax.figure)
+    ax = _axes()
+    leapsim.plot.target_probabilities(results, ax=ax, lang="zh")
+    assert ax.get_ylabel() == "达成目标的概率"
+    figures.append(ax.figure)
+    figures.append(leapsim.plot.fan_grid(results, "tech_smes", lang="zh"))
+    for figure in figures:
+        assert [w for w in _png_warnings(figure) if MISSING_GLYPH in w] == []
+
+
+def test_the_glyph_check_catches_a_font_without_chinese():
+    ax = _axes()
+    ax.set_title("高新技术企业", fontfamily="DejaVu Sans")  # no fallback: the boxes the issue saw
+    assert any(MISSING_GLYPH in w for w in _png_warnings(ax.figure))
+
+
+def test_fan_money_in_wan_yuan(results):
+    ax = _axes()
+    leapsim.plot.fan(results, "subsidies_paid", scenarios=["base"], ax=ax, lang="zh")
+    drawn = ax.lines[0].get_ydata()
+    import numpy as np
+    assert np.allclose(drawn, np.median(results.metric("subsidies_paid"), axis=0) / 1e4)
+
+
+def test_run_shows_a_progress_bar(capsys):
+    leapsim.run(leapsim.load(TINY_STUDY), replications=3, progress=True)
+    err = capsys.readouterr().err
+    assert "leapsim: 100%|" in err and "12/12" in err  # tqdm's bar: 4 scenarios x 3 replications
