@@ -209,7 +209,7 @@ SobolDesign sobol_design(std::span<const Input> inputs, const SobolOptions& opti
     std::vector<double> shift(2 * k);
     RandomStream stream(options.seed, 0, 0, kSobolShiftStream);
     for (double& s : shift) s = stream.uniform();
-    for (std::size_t c = 0; c < 2 * k; ++c) qrng();  // skip the first point, all zeros
+    // Boost's sequence starts at its first non-zero point (0.5, ..., 0.5), so nothing is skipped.
     for (std::size_t j = 0; j < n; ++j)
       for (std::size_t c = 0; c < 2 * k; ++c) {
         const double v = static_cast<double>(qrng() >> 11) * 0x1.0p-53 + shift[c];

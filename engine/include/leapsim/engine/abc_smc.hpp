@@ -95,6 +95,7 @@ std::vector<double> misses(std::span<const Target> targets, std::span<const doub
 double distance(std::span<const Target> targets, std::span<const double> summaries);
 
 /// The model: parameter values (in prior order) and a seed in, one summary per target out.
+/// Called from several threads at once when AbcOptions::threads is not 1.
 using Simulator = std::function<std::vector<double>(std::span<const double> parameters, std::uint64_t seed)>;
 
 /// How the next tolerance is chosen from the last generation.

@@ -41,6 +41,7 @@ struct Input {
 void validate(std::span<const Input> inputs);
 
 /// The model: input values (in input order) and a seed in, outputs out (the same number always).
+/// Called from several threads at once when EvaluateOptions::threads is not 1.
 using Model = std::function<std::vector<double>(std::span<const double> x, std::uint64_t seed)>;
 
 /// How design points are evaluated.
@@ -99,7 +100,7 @@ MorrisResult morris(std::span<const Input> inputs, const Model& model, const Mor
 
 /// How Sobol design points are drawn.
 enum class Sampling {
-  sobol,   ///< Sobol sequence of dimension 2k (first point skipped), shifted modulo 1 by the seed
+  sobol,   ///< Sobol sequence of dimension 2k (from its first non-zero point), shifted modulo 1 by the seed
   random,  ///< independent uniform points from Philox streams keyed by the seed
 };
 
