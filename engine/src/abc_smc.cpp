@@ -479,10 +479,12 @@ AbcResult abc_smc(std::span<const Prior> priors, std::span<const Target> targets
         current.z[i] = z;
         current.distances[i] = dist;
         current.summaries[i] = std::move(mean_summaries);
+        // Weights are kept as logs until the generation is complete, then normalised from the
+        // largest, so narrow kernels in many dimensions cannot overflow them.
         if (generation == 0) {
-          current.weights[i] = 1.0;
+          current.weights[i] = 0.0;
         } else {
-          // Toni et al. (2009) / Beaumont et al. (2009): prior over the kernel mixture, in logs.
+          // Toni et al. (2009) / Beaumont et al. (2009): prior over the kernel mixture.
           std::vector<double> terms(n);
           double top = -kInf;
           for (std::size_t j = 0; j < n; ++j) {
@@ -491,7 +493,7 @@ AbcResult abc_smc(std::span<const Prior> priors, std::span<const Target> targets
           }
           double sum = 0.0;
           for (const double t : terms) sum += std::exp(t - top);
-          current.weights[i] = std::exp(log_prior(z) - (top + std::log(sum)));
+          current.weights[i] = log_prior(z) - (top + std::log(sum));
         }
         if (options.on_progress) {
           const std::lock_guard lock(progress_mutex);
@@ -521,9 +523,11 @@ AbcResult abc_smc(std::span<const Prior> priors, std::span<const Target> targets
       break;
     }
 
+    const double top = *std::max_element(current.weights.begin(), current.weights.end());
+    if (!std::isfinite(top)) throw SimulationError("ABC-SMC: the particle weights are not finite");
     double total = 0.0;
-    for (const double w : current.weights) total += w;
-    if (!(total > 0.0) || !std::isfinite(total)) throw SimulationError("ABC-SMC: the particle weights vanished");
+    for (double& w : current.weights) total += (w = std::exp(w - top));
+    if (!std::isfinite(total)) throw SimulationError("ABC-SMC: the particle weights are not finite");
     for (double& w : current.weights) w /= total;
     report.acceptance_rate = static_cast<double>(n) / static_cast<double>(report.attempts);
     report.effective_sample_size = stats::effective_sample_size(current.weights);
