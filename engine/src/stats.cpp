@@ -37,6 +37,50 @@ double quantile(std::span<const double> values, double q) {
   return sorted[lo] + (h - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
 }
 
+double weighted_quantile(std::span<const double> values, std::span<const double> weights, double q) {
+  if (values.empty()) throw UsageError("weighted quantile of no values");
+  if (values.size() != weights.size()) throw UsageError("weighted quantile: values and weights differ in number");
+  if (!(q >= 0.0 && q <= 1.0)) throw UsageError("quantile level must be in [0, 1]");
+  double total = 0.0;
+  for (const double w : weights) {
+    if (!(w >= 0.0) || !std::isfinite(w)) throw UsageError("weighted quantile: a weight is negative or not finite");
+    total += w;
+  }
+  if (!(total > 0.0)) throw UsageError("weighted quantile: every weight is zero");
+  std::vector<std::size_t> order(values.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return values[a] < values[b]; });
+  // Each value sits at the middle of its share of the total weight; zero weights take no place.
+  double below = 0.0;
+  double prev_pos = 0.0;
+  double prev_value = 0.0;
+  bool have_prev = false;
+  for (const std::size_t i : order) {
+    if (weights[i] == 0.0) continue;
+    const double pos = (below + weights[i] / 2.0) / total;
+    below += weights[i];
+    if (q <= pos) {
+      if (!have_prev || pos == prev_pos || values[i] == prev_value) return values[i];
+      const double f = (q - prev_pos) / (pos - prev_pos);
+      return f == 0.0 ? prev_value : prev_value + f * (values[i] - prev_value);
+    }
+    prev_pos = pos;
+    prev_value = values[i];
+    have_prev = true;
+  }
+  return prev_value;
+}
+
+double effective_sample_size(std::span<const double> weights) noexcept {
+  double sum = 0.0;
+  double sum_sq = 0.0;
+  for (const double w : weights) {
+    sum += w;
+    sum_sq += w * w;
+  }
+  return sum_sq > 0.0 ? sum * sum / sum_sq : 0.0;
+}
+
 Interval wilson(std::size_t successes, std::size_t trials, double confidence) {
   if (trials == 0) return {0.0, 1.0};
   const double z = boost::math::quantile(boost::math::normal(), 0.5 + confidence / 2.0);

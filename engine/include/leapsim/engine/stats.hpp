@@ -20,6 +20,13 @@ double variance(std::span<const double> values) noexcept;
 /// Quantile q in [0, 1] by linear interpolation between order statistics (type 7, as numpy).
 double quantile(std::span<const double> values, double q);
 
+/// Quantile q in [0, 1] of values with non-negative weights (not all zero): the weighted
+/// empirical distribution with each value at the middle of its weight (Hazen's rule, type 5,
+/// when the weights are equal), linear between; the ends clamp to the extreme values.
+double weighted_quantile(std::span<const double> values, std::span<const double> weights, double q);
+/// Effective sample size of importance weights, (sum w)^2 / sum w^2 (Kish); 0 for no weight.
+double effective_sample_size(std::span<const double> weights) noexcept;
+
 /// Wilson score interval for a proportion of `successes` in `trials` at the given confidence.
 Interval wilson(std::size_t successes, std::size_t trials, double confidence = 0.95);
 
