@@ -12,5 +12,7 @@ void bind_study(pybind11::module_& m);
 void bind_results(pybind11::module_& m);
 /// Running a study (models/innovation/study_runner.hpp).
 void bind_run(pybind11::module_& m);
+/// The scenario-key reference (models/innovation/scenario/reference.hpp).
+void bind_reference(pybind11::module_& m);
 
 }  // namespace leapsim::python

@@ -8,4 +8,5 @@ PYBIND11_MODULE(_core, m) {
   leapsim::python::bind_study(m);
   leapsim::python::bind_results(m);
   leapsim::python::bind_run(m);
+  leapsim::python::bind_reference(m);
 }

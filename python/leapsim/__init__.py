@@ -12,6 +12,7 @@ Load a study or scenario file, run it, and read the results::
     leapsim.open("congtai.h5")                 # also files written by `leapsim run -o`
     leapsim.report(results, "congtai.html")    # the page for the district leader (lang="zh" or "en")
     results.to_excel("congtai.xlsx")           # the workbook
+    leapsim.scenario_keys(lang="zh")           # every scenario key with its unit, default and help
 """
 
 from ._core import (Cancelled, Error, ResultsError, Scenario, ScenarioError, SimulationError, Study, Target,
@@ -22,6 +23,7 @@ from . import plot  # leapsim.plot: matplotlib charts of Results; matplotlib is 
 from . import terms
 from .html_report import report
 from .workbook import export
+from .keys import scenario_keys
 
-__all__ = ["load", "from_dict", "run", "open", "check_file", "report", "export", "Results", "Study", "Scenario", "Target", "Error", "UsageError",
+__all__ = ["load", "from_dict", "run", "open", "check_file", "report", "export", "scenario_keys", "Results", "Study", "Scenario", "Target", "Error", "UsageError",
            "ScenarioError", "SimulationError", "ResultsError", "Cancelled", "__version__"]

@@ -153,3 +153,19 @@ def test_a_scenario_from_a_dict_is_validated_like_a_file():
                                "base": str(TINY), "alternatives": [{"name": "rich",
                                                                     "overrides": {"entry": {"base_rate": 30}}}]})
     assert isinstance(study, leapsim.Study) and study.alternatives[0].name == "rich"
+
+
+def test_scenario_keys_are_the_schemas_in_both_languages():
+    import leapsim
+
+    en = leapsim.scenario_keys()
+    zh = leapsim.scenario_keys(lang="zh")
+    row = en[(en.section == "entry") & (en.key == "base_rate")].iloc[0]
+    assert row["unit"] == "firms / year"
+    assert row["range"] == ">= 0, at most 10000000"
+    assert row["default"].startswith("60 (assumption")
+    assert zh[(zh.section == "entry") & (zh.key == "base_rate")].iloc[0]["help"] == "每年基础新进入企业数"
+    assert len(en) == len(zh) > 100
+    assert (en["help"] != "").all() and (zh["help"] != "").all()
+    with pytest.raises(ValueError, match="lang must be one of"):
+        leapsim.scenario_keys(lang="fr")
