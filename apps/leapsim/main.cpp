@@ -6,9 +6,12 @@
 #include <iostream>
 
 #include "calibrate.hpp"
+#include "compare.hpp"
 #include "demo.hpp"
 #include "failure.hpp"
+#include "info.hpp"
 #include "run.hpp"
+#include "validate.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"LeapSim: forecasts of a region's technology firms under innovation policy"};

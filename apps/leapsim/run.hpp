@@ -1,7 +1,6 @@
 #pragma once
-// `leapsim run`, `validate`, `compare` and `info`: run a study file and print what a bureau
-// needs to decide, optionally saving every result to HDF5; check files; reprint or list a saved
-// results file.
+// `leapsim run`: run a study file and print what a bureau needs to decide, optionally saving every
+// result to HDF5.
 
 #include <cstdint>
 #include <filesystem>
@@ -35,22 +34,5 @@ int run_study_command(const RunOptions& options, std::ostream& out, std::ostream
 /// rank 0 reports and writes the results, identical to a one-process run's.
 int run_study_over_mpi(const RunOptions& options, std::ostream& out, std::ostream& err);
 #endif
-
-/// Checks files and prints every error as file:line:column; returns 0 when all are valid, else 1.
-int validate_command(const std::vector<std::string>& files, std::ostream& out, std::ostream& err);
-
-/// Options of the compare sub-command.
-struct CompareOptions {
-  std::string file;
-  std::optional<std::string> base;  // default: the study's base
-  std::optional<std::string> metric;
-  std::optional<int> year;
-};
-
-/// Prints the comparison tables of a results file again.
-int compare_command(const CompareOptions& options, std::ostream& out);
-
-/// Prints what a results file holds: its attributes and its datasets with their shapes.
-int info_command(const std::string& file, std::ostream& out);
 
 }  // namespace leapsim::app
