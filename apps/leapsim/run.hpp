@@ -23,10 +23,14 @@ struct RunOptions {
   std::vector<std::string> record;        // "events", "firms": detail kept in the output file
   std::uint32_t record_replications = 1;  // how many replications' detail to keep
   std::string command_line;               // recorded in the results file
+  bool estimate_only = false;             // print the time and memory estimate, run nothing
+  std::optional<double> max_memory;       // bytes a run may be estimated to need (default: what is available)
 };
 
 /// Runs a study and prints its report on `out`, progress on `err`; returns the exit code.
-/// SIGINT or SIGTERM stops it between replications (throws Cancelled; nothing is written).
+/// Refuses, before any work, an output path that write_results would refuse and a run whose
+/// memory estimate exceeds the limit. SIGINT or SIGTERM stops it between replications (throws
+/// Cancelled; nothing is written); a replication still running a second later ends the process.
 int run_study_command(const RunOptions& options, std::ostream& out, std::ostream& err);
 
 #ifdef LEAPSIM_HAVE_MPI
