@@ -479,6 +479,9 @@ def test_sigkill_while_writing_keeps_the_previous_file(leapsim, tmp_path):
     assert partial.exists(), "the kill did not land during the write"
     assert out.read_bytes() == before
     assert leftovers(tmp_path) == sorted(["out.h5", partial.name])
+    # The next write of the same file removes it: its process is gone (issue 15, case 3).
+    leapsim("run", TINY_STUDY, "-r", 5, "-q", "-o", out, "--force")
+    assert leftovers(tmp_path) == ["out.h5"]
 
 
 @pytest.mark.parametrize("sig,previous", [(signal.SIGINT, False), (signal.SIGTERM, False), (signal.SIGINT, True)],

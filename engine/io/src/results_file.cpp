@@ -77,8 +77,9 @@ class WriteStop {
   WriteStop(const WriteStop&) = delete;
   WriteStop& operator=(const WriteStop&) = delete;
   static void check() {
-    if (current_ != nullptr && current_->load()) throw Cancelled("stopped while writing the results file");
+    if (current_ != nullptr && current_->load()) throw Cancelled(kStopped);
   }
+  static constexpr const char* kStopped = "stopped while writing the results file";
 
  private:
   static thread_local const std::atomic<bool>* current_;
@@ -263,35 +264,44 @@ std::vector<unsigned char> file_image(const ResultGroup& root, const std::atomic
   return image;
 }
 
-/// Writes bytes to a new file and makes them durable; any failure names `shown` (the file the
-/// user asked for) and its cause (errno).
-void write_file(const std::filesystem::path& file, const std::vector<unsigned char>& bytes,
-                const std::filesystem::path& shown) {
-  const auto fail = [&](int error) {
-    throw IoError("cannot write " + shown.string() + ": " + std::generic_category().message(error));
-  };
-  ::unlink(file.c_str());  // a temporary of an earlier process that had our id
-  const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-  if (fd < 0) fail(errno);
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const int error = errno;
-      ::close(fd);
-      fail(error);
+/// The hidden temporary a write goes to, created before the file is built so that it is there,
+/// for the next write of the same path to remove, if the process is killed meanwhile. Failures
+/// name `shown` (the file the user asked for) and their cause (errno: "No space left on device").
+class PartialFile {
+ public:
+  PartialFile(const std::filesystem::path& file, const std::filesystem::path& shown) : shown_(shown) {
+    ::unlink(file.c_str());  // a temporary of an earlier process that had our id
+    fd_ = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd_ < 0) fail(errno);
+  }
+  ~PartialFile() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  PartialFile(const PartialFile&) = delete;
+  PartialFile& operator=(const PartialFile&) = delete;
+
+  /// Writes the bytes, then makes them durable: they must be on disk before the rename makes
+  /// the file the one users see.
+  void write_and_close(const std::vector<unsigned char>& bytes) {
+    for (std::size_t done = 0; done < bytes.size();) {
+      const ssize_t n = ::write(fd_, bytes.data() + done, bytes.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) fail(errno);
+      done += static_cast<std::size_t>(n);
     }
-    done += static_cast<std::size_t>(n);
+    if (::fsync(fd_) != 0) fail(errno);
+    const int fd = std::exchange(fd_, -1);
+    if (::close(fd) != 0) fail(errno);
   }
-  // The data must be on disk before the rename makes it the file users see.
-  if (::fsync(fd) != 0) {
-    const int error = errno;
-    ::close(fd);
-    fail(error);
+
+ private:
+  [[noreturn]] void fail(int error) const {
+    throw IoError("cannot write " + shown_.string() + ": " + std::generic_category().message(error));
   }
-  if (::close(fd) != 0) fail(errno);
-}
+
+  std::filesystem::path shown_;
+  int fd_ = -1;
+};
 
 // ---- reading ---------------------------------------------------------------------------------
 
@@ -457,15 +467,18 @@ void check_destination(const std::filesystem::path& path, Overwrite overwrite) {
   const fs::path folder = path.has_parent_path() ? path.parent_path() : fs::path(".");
   if (!fs::is_directory(folder, ec))
     throw IoError("cannot write " + path.string() + ": folder " + folder.string() + " does not exist");
-  // Trying is the only sure test: permissions, read-only mounts and quotas all answer here.
-  const fs::path probe = partial_path(path);
-  const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-  if (fd < 0) {
-    if (errno == EEXIST) return;  // our own temporary from an earlier write of this process
-    throw IoError("cannot write in " + folder.string() + ": " + std::generic_category().message(errno));
+  // Trying is the only sure test: permissions, read-only mounts and quotas all answer here. An
+  // unnamed file leaves nothing behind whenever the process dies; folders that cannot hold one
+  // (some network file systems) get a named probe instead.
+  int fd = ::open(folder.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+  if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
+    const fs::path probe = partial_path(path);
+    fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd >= 0) ::unlink(probe.c_str());
+    if (fd < 0 && errno == EEXIST) return;  // our own temporary from an earlier write of this process
   }
+  if (fd < 0) throw IoError("cannot write in " + folder.string() + ": " + std::generic_category().message(errno));
   ::close(fd);
-  fs::remove(probe, ec);
 }
 
 void write_results(const std::filesystem::path& path, const ResultGroup& root, Overwrite overwrite,
@@ -473,14 +486,14 @@ void write_results(const std::filesystem::path& path, const ResultGroup& root, O
   silence_hdf5();
   check_destination(path, overwrite);
   remove_stale_partials(path);
-  const std::vector<unsigned char> image = file_image(root, stop);
   const std::filesystem::path partial = partial_path(path);
   std::error_code ec;
   try {
-    write_file(partial, image, path);
-    if (stop != nullptr && stop->load()) throw Cancelled("stopped while writing " + path.string());
+    PartialFile file(partial, path);
+    file.write_and_close(file_image(root, stop));
+    if (stop != nullptr && stop->load()) throw Cancelled(WriteStop::kStopped);
     if (overwrite == Overwrite::replace) {
-      check_destination(path, overwrite);  // nothing but a results file may have appeared meanwhile
+      check_destination(path, overwrite);  // no device, folder or link may have appeared meanwhile
       std::filesystem::rename(partial, path);
     } else if (link(partial.c_str(), path.c_str()) == 0) {  // atomic, and fails if the path appeared meanwhile
       std::filesystem::remove(partial, ec);
