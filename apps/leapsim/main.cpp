@@ -1,5 +1,6 @@
 // leapsim: command-line entry point. Sub-commands parse their flags here and call library code.
 
+#include <sys/stat.h>
 #include <CLI/CLI.hpp>
 
 #include <charconv>
@@ -33,6 +34,18 @@ const CLI::Validator kSeed(
     },
     "SEED");
 
+/// An input file must be a regular file: a FIFO or a device would block or never end, and a
+/// folder is no file (CLI11's ExistingFile lets the first two through).
+const CLI::Validator kRegularFile(
+    [](std::string& text) -> std::string {
+      struct stat info {};
+      if (::stat(text.c_str(), &info) != 0) return "File does not exist: " + text;
+      if (S_ISDIR(info.st_mode)) return text + " is a directory";
+      if (!S_ISREG(info.st_mode)) return text + " is not a regular file";
+      return {};
+    },
+    "FILE");
+
 /// Adds --allow-outside: scenario files may name files outside their own folder tree.
 void add_allow_outside(CLI::App* command, bool& allow) {
   command->add_flag("--allow-outside", allow,
@@ -56,7 +69,7 @@ int main(int argc, char** argv) {
   leapsim::app::RunOptions run;
   CLI::App* run_cmd =
       app.add_subcommand("run", "Run a study file and print forecasts, target probabilities and comparisons");
-  run_cmd->add_option("study", run.study, "Study file (YAML)")->required()->check(CLI::ExistingFile);
+  run_cmd->add_option("study", run.study, "Study file (YAML)")->required()->check(kRegularFile);
   run_cmd->add_option("-r,--replications", run.replications, "Replications per scenario (default: the study's)")
       ->check(CLI::Range(1u, 10000000u));
   run_cmd->add_option("-j,--threads", run.threads, "Worker threads (0: one per core)")->check(CLI::Range(0u, 4096u));
@@ -83,14 +96,14 @@ int main(int argc, char** argv) {
 
   leapsim::app::CompareOptions compare;
   CLI::App* compare_cmd = app.add_subcommand("compare", "Print the comparison tables of a results file again");
-  compare_cmd->add_option("results", compare.file, "Results file (HDF5)")->required()->check(CLI::ExistingFile);
+  compare_cmd->add_option("results", compare.file, "Results file (HDF5)")->required()->check(kRegularFile);
   compare_cmd->add_option("--base", compare.base, "Compare against this scenario (default: the study's base)");
   compare_cmd->add_option("--metric", compare.metric, "Compare on this metric only (e.g. htes)");
   compare_cmd->add_option("--year", compare.year, "Compare in this year (default: the last)");
 
   std::string info_file;
   CLI::App* info_cmd = app.add_subcommand("info", "Show what a results file holds");
-  info_cmd->add_option("results", info_file, "Results file (HDF5)")->required()->check(CLI::ExistingFile);
+  info_cmd->add_option("results", info_file, "Results file (HDF5)")->required()->check(kRegularFile);
 
   std::vector<std::string> validate_files;
   CLI::App* validate_cmd = app.add_subcommand("validate", "Check scenario and study files; print every error");
@@ -102,7 +115,7 @@ int main(int argc, char** argv) {
       app.add_subcommand("calibrate", "Fit parameters so simulated means match observed figures (bisection, CRN)");
   calibrate_cmd->add_option("file", calibrate.file, "Scenario or study file (a study's base is fitted)")
       ->required()
-      ->check(CLI::ExistingFile);
+      ->check(kRegularFile);
   calibrate_cmd
       ->add_option("--fit", calibrate.fits,
                    "parameter.path=metric:year:observed[:low:high], e.g. hte.apply_probability=htes:2017:3174")

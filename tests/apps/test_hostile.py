@@ -416,3 +416,16 @@ def test_calibrate_reports_a_bad_range_by_its_parameter_not_a_line(leapsim):
     assert proc.returncode == 1
     assert one_error(proc) == ("leapsim: error: --fit entry.base_rate: the search range [-5, 10] does not fit: "
                                "entry.base_rate must be >= 0, got -5")
+
+
+# ---- case 7 (continued): the results commands --------------------------------------------------
+
+
+def test_results_commands_read_only_regular_files(tmp_path):
+    fifo = tmp_path / "fifo.h5"
+    os.mkfifo(fifo)  # HDF5 would wait on it forever
+    for command in ("info", "compare"):
+        proc = subprocess.run([binary(), command, str(fifo)], capture_output=True, text=True, timeout=10)
+        assert proc.returncode == 2 and f"{fifo} is not a regular file" in proc.stderr
+        proc = subprocess.run([binary(), command, str(tmp_path)], capture_output=True, text=True, timeout=10)
+        assert proc.returncode == 2 and f"{tmp_path} is a directory" in proc.stderr
