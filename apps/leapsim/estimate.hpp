@@ -19,7 +19,7 @@ struct RunEstimate {
   double firms_per_scenario = 0.0;  // firms created in one replication, averaged over scenarios
   double seconds = 0.0;             // wall time of the simulation
   double results_bytes = 0.0;       // per-replication results, held until the run ends
-  double model_bytes = 0.0;         // the model's state in every busy worker, and shared starts
+  double model_bytes = 0.0;         // the process, the model's state in every busy worker, shared starts
   double bytes() const { return results_bytes + model_bytes; }
 };
 

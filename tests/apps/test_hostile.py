@@ -378,7 +378,7 @@ def test_deep_nesting_says_so_with_the_limit(leapsim, tmp_path):
     proc = leapsim("validate", deep, check=False)
     assert proc.returncode == 1
     line = one_error(proc)
-    assert line.startswith(f"{deep}:1:") and "nested too deep" in line and "about 400 levels" in line
+    assert line.startswith(f"{deep}:1:") and "nested too deep" in line and "about 500 levels" in line
     assert "bad file" not in line
 
 

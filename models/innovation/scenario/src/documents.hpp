@@ -23,8 +23,8 @@ struct Layer {
 /// Scenario and study files are read only up to this size (docs/scenario-format.md, "Limits").
 constexpr std::uintmax_t kMaxFileBytes = std::uintmax_t{16} << 20;
 /// About how deep lists and mappings may nest before yaml-cpp's parser refuses (its depth guard
-/// counts 2000 parser steps; measured on nested flow lists and block mappings).
-constexpr int kMaxNesting = 400;
+/// counts 2000 parser steps: 498 levels of flow lists or of block mappings pass, 499 do not).
+constexpr int kMaxNesting = 500;
 
 /// The text of a regular file of at most kMaxFileBytes, read without blocking; anything else (a
 /// directory, a FIFO, a device, a larger file) is reported at `named_at`.
