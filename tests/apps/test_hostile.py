@@ -322,6 +322,15 @@ def test_sweeps_with_repeated_values_and_unreachable_thresholds_fail_validation(
     ]
 
 
+def test_a_sweep_range_that_repeats_a_value_fails_validation(leapsim, study_folder):
+    study = study_folder / "range.yaml"
+    study.write_text("study: {name: r}\nbase: tiny.yaml\nsweep:\n  - {lever: entry.base_rate, from: 5, to: 5, steps: 3}\n")
+    proc = leapsim("validate", study, check=False)
+    assert proc.returncode == 1
+    assert one_error(proc) == (f"{study}:4:53: error: sweep[0]: the range gives the value 5 more than once; each "
+                               "value of a sweep axis must differ")
+
+
 @pytest.mark.parametrize("seed", ["-5", str(2**64)])
 def test_a_seed_outside_64_bits_is_a_flag_error(leapsim, seed, tmp_path):
     proc = leapsim("run", TINY_STUDY, "-r", 2, "-q", "--seed", seed, "-o", tmp_path / "x.h5", check=False)

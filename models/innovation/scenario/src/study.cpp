@@ -6,6 +6,7 @@
 #include <cmath>
 #include <filesystem>
 #include <limits>
+#include <map>
 #include <optional>
 #include <vector>
 
@@ -172,25 +173,26 @@ std::vector<YAML::Node> range_values(double from, double to, int steps) {
 }
 
 /// Two equal values on one axis would make two points of the same name (and the same run):
-/// reported at the repeat, so the study fails when checked, not when its results are written.
-bool distinct_values(const Context& ctx, const SweepAxis& axis) {
+/// reported at the repeat, or for a range (whose values have no place in the file) at `range_at`,
+/// so the study fails when checked, not when its results are written.
+bool distinct_values(const Context& ctx, const SweepAxis& axis, const Location* range_at = nullptr) {
+  std::map<double, std::size_t> numbers;  // first index of each value: "10" and "10.0" are alike
+  std::map<std::string, std::size_t> words;
   bool distinct = true;
   for (std::size_t i = 0; i < axis.values.size(); ++i) {
     const YAML::Node& v = axis.values[i];
     if (!v.IsScalar()) continue;  // schedules are named by their position, never alike
     double number = 0.0;
-    const bool numeric = YAML::convert<double>::decode(v, number);
-    for (std::size_t j = 0; j < i; ++j) {
-      const YAML::Node& w = axis.values[j];
-      double other = 0.0;
-      if (!w.IsScalar()) continue;
-      const bool same = numeric && YAML::convert<double>::decode(w, other) ? number == other : v.Scalar() == w.Scalar();
-      if (!same) continue;
+    const std::size_t first = YAML::convert<double>::decode(v, number) ? numbers.try_emplace(number, i).first->second
+                                                                       : words.try_emplace(v.Scalar(), i).first->second;
+    if (first == i) continue;
+    distinct = false;
+    if (range_at != nullptr)
+      ctx.error(*range_at, axis.path + ": the range gives the value " + v.Scalar() +
+                               " more than once; each value of a sweep axis must differ");
+    else
       ctx.error(ctx.at(v), schema::element_path(axis.path + ".values", i) + ": " + v.Scalar() + " repeats " +
-                               schema::element_path("values", j) + "; each value of a sweep axis must differ");
-      distinct = false;
-      break;
-    }
+                               schema::element_path("values", first) + "; each value of a sweep axis must differ");
   }
   return distinct;
 }
@@ -238,6 +240,8 @@ std::optional<SweepAxis> read_axis(const Context& ctx, const YAML::Node& item, c
       return std::nullopt;
     }
     axis.values = range_values(from, to, steps);
+    const Location steps_at = reader.location("steps");
+    if (!distinct_values(ctx, axis, &steps_at)) return std::nullopt;
   }
   // Try the first value on a copy of the base, so a wrong lever is reported once, at the lever.
   Resolved trial = base;
