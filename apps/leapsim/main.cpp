@@ -3,8 +3,10 @@
 #include <sys/stat.h>
 #include <CLI/CLI.hpp>
 
+#include <cerrno>
 #include <charconv>
 #include <cstdint>
+#include <cstring>
 #include <exception>
 #include <iostream>
 #include <optional>
@@ -39,7 +41,8 @@ const CLI::Validator kSeed(
 const CLI::Validator kRegularFile(
     [](std::string& text) -> std::string {
       struct stat info {};
-      if (::stat(text.c_str(), &info) != 0) return "File does not exist: " + text;
+      if (::stat(text.c_str(), &info) != 0)
+        return errno == ENOENT ? "File does not exist: " + text : text + ": " + std::strerror(errno);
       if (S_ISDIR(info.st_mode)) return text + " is a directory";
       if (!S_ISREG(info.st_mode)) return text + " is not a regular file";
       return {};
