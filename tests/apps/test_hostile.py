@@ -371,6 +371,8 @@ def test_named_files_stay_in_the_folder_tree_and_are_never_quoted(leapsim, tmp_p
         proc = leapsim("validate", "--allow-outside", leaf, check=False)
         assert proc.returncode == 1 and one_error(proc).endswith("is not a scenario file: it holds no scenario key")
         assert "s3cr3t" not in proc.stderr and "root:" not in proc.stderr
+    leaf.write_text("extends: /root/.no-such-file.yaml\n")  # whether it exists is not told
+    assert "is outside the folder" in one_error(leapsim("validate", leaf, check=False))
     study = home / "study.yaml"
     study.write_text(f"study: {{name: s}}\nbase: {TINY}\n")  # a base elsewhere: allowed only when asked
     proc = leapsim("validate", study, check=False)

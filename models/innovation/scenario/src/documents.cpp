@@ -28,8 +28,9 @@ struct KeyCollector {
   }
 };
 
-/// A mapping with at least one key a scenario file may hold (or a near miss of one): anything else is not a scenario,
-/// and is reported without quoting its content (it may be any file the user can read).
+/// A mapping with at least one key a scenario file may hold (or a near miss of one): anything
+/// else is no scenario, and is reported without quoting its content (it may be any file the user
+/// can read).
 bool looks_like_scenario(const YAML::Node& root) {
   static const std::vector<std::string_view> kKeys = [] {
     KeyCollector collector;
@@ -45,12 +46,11 @@ bool looks_like_scenario(const YAML::Node& root) {
 
 /// True when `target` lies inside the folder tree of `naming_file`, symbolic links resolved.
 bool inside_folder_of(const std::string& naming_file, const fs::path& target) {
-  std::error_code ec;
-  const fs::path folder = fs::weakly_canonical(fs::absolute(fs::path(naming_file), ec).parent_path(), ec);
-  const fs::path resolved = fs::weakly_canonical(fs::absolute(target, ec), ec);
-  if (ec) return false;
-  const auto [end, unused] = std::mismatch(folder.begin(), folder.end(), resolved.begin(), resolved.end());
-  return end == folder.end();
+  std::error_code folder_error, target_error;
+  const fs::path folder = fs::weakly_canonical(fs::absolute(naming_file).parent_path(), folder_error);
+  const fs::path resolved = fs::weakly_canonical(fs::absolute(target), target_error);
+  if (folder_error || target_error) return false;  // unknown is outside
+  return std::mismatch(folder.begin(), folder.end(), resolved.begin(), resolved.end()).first == folder.end();
 }
 
 /// The files being resolved, outermost first, to detect and show cycles.
@@ -140,15 +140,16 @@ std::optional<std::string> read_text(const fs::path& file, const Location& named
 
 std::optional<YAML::Node> read_named_scenario(const Context& ctx, const Location& at, const std::string& what,
                                               const std::string& written, const fs::path& file) {
-  std::error_code ec;
-  if (!fs::exists(fs::symlink_status(file, ec))) {
-    ctx.error(at, what + " \"" + written + "\" not found (tried " + file.string() + ")");
-    return std::nullopt;
-  }
+  // Outside first: whether a file elsewhere exists is none of the scenario's business.
   if (g_named_files == NamedFiles::inside_folder && !inside_folder_of(ctx.file, file)) {
     ctx.error(at, what + " \"" + written + "\" is outside the folder of " + ctx.file +
                       "; files named in a scenario must be in its folder or below it (leapsim --allow-outside "
                       "allows others)");
+    return std::nullopt;
+  }
+  std::error_code ec;
+  if (!fs::exists(fs::symlink_status(file, ec))) {
+    ctx.error(at, what + " \"" + written + "\" not found (tried " + file.string() + ")");
     return std::nullopt;
   }
   const std::optional<std::string> text = read_text(file, at, ctx.diagnostics);
