@@ -249,8 +249,10 @@ std::vector<unsigned char> file_image(const ResultGroup& root, const std::atomic
   Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "create file access properties");
   check(H5Pset_fapl_core(fapl.get(), std::size_t{4} << 20, 0), "keep a file in memory");
   Handle fcpl = ordered_group_properties(H5P_FILE_CREATE);
-  Handle file(H5Fcreate("leapsim-results-in-memory.h5", H5F_ACC_TRUNC, fcpl.get(), fapl.get()), H5Fclose,
-              "create a file in memory");
+  // The core driver tells in-memory files apart by name: each image gets its own.
+  static std::atomic<unsigned long> images{0};
+  const std::string name = "leapsim-image-" + std::to_string(getpid()) + "-" + std::to_string(++images);
+  Handle file(H5Fcreate(name.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()), H5Fclose, "create a file in memory");
   {
     const WriteStop watching(stop);
     write_group(file.get(), root, true);
