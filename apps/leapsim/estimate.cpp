@@ -11,9 +11,11 @@
 namespace leapsim::app {
 namespace {
 
-// docs/performance.md, "The innovation model": the most bytes per firm created measured (10^3
-// initial firms with patent subsidies; 190-220 at 10^5 and more), so the estimate errs high.
-constexpr double kBytesPerFirm = 401.0;
+// docs/performance.md, "The innovation model": bytes per firm created, the most measured from
+// 10^5 firms up (219, with patent subsidies), and what a run keeps whatever its size: at 10^3
+// initial firms (about 1,580 created) 401 bytes per firm were measured, 286 kB above 219 each.
+constexpr double kBytesPerFirm = 220.0;
+constexpr double kBytesPerRun = 300e3;
 // The same page: a paused start holds about 288 bytes per initial firm, at most 4 GiB in all.
 constexpr double kSharedStartBytesPerFirm = 288.0;
 constexpr double kSharedStartLimit = 4.0 * (1u << 30);
@@ -79,7 +81,7 @@ RunEstimate estimate_run(const innovation::Study& study, std::uint32_t replicati
   const double table = static_cast<double>(years * innovation::kMetricCount * sizeof(double)) + kTableOverheadBytes;
   e.results_bytes = items * table * (writes_file ? 3.0 : 2.0);
   const double shared = std::min(kSharedStartLimit, e.threads * initial * kSharedStartBytesPerFirm);
-  e.model_bytes = kProcessBytes + e.threads * largest * kBytesPerFirm + shared;
+  e.model_bytes = kProcessBytes + e.threads * (kBytesPerRun + largest * kBytesPerFirm) + shared;
   return e;
 }
 
