@@ -22,7 +22,7 @@
 
 namespace {
 
-/// Exit code of a bad flag (README); CLI11's own codes (105, 109, ...) are not documented anywhere.
+/// The one exit code of every bad flag (README), in place of CLI11's many (105, 109, ...).
 constexpr int kBadFlagExit = 2;
 
 /// A seed is a whole number from 0 to 2^64 - 1: "-5" and 2^64 are refused, not wrapped or clamped.
