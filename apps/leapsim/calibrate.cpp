@@ -11,6 +11,7 @@
 #include "leapsim/engine/stats.hpp"
 #include "leapsim/innovation/model.hpp"
 #include "leapsim/innovation/scenario/changes.hpp"
+#include "leapsim/innovation/scenario/diagnostics.hpp"
 #include "leapsim/innovation/scenario/loader.hpp"
 #include "text.hpp"
 
@@ -45,6 +46,8 @@ Fit parse_fit(const std::string& text) {
   try {
     Fit f{text.substr(0, eq), *metric, std::stoi(target[1]), std::stod(target[2]), 0.0, 1.0};
     if (target.size() == 5) f.low = std::stod(target[3]), f.high = std::stod(target[4]);
+    if (!std::isfinite(f.observed) || !std::isfinite(f.low) || !std::isfinite(f.high))
+      throw UsageError("--fit '" + text + "': the observed value and the range must be finite numbers");
     if (!(f.low < f.high)) throw UsageError("--fit '" + text + "': the search range must have low < high");
     return f;
   } catch (const std::logic_error&) {
@@ -59,6 +62,22 @@ std::vector<double> simulate_metric(const innovation::Parameters& p, const Fit& 
     values[r] = innovation::simulate(p, o.seed, static_cast<std::uint32_t>(r)).metrics.at(f.metric, f.year);
   });
   return values;
+}
+
+/// Both ends of a fit's range must be valid values of its parameter, so bisection never leaves
+/// the parameter's domain. Problems are told by the parameter, not by a line: with_changes
+/// reads a generated document whose lines are in no file the user has.
+void check_range(const innovation::Scenario& scenario, const Fit& f) {
+  for (const double end : {f.low, f.high}) {
+    try {
+      (void)innovation::with_changes(scenario, {{f.parameter, end}});
+    } catch (const innovation::ScenarioError& e) {
+      std::string problems;
+      for (const innovation::Diagnostic& d : e.diagnostics()) problems += (problems.empty() ? "" : "; ") + d.message;
+      throw UsageError(format("--fit %s: the search range [%g, %g] does not fit: %s", f.parameter.c_str(), f.low,
+                              f.high, problems.c_str()));
+    }
+  }
 }
 
 }  // namespace
@@ -82,6 +101,7 @@ int calibrate_command(const CalibrateOptions& options, std::ostream& out) {
     p.end_year = last_year;  // later years cannot change the fitted figures
     return p;
   };
+  for (const Fit& f : fits) check_range(scenario, f);
   out << "Calibrating " << options.file << ": " << options.replications << " replications, seed " << options.seed
       << ", bisection on each parameter in turn, " << options.rounds << " rounds\n";
   std::vector<double> fitted(fits.size());

@@ -1,11 +1,13 @@
 #pragma once
-// How the command line reports a failure: one line on stderr and a documented exit code
-// (README: 1 for bad input or a failed run, 3 for an internal error, 130 when interrupted).
+// How the command line reports a failure: one line on stderr (one per problem for a scenario
+// file, as `validate` prints them) and a documented exit code (README: 1 for bad input or a
+// failed run, 3 for an internal error, 130 when interrupted).
 #include <exception>
 #include <ostream>
 #include <string>
 
 #include "leapsim/engine/errors.hpp"
+#include "leapsim/innovation/scenario/diagnostics.hpp"
 
 namespace leapsim::app {
 
@@ -28,6 +30,9 @@ inline int report_failure(const std::exception_ptr& failure, const std::string& 
     std::rethrow_exception(failure);
   } catch (const Cancelled& e) {
     err << "leapsim: " << prefix << "interrupted: " << e.what() << "; nothing was written\n";
+  } catch (const innovation::ScenarioError& e) {  // each line already reads "file:line:column: error: ..."
+    for (const innovation::Diagnostic& d : e.diagnostics())
+      err << (prefix.empty() ? "" : "leapsim: " + prefix) << d.to_string() << '\n';
   } catch (const Error& e) {
     err << "leapsim: " << prefix << "error: " << e.what() << '\n';
   } catch (const std::exception& e) {

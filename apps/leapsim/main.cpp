@@ -1,17 +1,64 @@
 // leapsim: command-line entry point. Sub-commands parse their flags here and call library code.
 
+#include <sys/stat.h>
 #include <CLI/CLI.hpp>
 
+#include <cerrno>
+#include <charconv>
+#include <cstdint>
+#include <cstring>
 #include <exception>
 #include <iostream>
+#include <optional>
 
 #include "calibrate.hpp"
+#include "compare.hpp"
 #include "demo.hpp"
 #include "failure.hpp"
 #include "help.hpp"
 #include "python_command.hpp"
 #include "report.hpp"
+#include "info.hpp"
+#include "leapsim/innovation/scenario/loader.hpp"
 #include "run.hpp"
+#include "validate.hpp"
+
+namespace {
+
+/// The one exit code of every bad flag (README), in place of CLI11's many (105, 109, ...).
+constexpr int kBadFlagExit = 2;
+
+/// A seed is a whole number from 0 to 2^64 - 1: "-5" and 2^64 are refused, not wrapped or clamped.
+const CLI::Validator kSeed(
+    [](std::string& text) -> std::string {
+      std::uint64_t value = 0;
+      const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+      if (ec != std::errc{} || end != text.data() + text.size() || text.empty())
+        return "expected a whole number from 0 to 18446744073709551615, got " + text;
+      return {};
+    },
+    "SEED");
+
+/// An input file must be a regular file: a FIFO or a device would block or never end, and a
+/// folder is no file (CLI11's ExistingFile lets the first two through).
+const CLI::Validator kRegularFile(
+    [](std::string& text) -> std::string {
+      struct stat info {};
+      if (::stat(text.c_str(), &info) != 0)
+        return errno == ENOENT ? "File does not exist: " + text : text + ": " + std::strerror(errno);
+      if (S_ISDIR(info.st_mode)) return text + " is a directory";
+      if (!S_ISREG(info.st_mode)) return text + " is not a regular file";
+      return {};
+    },
+    "FILE");
+
+/// Adds --allow-outside: scenario files may name files outside their own folder tree.
+void add_allow_outside(CLI::App* command, bool& allow) {
+  command->add_flag("--allow-outside", allow,
+                    "Let extends and base name files outside the folder of the file naming them");
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"LeapSim: forecasts of a region's technology firms under innovation policy"};
@@ -22,20 +69,27 @@ int main(int argc, char** argv) {
   CLI::App* demo_cmd = app.add_subcommand("demo", "Run the kernel demo (a birth-death forecast) and print it");
   demo_cmd->add_option("-r,--replications", demo.replications, "Number of replications")
       ->check(CLI::Range(1u, 10000000u));
-  demo_cmd->add_option("-j,--threads", demo.threads, "Worker threads (0: one per core)");
-  demo_cmd->add_option("--seed", demo.seed, "Random seed");
+  demo_cmd->add_option("-j,--threads", demo.threads, "Worker threads (0: one per core)")->check(CLI::Range(0u, 4096u));
+  demo_cmd->add_option("--seed", demo.seed, "Random seed")->check(kSeed);
 
   leapsim::app::RunOptions run;
   CLI::App* run_cmd =
       app.add_subcommand("run", "Run a study file and print forecasts, target probabilities and comparisons");
-  run_cmd->add_option("study", run.study, "Study file (YAML)")->required()->check(CLI::ExistingFile);
+  run_cmd->add_option("study", run.study, "Study file (YAML)")->required()->check(kRegularFile);
   run_cmd->add_option("-r,--replications", run.replications, "Replications per scenario (default: the study's)")
       ->check(CLI::Range(1u, 10000000u));
-  run_cmd->add_option("-j,--threads", run.threads, "Worker threads (0: one per core)");
-  run_cmd->add_option("--seed", run.seed, "Random seed (default: the study's)");
+  run_cmd->add_option("-j,--threads", run.threads, "Worker threads (0: one per core)")->check(CLI::Range(0u, 4096u));
+  run_cmd->add_option("--seed", run.seed, "Random seed (default: the study's)")->check(kSeed);
   run_cmd->add_flag("-q,--quiet", run.quiet, "No progress on stderr");
   run_cmd->add_option("-o,--output", run.output, "Write every result to this HDF5 file (docs/output-format.md)");
-  run_cmd->add_flag("--force", run.force, "Replace the output file if it exists");
+  run_cmd->add_flag("--force", run.force, "Replace the output file if it exists (only ever a results file)");
+  run_cmd->add_flag("--estimate", run.estimate_only, "Print the run's time and memory estimate and run nothing");
+  run_cmd
+      ->add_option("--max-memory", run.max_memory,
+                   "Refuse runs estimated to need more memory than this, e.g. 8G (default: the memory available)")
+      ->transform(CLI::AsSizeValue(false));
+  bool allow_outside = false;
+  add_allow_outside(run_cmd, allow_outside);
   run_cmd
       ->add_option("--record", run.record,
                    "Also keep detail in the output file: events (the firm event log), firms (year-end snapshots)")
@@ -48,33 +102,36 @@ int main(int argc, char** argv) {
 
   leapsim::app::CompareOptions compare;
   CLI::App* compare_cmd = app.add_subcommand("compare", "Print the comparison tables of a results file again");
-  compare_cmd->add_option("results", compare.file, "Results file (HDF5)")->required()->check(CLI::ExistingFile);
+  compare_cmd->add_option("results", compare.file, "Results file (HDF5)")->required()->check(kRegularFile);
   compare_cmd->add_option("--base", compare.base, "Compare against this scenario (default: the study's base)");
   compare_cmd->add_option("--metric", compare.metric, "Compare on this metric only (e.g. htes)");
   compare_cmd->add_option("--year", compare.year, "Compare in this year (default: the last)");
 
   std::string info_file;
   CLI::App* info_cmd = app.add_subcommand("info", "Show what a results file holds");
-  info_cmd->add_option("results", info_file, "Results file (HDF5)")->required()->check(CLI::ExistingFile);
+  info_cmd->add_option("results", info_file, "Results file (HDF5)")->required()->check(kRegularFile);
 
   std::vector<std::string> validate_files;
   CLI::App* validate_cmd = app.add_subcommand("validate", "Check scenario and study files; print every error");
   validate_cmd->add_option("files", validate_files, "Scenario or study files (YAML)")->required();
+  add_allow_outside(validate_cmd, allow_outside);
 
   leapsim::app::CalibrateOptions calibrate;
   CLI::App* calibrate_cmd =
       app.add_subcommand("calibrate", "Fit parameters so simulated means match observed figures (bisection, CRN)");
   calibrate_cmd->add_option("file", calibrate.file, "Scenario or study file (a study's base is fitted)")
       ->required()
-      ->check(CLI::ExistingFile);
+      ->check(kRegularFile);
   calibrate_cmd
       ->add_option("--fit", calibrate.fits,
                    "parameter.path=metric:year:observed[:low:high], e.g. hte.apply_probability=htes:2017:3174")
       ->required();
   calibrate_cmd->add_option("-r,--replications", calibrate.replications, "Replications per evaluation")
       ->check(CLI::Range(2u, 100000u));
-  calibrate_cmd->add_option("--seed", calibrate.seed, "Random seed (fixed across evaluations)");
-  calibrate_cmd->add_option("-j,--threads", calibrate.threads, "Worker threads (0: one per core)");
+  calibrate_cmd->add_option("--seed", calibrate.seed, "Random seed (fixed across evaluations)")->check(kSeed);
+  calibrate_cmd->add_option("-j,--threads", calibrate.threads, "Worker threads (0: one per core)")
+      ->check(CLI::Range(0u, 4096u));
+  add_allow_outside(calibrate_cmd, allow_outside);
   calibrate_cmd->add_option("--rounds", calibrate.rounds, "Passes over the parameters")->check(CLI::Range(1, 20));
 
   // The report page and the workbook, built by the Python package; --lang of the printed reports.
@@ -92,8 +149,12 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    return app.exit(e) == 0 ? 0 : kBadFlagExit;  // --help and --version are no errors
   }
+  // Files a scenario names stay in its folder tree unless the user says otherwise: a study
+  // received from someone else must not make leapsim read (and quote) files elsewhere.
+  const leapsim::innovation::NamedFilesPolicy named_files(
+      allow_outside ? leapsim::innovation::NamedFiles::anywhere : leapsim::innovation::NamedFiles::inside_folder);
   try {
     if (*demo_cmd) return leapsim::app::run_demo(demo, std::cout);
     if (*run_cmd) {

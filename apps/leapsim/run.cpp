@@ -10,8 +10,8 @@
 #include <cstdlib>
 #include <optional>
 #include <ostream>
-#include <sstream>
 #include <string_view>
+#include <thread>
 
 #include "leapsim/engine/errors.hpp"
 #include "leapsim/engine/replication_runner.hpp"
@@ -23,6 +23,7 @@
 #include "leapsim/mpi/distributed_runner.hpp"
 #include "leapsim/mpi/session.hpp"
 #endif
+#include "estimate.hpp"
 #include "failure.hpp"
 #include "report.hpp"
 #include "text.hpp"
@@ -31,6 +32,9 @@ namespace leapsim::app {
 namespace {
 
 std::atomic<bool> g_stop{false};
+
+/// Runs expected to take longer than this print their estimate first.
+constexpr double kShowEstimateAfterSeconds = 3.0;
 
 /// SIGINT and SIGTERM ask the run to stop after the replications in flight; nothing is written.
 extern "C" void request_stop(int) { g_stop.store(true); }
@@ -75,7 +79,40 @@ struct PreparedRun {
   innovation::RecordRequest record;
 };
 
-/// Reads the study and resolves the options; checks the output path too when this process writes.
+/// Refuses to replace anything but a results file: never one of the study's own files, nor any
+/// other file --force given by mistake would destroy.
+void check_replaceable(const std::filesystem::path& output, const innovation::Study& study) {
+  std::error_code ec;
+  std::vector<std::string> inputs{study.source, study.base.source};
+  for (const innovation::Scenario& s : study.alternatives) inputs.push_back(s.source);
+  for (const std::string& input : inputs)
+    if (!input.empty() && std::filesystem::equivalent(output, input, ec))
+      throw UsageError("cannot write the results to " + output.string() + ": it is one of the study's own files");
+  if (std::filesystem::is_regular_file(output, ec) && !io::has_hdf5_signature(output))
+    throw UsageError(output.string() + " is not an HDF5 file; --force replaces only a results file");
+}
+
+/// The estimate of a prepared run on the threads it will use.
+RunEstimate estimate_of(const RunOptions& options, const PreparedRun& run) {
+  RunnerOptions threads;
+  threads.threads = options.threads;
+  return estimate_run(run.study, run.replications, ReplicationRunner(threads).threads(), options.output.has_value());
+}
+
+/// Refuses a run whose memory estimate is over the limit, naming both and the flag that overrides.
+void check_memory(const RunOptions& options, const RunEstimate& estimate) {
+  const std::optional<double> limit = options.max_memory ? options.max_memory : available_memory_bytes();
+  if (!limit || estimate.bytes() <= *limit) return;
+  const std::string limit_text = bytes_text(*limit) + (options.max_memory ? " (--max-memory)" : " available");
+  throw UsageError(
+      format("this run needs about %s of memory, more than the %s (estimate: %s); lower -r, or give "
+             "--max-memory %.0fG to run it anyway",
+             bytes_text(estimate.bytes()).c_str(), limit_text.c_str(), describe(estimate).c_str(),
+             std::ceil(estimate.bytes() / 1e9)));
+}
+
+/// Reads the study and resolves the options; checks the output path and the memory too when this
+/// process writes and reports (in an MPI job, rank 0).
 PreparedRun prepare_run(const RunOptions& options, bool check_output) {
   PreparedRun run{innovation::load_study(options.study), 0, 0, {}};
   run.replications = options.replications.value_or(run.study.replications);
@@ -86,21 +123,57 @@ PreparedRun prepare_run(const RunOptions& options, bool check_output) {
     (what == "events" ? run.record.events : run.record.firms) = true;
   }
   if (options.output && check_output) {  // fail before the run, not after it
-    if (!options.force && std::filesystem::exists(*options.output))
-      throw UsageError(options.output->string() + " exists; use --force to replace it");
-    const std::filesystem::path folder =
-        options.output->has_parent_path() ? options.output->parent_path() : std::filesystem::path(".");
-    if (!std::filesystem::is_directory(folder))
-      throw UsageError("cannot write " + options.output->string() + ": folder " + folder.string() + " does not exist");
+    io::check_destination(*options.output, options.force ? io::Overwrite::replace : io::Overwrite::refuse);
+    check_replaceable(*options.output, run.study);
   }
+  if (check_output && !options.estimate_only) check_memory(options, estimate_of(options, run));
   return run;
 }
+
+/// SIGINT or SIGTERM stops the runner between replications; a replication cannot stop inside,
+/// so when the run has not ended a second after the signal this watcher ends the process:
+/// the results file's temporary is removed, nothing is written, exit 130.
+class InterruptDeadline {
+ public:
+  explicit InterruptDeadline(const std::optional<std::filesystem::path>& output)
+      : partial_(output ? io::partial_path(*output).string() : std::string()), thread_([this] { watch(); }) {}
+  ~InterruptDeadline() {
+    finished_ = true;
+    thread_.join();
+  }
+  InterruptDeadline(const InterruptDeadline&) = delete;
+  InterruptDeadline& operator=(const InterruptDeadline&) = delete;
+
+ private:
+  void watch() const {
+    using namespace std::chrono_literals;
+    while (!finished_ && !g_stop) std::this_thread::sleep_for(20ms);
+    for (int waited = 0; waited < 50 && !finished_; ++waited) std::this_thread::sleep_for(20ms);
+    if (finished_) return;
+    if (!partial_.empty()) ::unlink(partial_.c_str());
+    static constexpr char kMessage[] =
+        "leapsim: interrupted: a replication was still running a second after the signal; nothing was written\n";
+    [[maybe_unused]] const ssize_t written = ::write(STDERR_FILENO, kMessage, sizeof kMessage - 1);
+    std::_Exit(130);  // no exit handlers: HDF5's teardown must not run under a write in progress
+  }
+
+  std::string partial_;
+  std::atomic<bool> finished_{false};
+  std::thread thread_;  // last: started once the rest is set
+};
+
+/// Items done so far, for the message of a stopped run.
+std::atomic<std::size_t> g_items_done{0};
 
 /// Threads, progress and the stop flag that SIGINT and SIGTERM raise from now on.
 RunnerOptions runner_options(const RunOptions& options, ProgressReporter* progress) {
   RunnerOptions runner{options.threads, {}, &g_stop};
-  if (progress != nullptr) runner.on_progress = [progress](const Progress& p) { (*progress)(p); };
+  runner.on_progress = [progress](const Progress& p) {
+    g_items_done = p.done;
+    if (progress != nullptr) (*progress)(p);
+  };
   g_stop = false;
+  g_items_done = 0;
   std::signal(SIGINT, request_stop);
   std::signal(SIGTERM, request_stop);
   return runner;
@@ -117,7 +190,7 @@ void emit_results(const RunOptions& options, const PreparedRun& run, const innov
   }
   if (options.output) {
     const auto t0 = std::chrono::steady_clock::now();
-    io::write_results(*options.output, tree, options.force ? io::Overwrite::replace : io::Overwrite::refuse);
+    io::write_results(*options.output, tree, options.force ? io::Overwrite::replace : io::Overwrite::refuse, &g_stop);
     if (!options.quiet) {
       err << format("wrote %s in %.2f s\n", options.output->c_str(),
                     std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
@@ -126,6 +199,31 @@ void emit_results(const RunOptions& options, const PreparedRun& run, const innov
   ReportView view;
   view.language = language_named(options.lang);
   write_report(tree, view, out);
+}
+
+/// A run stopped by a signal, told in the progress bar's units (replications of every scenario,
+/// not work items); any other failure unchanged.
+std::exception_ptr in_replications(const std::exception_ptr& failure, const PreparedRun& run) {
+  try {
+    std::rethrow_exception(failure);
+  } catch (const Cancelled&) {
+    const std::size_t scenarios = 1 + run.study.alternatives.size();
+    return std::make_exception_ptr(
+        Cancelled(format("stopped after %zu of %u replications", g_items_done.load() / scenarios, run.replications)));
+  } catch (...) {
+    return failure;
+  }
+}
+
+/// Prints the estimate (to `out` for --estimate, else to `err` for a run of more than a few seconds).
+bool show_estimate(const RunOptions& options, const PreparedRun& run, std::ostream& out, std::ostream& err) {
+  const RunEstimate estimate = estimate_of(options, run);
+  if (options.estimate_only) {
+    out << "estimate: " << describe(estimate) << '\n';
+    return true;
+  }
+  if (!options.quiet && estimate.seconds > kShowEstimateAfterSeconds) err << "estimate: " << describe(estimate) << '\n';
+  return false;
 }
 
 /// How this run was made, for the results file.
@@ -146,10 +244,17 @@ int run_study_command(const RunOptions& options, std::ostream& out, std::ostream
                      "would run the whole study; run it without mpirun, or rebuild where MPI is installed");
 #endif
   const PreparedRun run = prepare_run(options, true);
+  if (show_estimate(options, run, out, err)) return 0;
   ProgressReporter progress(err, 1 + run.study.alternatives.size());
   ProgressReporter* shown = options.quiet ? nullptr : &progress;
-  const innovation::StudyResults results =
-      innovation::run_study(run.study, run.replications, run.seed, runner_options(options, shown), run.record);
+  const RunnerOptions runner = runner_options(options, shown);
+  const InterruptDeadline deadline(options.output);
+  innovation::StudyResults results;
+  try {
+    results = innovation::run_study(run.study, run.replications, run.seed, runner, run.record);
+  } catch (...) {
+    std::rethrow_exception(in_replications(std::current_exception(), run));
+  }
   emit_results(options, run, results, run_record(options), shown, out, err);
   return 0;
 }
@@ -180,6 +285,8 @@ int run_study_over_mpi(const RunOptions& options, std::ostream& out, std::ostrea
     return worst;
   }
 
+  if (root && show_estimate(options, *run, out, err)) return 0;
+  if (options.estimate_only) return 0;
   ProgressReporter progress(err, 1 + run->study.alternatives.size());
   ProgressReporter* shown = options.quiet || !root ? nullptr : &progress;
   const RunnerOptions runner = runner_options(options, shown);
@@ -197,7 +304,7 @@ int run_study_over_mpi(const RunOptions& options, std::ostream& out, std::ostrea
         [&work](std::size_t i, std::string_view bytes) { work.keep(i, innovation::decode_outcome(bytes)); });
   } catch (...) {
     // Only rank 0 throws here. When a rank stopped answering, finalising would wait for it forever.
-    const int failed = report_failure(std::current_exception(), "", err);
+    const int failed = report_failure(in_replications(std::current_exception(), *run), "", err);
     if (session.peers_lost()) session.abort(failed);
     return failed;
   }
@@ -206,95 +313,5 @@ int run_study_over_mpi(const RunOptions& options, std::ostream& out, std::ostrea
   return 0;
 }
 #endif
-
-int validate_command(const std::vector<std::string>& files, std::ostream& out, std::ostream& err) {
-  int status = 0;
-  for (const std::string& file : files) {
-    const std::vector<innovation::Diagnostic> problems = innovation::check_file(file);
-    if (problems.empty()) {
-      out << file << ": ok (" << (innovation::is_study_file(file) ? "study" : "scenario") << ")\n";
-      continue;
-    }
-    status = 1;
-    for (const innovation::Diagnostic& d : problems) err << d.to_string() << '\n';
-  }
-  return status;
-}
-
-int compare_command(const CompareOptions& options, std::ostream& out) {
-  ResultGroup tree = io::read_results(options.file);
-  innovation::check_results_tree(tree);
-  if (options.base) innovation::compare_against(tree, *options.base);
-  ReportView view;
-  view.comparisons_only = true;
-  view.metric = options.metric;
-  view.year = options.year;
-  view.language = language_named(options.lang);
-  write_report(tree, view, out);
-  return 0;
-}
-
-namespace {
-
-std::string describe(const AttributeValue& v) {
-  return std::visit(
-      [](const auto& x) -> std::string {
-        using V = std::decay_t<decltype(x)>;
-        if constexpr (std::is_same_v<V, std::string>) {
-          const auto newline = x.find('\n');
-          if (newline == std::string::npos && x.size() <= 70) return x;
-          return "text, " + std::to_string(x.size()) + " characters";
-        } else if constexpr (std::is_arithmetic_v<V>) {
-          std::ostringstream s;
-          s << x;
-          return s.str();
-        } else if constexpr (std::is_same_v<V, std::vector<std::string>>) {
-          std::string joined;
-          for (const std::string& item : x) joined += (joined.empty() ? "" : ", ") + item;
-          return "[" + joined + "]";
-        } else {
-          return "list of " + std::to_string(x.size()) + " numbers";
-        }
-      },
-      v);
-}
-
-void list_group(const ResultGroup& g, const std::string& path, std::ostream& out) {
-  for (const ResultArray& a : g.arrays) {
-    std::string shape;
-    for (const std::size_t d : a.shape) shape += (shape.empty() ? "" : " x ") + std::to_string(d);
-    out << path << a.name << "  [" << shape << "]";
-    for (const Attribute& attr : a.attributes)
-      if (attr.name == "unit") out << "  " << describe(attr.value);
-    out << '\n';
-  }
-  for (const ResultTable& t : g.tables) {
-    out << path << t.name << "  table of " << t.rows() << " rows:";
-    for (const TableColumn& c : t.columns) out << ' ' << c.name;
-    out << '\n';
-  }
-  for (const ResultGroup& child : g.groups) {
-    // Every scenario and comparison repeats the same metric list: show its size and shape once.
-    if (child.groups.empty() && child.arrays.size() > 4) {
-      const ResultArray& first = child.arrays.front();
-      std::string shape;
-      for (const std::size_t d : first.shape) shape += (shape.empty() ? "" : " x ") + std::to_string(d);
-      out << path << child.name << "/  " << child.arrays.size() << " datasets [" << shape << "], one per metric\n";
-      continue;
-    }
-    list_group(child, path + child.name + "/", out);
-  }
-}
-
-}  // namespace
-
-int info_command(const std::string& file, std::ostream& out) {
-  const ResultGroup tree = io::read_results(file);
-  innovation::check_results_tree(tree);
-  out << file << '\n';
-  for (const Attribute& a : tree.attributes) out << "  " << a.name << ": " << describe(a.value) << '\n';
-  list_group(tree, "/", out);
-  return 0;
-}
 
 }  // namespace leapsim::app

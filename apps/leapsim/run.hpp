@@ -1,7 +1,6 @@
 #pragma once
-// `leapsim run`, `validate`, `compare` and `info`: run a study file and print what a bureau
-// needs to decide, optionally saving every result to HDF5; check files; reprint or list a saved
-// results file.
+// `leapsim run`: run a study file and print what a bureau needs to decide, optionally saving every
+// result to HDF5.
 
 #include <cstdint>
 #include <filesystem>
@@ -25,10 +24,14 @@ struct RunOptions {
   std::uint32_t record_replications = 1;  // how many replications' detail to keep
   std::string command_line;               // recorded in the results file
   std::string lang = "en";                // the printed report's language: en or zh
+  bool estimate_only = false;             // print the time and memory estimate, run nothing
+  std::optional<double> max_memory;       // bytes a run may be estimated to need (default: what is available)
 };
 
 /// Runs a study and prints its report on `out`, progress on `err`; returns the exit code.
-/// SIGINT or SIGTERM stops it between replications (throws Cancelled; nothing is written).
+/// Refuses, before any work, an output path that write_results would refuse and a run whose
+/// memory estimate exceeds the limit. SIGINT or SIGTERM stops it between replications (throws
+/// Cancelled; nothing is written); a replication still running a second later ends the process.
 int run_study_command(const RunOptions& options, std::ostream& out, std::ostream& err);
 
 #ifdef LEAPSIM_HAVE_MPI
@@ -36,23 +39,5 @@ int run_study_command(const RunOptions& options, std::ostream& out, std::ostream
 /// rank 0 reports and writes the results, identical to a one-process run's.
 int run_study_over_mpi(const RunOptions& options, std::ostream& out, std::ostream& err);
 #endif
-
-/// Checks files and prints every error as file:line:column; returns 0 when all are valid, else 1.
-int validate_command(const std::vector<std::string>& files, std::ostream& out, std::ostream& err);
-
-/// Options of the compare sub-command.
-struct CompareOptions {
-  std::string file;
-  std::optional<std::string> base;  // default: the study's base
-  std::optional<std::string> metric;
-  std::optional<int> year;
-  std::string lang = "en";  // en or zh
-};
-
-/// Prints the comparison tables of a results file again.
-int compare_command(const CompareOptions& options, std::ostream& out);
-
-/// Prints what a results file holds: its attributes and its datasets with their shapes.
-int info_command(const std::string& file, std::ostream& out);
 
 }  // namespace leapsim::app

@@ -7,6 +7,7 @@ import operator
 import os
 import pathlib
 import re
+import shutil
 import signal
 import subprocess
 import time
@@ -478,6 +479,9 @@ def test_sigkill_while_writing_keeps_the_previous_file(leapsim, tmp_path):
     assert partial.exists(), "the kill did not land during the write"
     assert out.read_bytes() == before
     assert leftovers(tmp_path) == sorted(["out.h5", partial.name])
+    # The next write of the same file removes it: its process is gone (issue 15, case 3).
+    leapsim("run", TINY_STUDY, "-r", 5, "-q", "-o", out, "--force")
+    assert leftovers(tmp_path) == ["out.h5"]
 
 
 @pytest.mark.parametrize("sig,previous", [(signal.SIGINT, False), (signal.SIGTERM, False), (signal.SIGINT, True)],
@@ -546,12 +550,12 @@ def test_compare_refuses_an_unknown_metric_and_year(leapsim, tiny):
     assert proc.stderr.splitlines() == ["leapsim: error: year 2030 is outside the results (2019-2022)"]
 
 
-def test_bad_flags_exit_with_cli11_codes(leapsim, tmp_path):
-    # CLI11's CLI::ExitCodes: 105 ValidationError (e.g. a missing file), 109 ExtrasError.
+def test_bad_flags_exit_with_2(leapsim, tmp_path):
+    # Whatever CLI11 calls the error (a missing file, an unknown flag), the documented code is 2.
     proc = leapsim("info", tmp_path / "missing.h5", check=False)
-    assert proc.returncode == 105 and "does not exist" in proc.stderr
+    assert proc.returncode == 2 and "does not exist" in proc.stderr
     proc = leapsim("run", TINY_STUDY, "-o", tmp_path / "x.h5", "--no-such-flag", check=False)
-    assert proc.returncode == 109 and "--no-such-flag" in proc.stderr
+    assert proc.returncode == 2 and "--no-such-flag" in proc.stderr
     assert not (tmp_path / "x.h5").exists()
 
 
@@ -559,8 +563,9 @@ def test_bad_flags_exit_with_cli11_codes(leapsim, tmp_path):
 
 
 def test_info_and_compare_read_a_study_without_targets(leapsim, tmp_path):
+    shutil.copy(TINY_SCENARIO, tmp_path)  # a study names files in its own folder tree
     study = tmp_path / "no-targets.yaml"
-    study.write_text(f"study: {{name: No targets, replications: 5, seed: 3}}\nbase: {TINY_SCENARIO}\n"
+    study.write_text(f"study: {{name: No targets, replications: 5, seed: 3}}\nbase: {TINY_SCENARIO.name}\n"
                      "alternatives:\n  - name: more-entry\n    overrides: {entry: {base_rate: 12}}\n")
     out = tmp_path / "out.h5"
     leapsim("run", study, "-q", "-o", out)
@@ -573,8 +578,9 @@ def test_info_and_compare_read_a_study_without_targets(leapsim, tmp_path):
 
 
 def test_a_study_that_validates_can_be_written(leapsim, tmp_path):
+    shutil.copy(TINY_SCENARIO, tmp_path)
     study = tmp_path / "slash.yaml"
-    study.write_text(f"study: {{name: Slash, replications: 3, seed: 3}}\nbase: {TINY_SCENARIO}\n"
+    study.write_text(f"study: {{name: Slash, replications: 3, seed: 3}}\nbase: {TINY_SCENARIO.name}\n"
                      "alternatives:\n  - name: entry 12/yr\n    overrides: {entry: {base_rate: 12}}\n")
     # The name cannot be an HDF5 group: validate refuses it up front, and run refuses to start.
     proc = leapsim("validate", study, check=False)

@@ -1,14 +1,19 @@
 #include "leapsim/io/results_file.hpp"
 
+#include <fcntl.h>
 #include <hdf5.h>
+#include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <string>
 #include <system_error>
 #include <utility>
+#include <vector>
 
 #include "leapsim/engine/errors.hpp"
 
@@ -62,6 +67,24 @@ Handle ordered_group_properties(hid_t cls = H5P_GROUP_CREATE) {
 }
 
 // ---- writing ---------------------------------------------------------------------------------
+
+/// The stop flag of the write in progress on this thread, checked between datasets, so SIGINT
+/// during a long write ends it with nothing written.
+class WriteStop {
+ public:
+  explicit WriteStop(const std::atomic<bool>* stop) { current_ = stop; }
+  ~WriteStop() { current_ = nullptr; }
+  WriteStop(const WriteStop&) = delete;
+  WriteStop& operator=(const WriteStop&) = delete;
+  static void check() {
+    if (current_ != nullptr && current_->load()) throw Cancelled(kStopped);
+  }
+  static constexpr const char* kStopped = "stopped while writing the results file";
+
+ private:
+  static thread_local const std::atomic<bool>* current_;
+};
+thread_local const std::atomic<bool>* WriteStop::current_ = nullptr;
 
 /// The element type of an attribute value: itself for a number, the item type for a list.
 template <class V>
@@ -117,6 +140,7 @@ void write_attribute(hid_t owner, const Attribute& a) {
 }
 
 void write_array(hid_t group, const ResultArray& a) {
+  WriteStop::check();
   const std::string what = "write dataset '" + a.name + "'";
   std::vector<hsize_t> dims(a.shape.begin(), a.shape.end());
   std::size_t count = 1;
@@ -143,6 +167,7 @@ void write_array(hid_t group, const ResultArray& a) {
 /// A table as a compound dataset of packed rows, chunked and compressed: event logs run to
 /// millions of rows.
 void write_table(hid_t group, const ResultTable& t) {
+  WriteStop::check();
   const std::string what = "write table '" + t.name + "'";
   const std::size_t rows = t.rows();
   const std::size_t width = t.columns.size() * 8;  // every column is 8 bytes wide
@@ -177,6 +202,7 @@ void write_table(hid_t group, const ResultTable& t) {
 }
 
 void write_group(hid_t parent, const ResultGroup& g, bool is_root) {
+  WriteStop::check();
   if (is_root) {
     for (const Attribute& a : g.attributes) write_attribute(parent, a);
     for (const ResultArray& a : g.arrays) write_array(parent, a);
@@ -192,6 +218,92 @@ void write_group(hid_t parent, const ResultGroup& g, bool is_root) {
   for (const ResultTable& t : g.tables) write_table(group.get(), t);
   for (const ResultGroup& child : g.groups) write_group(group.get(), child, false);
 }
+
+/// Removes the temporaries that earlier writes of the same file left when they were killed: the
+/// same hidden name with the process id of a process that no longer exists. Another process's
+/// write in progress keeps its file.
+void remove_stale_partials(const std::filesystem::path& path) {
+  namespace fs = std::filesystem;
+  std::string prefix = ".";  // appended step by step, as in partial_path (GCC PR 105329)
+  prefix += path.filename().string();
+  prefix += ".partial-";
+  const fs::path folder = path.has_parent_path() ? path.parent_path() : fs::path(".");
+  std::error_code ec;
+  for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (!name.starts_with(prefix) || name.size() == prefix.size()) continue;
+    const std::string digits = name.substr(prefix.size());
+    if (!std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }) || digits.size() > 9)
+      continue;
+    const auto pid = static_cast<pid_t>(std::stol(digits));
+    if (pid == getpid() || pid <= 0 || ::kill(pid, 0) == 0 || errno != ESRCH) continue;
+    std::error_code ignored;
+    if (fs::is_regular_file(fs::symlink_status(it->path(), ignored))) fs::remove(it->path(), ignored);
+  }
+}
+
+/// The whole file built in memory (HDF5's core driver, no backing store): HDF5 never touches
+/// the disk, so a full disk or a failing device is met by write_file below with its own error,
+/// and no HDF5 file is ever left open on a broken handle for the library's exit to trip on.
+std::vector<unsigned char> file_image(const ResultGroup& root, const std::atomic<bool>* stop) {
+  Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "create file access properties");
+  check(H5Pset_fapl_core(fapl.get(), std::size_t{4} << 20, 0), "keep a file in memory");
+  Handle fcpl = ordered_group_properties(H5P_FILE_CREATE);
+  // The core driver tells in-memory files apart by name: each image gets its own.
+  static std::atomic<unsigned long> images{0};
+  const std::string name = "leapsim-image-" + std::to_string(getpid()) + "-" + std::to_string(++images);
+  Handle file(H5Fcreate(name.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()), H5Fclose, "create a file in memory");
+  {
+    const WriteStop watching(stop);
+    write_group(file.get(), root, true);
+  }
+  check(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), "flush a file in memory");
+  const ssize_t size = H5Fget_file_image(file.get(), nullptr, 0);
+  if (size < 0) throw IoError("HDF5: cannot size the file image");
+  std::vector<unsigned char> image(static_cast<std::size_t>(size));
+  if (H5Fget_file_image(file.get(), image.data(), image.size()) != size)
+    throw IoError("HDF5: cannot copy the file image");
+  return image;
+}
+
+/// The hidden temporary a write goes to, created before the file is built so that it is there,
+/// for the next write of the same path to remove, if the process is killed meanwhile. Failures
+/// name `shown` (the file the user asked for) and their cause (errno: "No space left on device").
+class PartialFile {
+ public:
+  PartialFile(const std::filesystem::path& file, const std::filesystem::path& shown) : shown_(shown) {
+    ::unlink(file.c_str());  // a temporary of an earlier process that had our id
+    fd_ = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd_ < 0) fail(errno);
+  }
+  ~PartialFile() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  PartialFile(const PartialFile&) = delete;
+  PartialFile& operator=(const PartialFile&) = delete;
+
+  /// Writes the bytes, then makes them durable: they must be on disk before the rename makes
+  /// the file the one users see.
+  void write_and_close(const std::vector<unsigned char>& bytes) {
+    for (std::size_t done = 0; done < bytes.size();) {
+      const ssize_t n = ::write(fd_, bytes.data() + done, bytes.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) fail(errno);
+      done += static_cast<std::size_t>(n);
+    }
+    if (::fsync(fd_) != 0) fail(errno);
+    const int fd = std::exchange(fd_, -1);
+    if (::close(fd) != 0) fail(errno);
+  }
+
+ private:
+  [[noreturn]] void fail(int error) const {
+    throw IoError("cannot write " + shown_.string() + ": " + std::generic_category().message(error));
+  }
+
+  std::filesystem::path shown_;
+  int fd_ = -1;
+};
 
 // ---- reading ---------------------------------------------------------------------------------
 
@@ -333,26 +445,57 @@ std::filesystem::path partial_path(const std::filesystem::path& path) {
   return path.parent_path() / name;
 }
 
-void write_results(const std::filesystem::path& path, const ResultGroup& root, Overwrite overwrite) {
-  silence_hdf5();
+bool has_hdf5_signature(const std::filesystem::path& path) {
+  static constexpr unsigned char kSignature[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+  unsigned char head[8] = {};
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return false;
+  const ssize_t n = ::read(fd, head, sizeof head);
+  ::close(fd);
+  return n == static_cast<ssize_t>(sizeof head) && std::memcmp(head, kSignature, sizeof head) == 0;
+}
+
+void check_destination(const std::filesystem::path& path, Overwrite overwrite) {
+  namespace fs = std::filesystem;
   std::error_code ec;
-  if (overwrite == Overwrite::refuse && std::filesystem::exists(path, ec))
-    throw UsageError(path.string() + " exists; use --force to replace it");
+  const fs::file_status status = fs::symlink_status(path, ec);
+  if (fs::exists(status)) {
+    if (fs::is_symlink(status))
+      throw UsageError(path.string() + " is a symbolic link; give the path of the file itself");
+    if (!fs::is_regular_file(status))
+      throw UsageError(path.string() + " is not a regular file; results are written only to a new or a results file");
+    if (overwrite == Overwrite::refuse) throw UsageError(path.string() + " exists; use --force to replace it");
+  }
+  const fs::path folder = path.has_parent_path() ? path.parent_path() : fs::path(".");
+  if (!fs::is_directory(folder, ec))
+    throw IoError("cannot write " + path.string() + ": folder " + folder.string() + " does not exist");
+  // Trying is the only sure test: permissions, read-only mounts and quotas all answer here. An
+  // unnamed file leaves nothing behind whenever the process dies; folders that cannot hold one
+  // (some network file systems) get a named probe instead.
+  int fd = ::open(folder.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+  if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
+    const fs::path probe = partial_path(path);
+    fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd >= 0) ::unlink(probe.c_str());
+    if (fd < 0 && errno == EEXIST) return;  // our own temporary from an earlier write of this process
+  }
+  if (fd < 0) throw IoError("cannot write in " + folder.string() + ": " + std::generic_category().message(errno));
+  ::close(fd);
+}
+
+void write_results(const std::filesystem::path& path, const ResultGroup& root, Overwrite overwrite,
+                   const std::atomic<bool>* stop) {
+  silence_hdf5();
+  check_destination(path, overwrite);
+  remove_stale_partials(path);
   const std::filesystem::path partial = partial_path(path);
+  std::error_code ec;
   try {
-    {
-      Handle fcpl = ordered_group_properties(H5P_FILE_CREATE);
-      Handle file(H5Fcreate(partial.c_str(), H5F_ACC_TRUNC, fcpl.get(), H5P_DEFAULT), H5Fclose,
-                  "create " + partial.string());
-      write_group(file.get(), root, true);
-      check(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), "flush " + partial.string());
-    }
-    // The data must be on disk before the rename makes it the file users see.
-    if (std::FILE* f = std::fopen(partial.c_str(), "rb")) {
-      fsync(fileno(f));
-      std::fclose(f);
-    }
+    PartialFile file(partial, path);
+    file.write_and_close(file_image(root, stop));
+    if (stop != nullptr && stop->load()) throw Cancelled(WriteStop::kStopped);
     if (overwrite == Overwrite::replace) {
+      check_destination(path, overwrite);  // no device, folder or link may have appeared meanwhile
       std::filesystem::rename(partial, path);
     } else if (link(partial.c_str(), path.c_str()) == 0) {  // atomic, and fails if the path appeared meanwhile
       std::filesystem::remove(partial, ec);

@@ -1,13 +1,57 @@
 #include "documents.hpp"
 
-#include <fstream>
-#include <sstream>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <yaml-cpp/depthguard.h>
+
+#include <cerrno>
 #include <system_error>
+
+#include "leapsim/innovation/scenario/loader.hpp"
+#include "resolve.hpp"
 
 namespace leapsim::innovation::scenario_detail {
 namespace {
 
 namespace fs = std::filesystem;
+
+/// Where the files a document names may be, for loads on this thread (set by NamedFilesPolicy).
+thread_local NamedFiles g_named_files = NamedFiles::anywhere;
+
+/// Collects the keys a struct's describe() names.
+struct KeyCollector {
+  std::vector<std::string_view> keys;
+  template <class M>
+  void operator()(std::string_view key, M&, Range = Range::any) {
+    keys.push_back(key);
+  }
+};
+
+/// A mapping with at least one key a scenario file may hold (or a near miss of one): anything
+/// else is no scenario, and is reported without quoting its content (it may be any file the user
+/// can read).
+bool looks_like_scenario(const YAML::Node& root) {
+  static const std::vector<std::string_view> kKeys = [] {
+    KeyCollector collector;
+    ScenarioDocument document;
+    describe(collector, document);
+    return collector.keys;
+  }();
+  if (!root.IsMap()) return false;
+  for (auto it = root.begin(); it != root.end(); ++it)  // a known key, or a likely typo of one
+    if (it->first.IsScalar() && closest(it->first.Scalar(), kKeys)) return true;
+  return false;
+}
+
+/// True when `target` lies inside the folder tree of `naming_file`, symbolic links resolved.
+bool inside_folder_of(const std::string& naming_file, const fs::path& target) {
+  std::error_code folder_error, target_error;
+  const fs::path folder = fs::weakly_canonical(fs::absolute(naming_file).parent_path(), folder_error);
+  const fs::path resolved = fs::weakly_canonical(fs::absolute(target), target_error);
+  if (folder_error || target_error) return false;  // unknown is outside
+  return std::mismatch(folder.begin(), folder.end(), resolved.begin(), resolved.end()).first == folder.end();
+}
 
 /// The files being resolved, outermost first, to detect and show cycles.
 struct Chain {
@@ -44,14 +88,7 @@ std::optional<Layer> parent_layer(const Layer& layer, Chain& chain, Diagnostics&
       return std::nullopt;
     }
   }
-  std::error_code ec;
-  if (!fs::is_regular_file(target, ec)) {
-    ctx.error(at, "extends target \"" + written + "\" not found (tried " + shown + ")");
-    return std::nullopt;
-  }
-  const std::optional<std::string> text = read_text(target, at, diagnostics);
-  if (!text) return std::nullopt;
-  std::optional<YAML::Node> root = parse_yaml(*text, shown, diagnostics);
+  std::optional<YAML::Node> root = read_named_scenario(ctx, at, "extends target", written, target);
   if (!root) return std::nullopt;
   return Layer{shown, *root, ""};
 }
@@ -71,15 +108,60 @@ void collect(const Layer& layer, Chain& chain, std::vector<Layer>& out, Diagnost
 }  // namespace
 
 std::optional<std::string> read_text(const fs::path& file, const Location& named_at, Diagnostics& diagnostics) {
-  std::ifstream in(file, std::ios::binary);
-  std::error_code ec;
-  if (!in || fs::is_directory(file, ec)) {
-    diagnostics.error(named_at, "cannot read " + file.string());
+  const auto fail = [&](const std::string& why) {
+    diagnostics.error(named_at, "cannot read " + file.string() + ": " + why);
+    return std::nullopt;
+  };
+  // Non-blocking, so a FIFO or a device is refused at once instead of waited on.
+  const int fd = ::open(file.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return fail(errno == ENOENT ? std::string("no such file") : std::generic_category().message(errno));
+  struct FdCloser {
+    int fd;
+    ~FdCloser() { ::close(fd); }
+  } closer{fd};
+  struct stat info {};
+  if (::fstat(fd, &info) != 0) return fail(std::generic_category().message(errno));
+  if (S_ISDIR(info.st_mode)) return fail("is a directory");
+  if (!S_ISREG(info.st_mode)) return fail("is not a regular file");
+  const std::string too_large =
+      "is larger than " + std::to_string(kMaxFileBytes >> 20) + " MiB, the limit on scenario and study files";
+  if (static_cast<std::uintmax_t>(info.st_size) > kMaxFileBytes) return fail(too_large);
+  std::string text;
+  char buffer[65536];
+  for (;;) {  // to the end, not to st_size: files under /proc report size 0
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return fail(std::generic_category().message(errno));
+    if (n == 0) return text;
+    text.append(buffer, static_cast<std::size_t>(n));
+    if (text.size() > kMaxFileBytes) return fail(too_large);
+  }
+}
+
+std::optional<YAML::Node> read_named_scenario(const Context& ctx, const Location& at, const std::string& what,
+                                              const std::string& written, const fs::path& file) {
+  // Outside first: whether a file elsewhere exists is none of the scenario's business.
+  if (g_named_files == NamedFiles::inside_folder && !inside_folder_of(ctx.file, file)) {
+    ctx.error(at, what + " \"" + written + "\" is outside the folder of " + ctx.file +
+                      "; files named in a scenario must be in its folder or below it (leapsim --allow-outside "
+                      "allows others)");
     return std::nullopt;
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  std::error_code ec;
+  if (!fs::exists(fs::symlink_status(file, ec))) {
+    ctx.error(at, what + " \"" + written + "\" not found (tried " + file.string() + ")");
+    return std::nullopt;
+  }
+  const std::optional<std::string> text = read_text(file, at, ctx.diagnostics);
+  if (!text) return std::nullopt;
+  std::optional<YAML::Node> root = parse_yaml(*text, file.string(), ctx.diagnostics);  // located, never quoted
+  if (!root) return std::nullopt;
+  if (root->IsMap() && root->size() == 0) return root;  // an empty file: every value from defaults
+  if (!looks_like_scenario(*root)) {                    // said without the file's own words: it may be any file
+    ctx.error(at, what + " " + file.string() + " is not a scenario file: it holds no scenario key");
+    return std::nullopt;
+  }
+  return root;
 }
 
 std::optional<YAML::Node> parse_yaml(std::string_view text, const std::string& file, Diagnostics& diagnostics) {
@@ -87,6 +169,11 @@ std::optional<YAML::Node> parse_yaml(std::string_view text, const std::string& f
     YAML::Node root = YAML::Load(std::string(text));
     if (!root.IsDefined() || root.IsNull()) return YAML::Node(YAML::NodeType::Map);
     return root;
+  } catch (const YAML::DeepRecursion& e) {
+    diagnostics.error(Location{file, e.mark.line + 1, e.mark.column + 1},
+                      "lists and mappings are nested too deep: the YAML reader stops at about " +
+                          std::to_string(kMaxNesting) + " levels (a scenario needs 5)");
+    return std::nullopt;
   } catch (const YAML::Exception& e) {
     const Location at = e.mark.is_null() ? Location{file, 1, 1} : Location{file, e.mark.line + 1, e.mark.column + 1};
     diagnostics.error(at, "YAML syntax: " + e.msg);
@@ -106,3 +193,13 @@ std::vector<Layer> scenario_layers(const Layer& leaf, Diagnostics& diagnostics) 
 }
 
 }  // namespace leapsim::innovation::scenario_detail
+
+namespace leapsim::innovation {
+
+NamedFilesPolicy::NamedFilesPolicy(NamedFiles files) : previous_(scenario_detail::g_named_files) {
+  scenario_detail::g_named_files = files;
+}
+
+NamedFilesPolicy::~NamedFilesPolicy() { scenario_detail::g_named_files = previous_; }
+
+}  // namespace leapsim::innovation

@@ -2,6 +2,7 @@
 // YAML documents and the `extends` chain: which files make up a scenario, root first.
 #include <yaml-cpp/yaml.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -19,12 +20,25 @@ struct Layer {
   std::string path;  // where the mapping sits in its file ("" for a whole file, "base" inline)
 };
 
-/// The text of a file; a file that cannot be read is reported at `named_at`.
+/// Scenario and study files are read only up to this size (docs/scenario-format.md, "Limits").
+constexpr std::uintmax_t kMaxFileBytes = std::uintmax_t{16} << 20;
+/// About how deep lists and mappings may nest before yaml-cpp's parser refuses (its depth guard
+/// counts 2000 parser steps: 498 levels of flow lists or of block mappings pass, 499 do not).
+constexpr int kMaxNesting = 500;
+
+/// The text of a regular file of at most kMaxFileBytes, read without blocking; anything else (a
+/// directory, a FIFO, a device, a larger file) is reported at `named_at`.
 std::optional<std::string> read_text(const std::filesystem::path& file, const Location& named_at,
                                      Diagnostics& diagnostics);
 
 /// Parses YAML; a syntax error becomes a diagnostic. An empty document reads as an empty mapping.
 std::optional<YAML::Node> parse_yaml(std::string_view text, const std::string& file, Diagnostics& diagnostics);
+
+/// The YAML of a scenario file that `ctx.file` names at `at` (`what` says how: "extends target",
+/// "base scenario"): it must exist, be inside ctx.file's folder tree unless NamedFilesPolicy says
+/// otherwise, and hold scenario keys; a file that does not is never quoted.
+std::optional<YAML::Node> read_named_scenario(const Context& ctx, const Location& at, const std::string& what,
+                                              const std::string& written, const std::filesystem::path& file);
 
 /// A path written in `file`, taken relative to that file's folder.
 std::filesystem::path relative_to(const std::string& file, const std::string& written);

@@ -18,17 +18,20 @@ constexpr std::size_t kMaxShownScalar = 40;
 /// Edits (insert, delete, substitute, swap two neighbours) turning a into b: swaps count once
 /// because "entyr" for "entry" is the commonest typo.
 std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
-  for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
-  for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  // Three rolling rows (the swap looks two rows back), so a call allocates three small vectors
+  // however long the words: a file of many unknown keys calls this for each against each key.
+  std::vector<std::size_t> before(b.size() + 1), previous(b.size() + 1), row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) previous[j] = j;
   for (std::size_t i = 1; i <= a.size(); ++i) {
+    row[0] = i;
     for (std::size_t j = 1; j <= b.size(); ++j) {
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
-        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      row[j] = std::min({previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) row[j] = std::min(row[j], before[j - 2] + 1);
     }
+    std::swap(before, previous);
+    std::swap(previous, row);
   }
-  return d[a.size()][b.size()];
+  return previous[b.size()];
 }
 
 /// A word that is the start of a candidate ("hte_reward" of "hte_reward_new") is a likely slip.
@@ -86,6 +89,34 @@ bool read_integer(const Context& ctx, const YAML::Node& node, const Location& wh
   return true;
 }
 
+/// The offset of the first byte that does not belong to a well-formed UTF-8 sequence (RFC 3629:
+/// no overlong forms, no surrogates, nothing above U+10FFFF).
+std::optional<std::size_t> invalid_utf8_at(std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+    const unsigned char c = byte(i);
+    std::size_t length = 0;
+    unsigned char low = 0x80, high = 0xBF;  // the allowed range of the second byte
+    if (c < 0x80)
+      length = 1;
+    else if (c >= 0xC2 && c <= 0xDF)
+      length = 2;
+    else if (c >= 0xE0 && c <= 0xEF)
+      length = 3, low = c == 0xE0 ? 0xA0 : 0x80, high = c == 0xED ? 0x9F : 0xBF;
+    else if (c >= 0xF0 && c <= 0xF4)
+      length = 4, low = c == 0xF0 ? 0x90 : 0x80, high = c == 0xF4 ? 0x8F : 0xBF;
+    else
+      return i;
+    if (i + length > text.size()) return i;
+    for (std::size_t k = 1; k < length; ++k) {
+      const unsigned char b = byte(i + k);
+      if (k == 1 ? (b < low || b > high) : (b < 0x80 || b > 0xBF)) return i;
+    }
+    i += length;
+  }
+  return std::nullopt;
+}
+
 std::optional<Time> parse_date(std::string_view text) {
   const auto parts = split_numbers(text, 3);
   if (!parts) return std::nullopt;
@@ -96,7 +127,7 @@ std::optional<Time> parse_date(std::string_view text) {
 
 void Diagnostics::error(const Location& at, std::string message) {
   Diagnostic d{at.file, at.line, at.column, std::move(message)};
-  if (std::find(list_.begin(), list_.end(), d) == list_.end()) list_.push_back(std::move(d));
+  if (seen_.insert(d.to_string()).second) list_.push_back(std::move(d));
 }
 
 std::vector<Diagnostic> Diagnostics::list() const {
@@ -113,16 +144,36 @@ std::vector<Diagnostic> Diagnostics::list() const {
   return sorted;
 }
 
-void Provenance::set(const std::string& path, const Location& at) {
-  auto it = at_.lower_bound(path);
-  while (it != at_.end() && it->first.starts_with(path)) {
-    const char next = it->first.size() > path.size() ? it->first[path.size()] : '\0';
+namespace {
+
+/// Erases the entries of a sorted container at `path` and below it ("a.b", "a.b.c", "a.b[0]", not "a.bc").
+template <class Sorted, class KeyOf>
+void erase_below(Sorted& sorted, const std::string& path, KeyOf key_of) {
+  auto it = sorted.lower_bound(path);
+  while (it != sorted.end() && key_of(*it).starts_with(path)) {
+    const std::string& key = key_of(*it);
+    const char next = key.size() > path.size() ? key[path.size()] : '\0';
     if (next == '\0' || next == '.' || next == '[')
-      it = at_.erase(it);
+      it = sorted.erase(it);
     else
       ++it;
   }
+}
+
+}  // namespace
+
+void Provenance::set(const std::string& path, const Location& at) {
+  erase_below(at_, path, [](const auto& entry) -> const std::string& { return entry.first; });
+  erase_below(unreadable_, path, [](const std::string& entry) -> const std::string& { return entry; });
   at_[path] = at;
+}
+
+bool Provenance::is_unreadable(std::string path) const {
+  while (!path.empty()) {
+    if (unreadable_.contains(path)) return true;
+    path.resize(path.find_last_of(".[") == std::string::npos ? 0 : path.find_last_of(".["));
+  }
+  return false;
 }
 
 void Provenance::mark(const std::string& path, const Location& at) { at_[path] = at; }
@@ -159,6 +210,17 @@ void Context::record_value(const std::string& path, const Location& where) const
 
 void Context::record_mapping(const std::string& path, const Location& where) const {
   if (const auto p = parameter_path(path)) provenance->mark(*p, where);
+}
+
+void Context::record_unreadable(const std::string& path) const {
+  if (const auto p = parameter_path(path)) provenance->unreadable(*p);
+}
+
+bool check_list_length(const Context& ctx, const YAML::Node& list, const Location& where, const std::string& path) {
+  if (list.size() <= kMaxListItems) return true;
+  ctx.error(where, path + ": " + std::to_string(list.size()) + " items; a list may hold at most " +
+                       std::to_string(kMaxListItems));
+  return false;
 }
 
 std::string describe_node(const YAML::Node& node) {
@@ -250,6 +312,11 @@ bool read_value(const Context& ctx, const YAML::Node& node, const Location& wher
     ctx.error(where, path + ": expected a text, got " + describe_node(node));
     return false;
   }
+  if (const std::optional<std::size_t> bad = invalid_utf8_at(node.Scalar())) {
+    ctx.error(where, path + ": expected a text in UTF-8, got a byte that is not UTF-8 (byte " +
+                         std::to_string(*bad + 1) + " of the text)");
+    return false;
+  }
   out = node.Scalar();
   return true;
 }
@@ -285,6 +352,7 @@ bool read_value(const Context& ctx, const YAML::Node& node, const Location& wher
                          (node.IsSequence() ? std::string("an empty list") : describe_node(node)));
     return false;
   }
+  if (!check_list_length(ctx, node, where, path)) return false;
   static constexpr std::array<std::string_view, 2> kStepKeys{"from", "value"};
   const std::span<const std::string_view> all_keys(kStepKeys);
   const std::size_t errors_before = ctx.diagnostics.size();
@@ -371,13 +439,14 @@ MappingReader::MappingReader(const Context& ctx, const YAML::Node& map, std::str
       ctx_.error(ctx_.at(it->first), "expected a key name " + where() + ", got " + describe_node(it->first));
       continue;
     }
+    first_.try_emplace(it->first.Scalar(), entries_.size());
     entries_.push_back({it->first.Scalar(), it->first, it->second});
   }
 }
 
 const MappingReader::Entry* MappingReader::find(std::string_view key) const {
-  const auto it = std::find_if(entries_.begin(), entries_.end(), [&](const Entry& e) { return e.key == key; });
-  return it == entries_.end() ? nullptr : &*it;
+  const auto it = first_.find(std::string(key));
+  return it == first_.end() ? nullptr : &entries_[it->second];
 }
 
 std::optional<YAML::Node> MappingReader::value(std::string_view key) const {

@@ -9,10 +9,13 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "leapsim/innovation/parameter_schema.hpp"
@@ -43,6 +46,7 @@ class Diagnostics {
 
  private:
   std::vector<Diagnostic> list_;
+  std::unordered_set<std::string> seen_;  // each problem's text, so a repeat is found in O(1)
 };
 
 /// Where each parameter path was last set, so problems found later on the typed struct (by
@@ -57,9 +61,15 @@ class Provenance {
   const Location* exact(const std::string& path) const;
   /// The location of the path or of its nearest recorded ancestor.
   const Location* nearest(std::string path) const;
+  /// A value at `path` could not be read: problems found later at it or below it would only
+  /// restate that (e.g. the default date an unreadable date left in place).
+  void unreadable(const std::string& path) { unreadable_.insert(path); }
+  /// True when the path or one of its ancestors could not be read.
+  bool is_unreadable(std::string path) const;
 
  private:
   std::map<std::string, Location> at_;
+  std::set<std::string> unreadable_;
 };
 
 /// The file being read and where its problems and value locations go.
@@ -78,6 +88,8 @@ struct Context {
   void record_value(const std::string& path, const Location& where) const;
   /// Records where a mapping merged into a struct was given.
   void record_mapping(const std::string& path, const Location& where) const;
+  /// Records that the value at a path could not be read.
+  void record_unreadable(const std::string& path) const;
 
  private:
   std::optional<std::string> parameter_path(const std::string& path) const;
@@ -169,6 +181,7 @@ class MappingReader {
   Location at_;
   std::string path_;
   std::vector<Entry> entries_;
+  std::unordered_map<std::string, std::size_t> first_;  // each key's first entry: lookups in O(1), not O(keys)
   std::vector<std::string_view> known_;
 };
 
@@ -191,6 +204,14 @@ bool read_struct(const Context& ctx, const YAML::Node& node, const Location& whe
   return true;
 }
 
+/// The most items any list of a scenario or study may hold (docs/scenario-format.md, "Limits"):
+/// far above any district's or country's needs, and low enough that a list cannot take the
+/// machine's memory before it is refused.
+constexpr std::size_t kMaxListItems = 10000;
+
+/// False, with an error, when a list holds more than kMaxListItems.
+bool check_list_length(const Context& ctx, const YAML::Node& list, const Location& where, const std::string& path);
+
 template <class T>
 bool read_struct_list(const Context& ctx, const YAML::Node& node, const Location& where, const std::string& path,
                       std::vector<T>& out) {
@@ -198,6 +219,7 @@ bool read_struct_list(const Context& ctx, const YAML::Node& node, const Location
     ctx.error(where, path + ": expected a list of mappings, got " + describe_node(node));
     return false;
   }
+  if (!check_list_length(ctx, node, where, path)) return false;
   out.clear();
   for (std::size_t i = 0; i < node.size(); ++i) {
     const YAML::Node item = node[i];
@@ -248,7 +270,7 @@ void MappingReader::operator()(std::string_view key, M& member, Range range) {
     ctx_.record_mapping(child, at);
   else
     ctx_.record_value(child, at);
-  read_member(ctx_, entry->value, at, child, member, range);
+  if (!read_member(ctx_, entry->value, at, child, member, range)) ctx_.record_unreadable(child);
 }
 
 }  // namespace leapsim::innovation::scenario_detail

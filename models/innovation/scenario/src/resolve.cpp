@@ -33,6 +33,7 @@ void apply_overrides(Resolved& resolved, const std::string& file, const YAML::No
 
 void check_resolved(const Resolved& resolved, Diagnostics& diagnostics) {
   for (const schema::Issue& issue : schema::find_issues(resolved.document.parameters)) {
+    if (resolved.provenance.is_unreadable(issue.path)) continue;  // its reading error says it already
     const Location* at = resolved.provenance.nearest(issue.path);
     diagnostics.error(at != nullptr ? *at : resolved.origin, issue.message);
   }

@@ -5,6 +5,8 @@
 #include <charconv>
 #include <cmath>
 #include <filesystem>
+#include <limits>
+#include <map>
 #include <optional>
 #include <vector>
 
@@ -67,14 +69,7 @@ std::optional<Layer> base_layer(const Context& ctx, const MappingReader& top) {
   }
   written = node->Scalar();
   const std::filesystem::path file = relative_to(ctx.file, written);
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(file, ec)) {
-    ctx.error(at, "base scenario \"" + written + "\" not found (tried " + file.string() + ")");
-    return std::nullopt;
-  }
-  const std::optional<std::string> text = read_text(file, at, ctx.diagnostics);
-  if (!text) return std::nullopt;
-  const std::optional<YAML::Node> root = parse_yaml(*text, file.string(), ctx.diagnostics);
+  const std::optional<YAML::Node> root = read_named_scenario(ctx, at, "base scenario", written, file);
   if (!root) return std::nullopt;
   return Layer{file.string(), *root, ""};
 }
@@ -129,6 +124,7 @@ void read_alternatives(const Context& ctx, const MappingReader& top, const Resol
     ctx.error(top.location("alternatives"), "alternatives: expected a list of mappings, got " + describe_node(*list));
     return;
   }
+  if (!check_list_length(ctx, *list, top.location("alternatives"), "alternatives")) return;
   for (std::size_t i = 0; i < list->size(); ++i)
     read_alternative(ctx, (*list)[i], schema::element_path("alternatives", i), base, study);
 }
@@ -176,6 +172,31 @@ std::vector<YAML::Node> range_values(double from, double to, int steps) {
   return values;
 }
 
+/// Two equal values on one axis would make two points of the same name (and the same run):
+/// reported at the repeat, or for a range (whose values have no place in the file) at `range_at`,
+/// so the study fails when checked, not when its results are written.
+bool distinct_values(const Context& ctx, const SweepAxis& axis, const Location* range_at = nullptr) {
+  std::map<double, std::size_t> numbers;  // first index of each value: "10" and "10.0" are alike
+  std::map<std::string, std::size_t> words;
+  bool distinct = true;
+  for (std::size_t i = 0; i < axis.values.size(); ++i) {
+    const YAML::Node& v = axis.values[i];
+    if (!v.IsScalar()) continue;  // schedules are named by their position, never alike
+    double number = 0.0;
+    const std::size_t first = YAML::convert<double>::decode(v, number) ? numbers.try_emplace(number, i).first->second
+                                                                       : words.try_emplace(v.Scalar(), i).first->second;
+    if (first == i) continue;
+    distinct = false;
+    if (range_at != nullptr)
+      ctx.error(*range_at, axis.path + ": the range gives the value " + v.Scalar() +
+                               " more than once; each value of a sweep axis must differ");
+    else
+      ctx.error(ctx.at(v), schema::element_path(axis.path + ".values", i) + ": " + v.Scalar() + " repeats " +
+                               schema::element_path("values", first) + "; each value of a sweep axis must differ");
+  }
+  return distinct;
+}
+
 std::optional<SweepAxis> read_axis(const Context& ctx, const YAML::Node& item, const std::string& path,
                                    const Resolved& base) {
   if (!expect_mapping(ctx, item, ctx.at(item), path)) return std::nullopt;
@@ -209,7 +230,9 @@ std::optional<SweepAxis> read_axis(const Context& ctx, const YAML::Node& item, c
                 path + ".values: expected a non-empty list of values, got " + describe_node(values));
       return std::nullopt;
     }
+    if (!check_list_length(ctx, values, reader.location("values"), path + ".values")) return std::nullopt;
     for (const YAML::Node& v : values) axis.values.push_back(v);
+    if (!distinct_values(ctx, axis)) return std::nullopt;
   } else {
     if (steps < 2 || static_cast<std::size_t>(steps) > kMaxSweepPoints) {
       ctx.error(reader.location("steps"), path + ".steps: expected a whole number from 2 to " +
@@ -217,6 +240,8 @@ std::optional<SweepAxis> read_axis(const Context& ctx, const YAML::Node& item, c
       return std::nullopt;
     }
     axis.values = range_values(from, to, steps);
+    const Location steps_at = reader.location("steps");
+    if (!distinct_values(ctx, axis, &steps_at)) return std::nullopt;
   }
   // Try the first value on a copy of the base, so a wrong lever is reported once, at the lever.
   Resolved trial = base;
@@ -256,14 +281,22 @@ void read_sweep(const Context& ctx, const MappingReader& top, const Resolved& ba
               "sweep: expected a non-empty list of {lever, values}, got " + describe_node(*list));
     return;
   }
+  if (!check_list_length(ctx, *list, top.location("sweep"), "sweep")) return;
   std::vector<SweepAxis> axes;
   std::size_t points = 1;
+  bool every_axis_read = true;  // each bad axis is reported, not only the first
   for (std::size_t i = 0; i < list->size(); ++i) {
     std::optional<SweepAxis> axis = read_axis(ctx, (*list)[i], schema::element_path("sweep", i), base);
-    if (!axis) return;
-    points *= axis->values.size();
+    if (!axis) {
+      every_axis_read = false;
+      continue;
+    }
+    const std::size_t values = axis->values.size();  // saturating: many long axes must not wrap around
+    points = points > std::numeric_limits<std::size_t>::max() / values ? std::numeric_limits<std::size_t>::max()
+                                                                       : points * values;
     axes.push_back(std::move(*axis));
   }
+  if (!every_axis_read) return;
   if (points > kMaxSweepPoints) {
     ctx.error(top.location("sweep"), "sweep: " + std::to_string(points) + " points; at most " +
                                          std::to_string(kMaxSweepPoints) + " are allowed");
@@ -346,6 +379,9 @@ void read_target(const Context& ctx, const YAML::Node& item, const std::string& 
       target.comparison = kComparisons[*i];
   }
   if (reader.has("year")) check_target_year(ctx, reader.location("year"), path + ".year", target.year, members);
+  if (reader.has("threshold") && !std::isfinite(target.threshold))
+    ctx.error(reader.location("threshold"),
+              path + ".threshold: expected a finite number, got " + schema::format_number(target.threshold));
   if (target.label.empty()) target.label = default_label(target);
   study.targets.push_back(std::move(target));
 }
@@ -357,6 +393,7 @@ void read_targets(const Context& ctx, const MappingReader& top, Study& study) {
     ctx.error(top.location("targets"), "targets: expected a list of mappings, got " + describe_node(*list));
     return;
   }
+  if (!check_list_length(ctx, *list, top.location("targets"), "targets")) return;
   std::vector<Member> members{{"the base scenario", &study.base.parameters}};
   for (const Scenario& s : study.alternatives) members.push_back({"alternative \"" + s.name + "\"", &s.parameters});
   for (std::size_t i = 0; i < list->size(); ++i)

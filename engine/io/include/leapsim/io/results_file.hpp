@@ -3,6 +3,7 @@
 // back. Writing is atomic: the file is built under a temporary name in the destination's folder
 // and renamed over the destination only once complete, so a run killed at any moment leaves the
 // previous file or none, never a truncated one.
+#include <atomic>
 #include <filesystem>
 
 #include "leapsim/engine/result_tree.hpp"
@@ -12,13 +13,26 @@ namespace leapsim::io {
 /// How an existing destination is treated.
 enum class Overwrite : bool { refuse, replace };
 
-/// Writes the tree (the root group's attributes become the file's) to `path` atomically. Throws
-/// UsageError if the file exists and overwriting is refused, IoError if writing fails (the
-/// temporary file is then removed).
-void write_results(const std::filesystem::path& path, const ResultGroup& root, Overwrite overwrite);
+/// Writes the tree (the root group's attributes become the file's) to `path` atomically: built in
+/// memory, written to a hidden temporary in the same folder, then renamed. Temporaries that
+/// killed writes of the same path left behind (their process is gone) are removed first. Throws
+/// UsageError for a destination check_destination refuses, IoError if writing fails (naming the
+/// cause, e.g. "No space left on device"; the temporary is then removed), and Cancelled when
+/// `stop` turns true before the rename (nothing is written).
+void write_results(const std::filesystem::path& path, const ResultGroup& root, Overwrite overwrite,
+                   const std::atomic<bool>* stop = nullptr);
+
+/// Checks that results may be written to `path`, before any work is spent on them: it must be
+/// absent, or with Overwrite::replace a regular file (never a device, a FIFO, a folder or a
+/// symbolic link), in a folder that exists and where this process can create files. Throws
+/// UsageError for the destination, IoError for the folder.
+void check_destination(const std::filesystem::path& path, Overwrite overwrite);
 
 /// Reads a results file back into a tree. Throws IoError if it cannot be read.
 ResultGroup read_results(const std::filesystem::path& path);
+
+/// True when the file starts with the HDF5 signature (results files have no user block).
+bool has_hdf5_signature(const std::filesystem::path& path);
 
 /// The temporary name write_results builds under, for this process: hidden, in the same folder.
 std::filesystem::path partial_path(const std::filesystem::path& path);

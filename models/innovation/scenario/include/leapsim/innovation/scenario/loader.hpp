@@ -13,6 +13,23 @@
 
 namespace leapsim::innovation {
 
+/// Where the files a scenario or study names (`extends`, `base`) may be.
+enum class NamedFiles { anywhere, inside_folder };
+
+/// Sets, for the loads this thread makes while it lives, where named files may be: with
+/// inside_folder, only in the folder of the file naming them or below it, so a file received
+/// from someone else cannot make the reader open files elsewhere. Loads default to anywhere.
+class NamedFilesPolicy {
+ public:
+  explicit NamedFilesPolicy(NamedFiles files);
+  ~NamedFilesPolicy();
+  NamedFilesPolicy(const NamedFilesPolicy&) = delete;
+  NamedFilesPolicy& operator=(const NamedFilesPolicy&) = delete;
+
+ private:
+  NamedFiles previous_;
+};
+
 /// Loads a scenario file, following its `extends` chain; throws ScenarioError when invalid.
 Scenario load_scenario(const std::filesystem::path& file);
 /// Loads scenario YAML given as text; `display_name` stands for the file in messages and paths.
