@@ -11,6 +11,7 @@ packages=(
   pybind11-dev python3-pybind11 python3-numpy python3-h5py python3-pandas python3-matplotlib
   python3-nbclient python3-nbformat python3-ipykernel python3-pytest python3-venv
   libopenmpi-dev openmpi-bin
+  clang libclang-rt-14-dev
 )
 
 missing=()
