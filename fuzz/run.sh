@@ -20,7 +20,7 @@ mkdir -p "$build/logs"
 # Whether the first frame of an input's report that is not the sanitizers', libFuzzer's or an
 # allocation function's lies in libhdf5.
 inside_hdf5() {
-  "$1" "$2" 2>&1 | grep -E '^ +#[0-9]+ ' |
+  timeout 120 "$1" -timeout=10 -rss_limit_mb=2048 "$2" 2>&1 | grep -E '^ +#[0-9]+ ' |
     grep -vE '__sanitizer|__asan|__ubsan|__lsan|__interceptor|fuzzer::| in (malloc|calloc|realloc|free|memcpy|memmove|memset|operator new)' |
     head -n 1 | grep -q libhdf5
 }
