@@ -28,7 +28,9 @@ def from_dict(data: dict, name: str = "<dict>") -> Union[_core.Study, _core.Scen
 
     It is validated exactly like a file: JSON is YAML, so the dict is written as JSON text and read
     by the same reader; errors name `name` with the line and column of that text (one key per
-    line). Relative paths (extends, base) resolve against the current folder.
+    line). Relative paths (extends, base) resolve against the current folder. numpy numbers are
+    taken as numbers; data that is not a dict, or holds values that are not numbers, text, lists or
+    dicts, raises TypeError.
     """
     import json
     if not isinstance(data, dict):
