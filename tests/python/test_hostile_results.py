@@ -220,3 +220,14 @@ def test_an_event_kind_outside_kind_names_is_refused(tmp_path):
         f["scenarios/base/events"][...] = events
     with pytest.raises(leapsim.ResultsError, match=r"/scenarios/base/events: row 0: kind 99 is not an index"):
         leapsim.open(path)
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "tests" / "io" / "data").glob("*.h5")), ids=lambda p: p.stem)
+def test_files_that_crash_hdf5_itself_end_in_one_error(path):
+    """Inputs the fuzzer found on which HDF5 1.10 has memory errors (tests/io/data/README.md)."""
+    with pytest.raises(leapsim.ResultsError, match=rf"^{re.escape(str(path))}: "):
+        leapsim.open(path)
+    for args in (("info",), ("compare",)):
+        proc = command(*args, path)
+        assert proc.returncode == 1 and proc.stderr.startswith(f"leapsim: error: {path}: "), proc.stderr
+        assert len(proc.stderr.splitlines()) == 1, proc.stderr

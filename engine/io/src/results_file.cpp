@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
@@ -634,10 +635,7 @@ ResultGroup read_file(const std::filesystem::path& path) {
 }
 
 /// Signals by which a process crashed, rather than was stopped.
-bool is_crash(int signal) {
-  return signal == SIGSEGV || signal == SIGBUS || signal == SIGABRT || signal == SIGFPE || signal == SIGILL ||
-         signal == SIGSYS || signal == SIGTRAP;
-}
+constexpr int kCrashSignals[] = {SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL, SIGSYS, SIGTRAP};
 
 /// Reads the file once in a child process and throws IoError if the child crashed. HDF5 1.10
 /// (Debian 12) has memory errors on some damaged files that no check made before it can rule out
@@ -649,6 +647,9 @@ void read_in_child_first(const std::filesystem::path& path) {
   const pid_t child = fork();
   if (child < 0) return;  // no process to spare: read without the guard
   if (child == 0) {
+    // Die of the crash quietly: the handlers of the caller (Python's faulthandler, a sanitizer)
+    // would report it as their own.
+    for (const int signal : kCrashSignals) std::signal(signal, SIG_DFL);
     try {
       (void)read_file(path);
     } catch (...) {
@@ -658,7 +659,8 @@ void read_in_child_first(const std::filesystem::path& path) {
   int status = 0;
   while (waitpid(child, &status, 0) < 0)
     if (errno != EINTR) return;
-  if (WIFSIGNALED(status) && is_crash(WTERMSIG(status)))
+  if (WIFSIGNALED(status) &&
+      std::find(std::begin(kCrashSignals), std::end(kCrashSignals), WTERMSIG(status)) != std::end(kCrashSignals))
     throw IoError(path.string() + ": damaged: the HDF5 library crashed reading it (" + strsignal(WTERMSIG(status)) +
                   ")");
 }
