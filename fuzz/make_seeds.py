@@ -1,8 +1,10 @@
 """Seed corpora for the fuzzers: every scenario and study file of the tree (scenarios/ and the test
 fixtures), and results files written by `leapsim run` on fuzz/seed-study.yaml (plain, and with the
-event log and firm snapshots recorded): a small study, so each file is 120-160 KB, and written by
-LeapSim itself, whose object headers carry checksums (a file rewritten by h5py or h5repack has
-none, and mutating it mostly finds memory errors inside HDF5 1.10; see docs/architecture.md).
+event log and firm snapshots recorded): a small study, so each file is 120-160 KB. Each is kept
+as LeapSim writes it, whose object headers carry checksums, so most mutations stop at HDF5's
+checks, and as h5py rewrites it, whose headers have none: mutations then reach LeapSim's checks
+with odd shapes, types and values, and also find memory errors inside HDF5 1.10 itself
+(fuzz/run.sh tells those apart).
 
     python3 fuzz/make_seeds.py --leapsim build/release/apps/leapsim/leapsim --out build/fuzz/seeds
 """
@@ -12,6 +14,8 @@ import pathlib
 import shutil
 import subprocess
 
+import h5py
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 SCENARIO_FILES = ["scenarios/**/*.yaml", "tests/**/*.yaml", "fuzz/*.yaml"]
 SEED_STUDY = ROOT / "fuzz" / "seed-study.yaml"
@@ -19,6 +23,20 @@ RESULTS_RUNS = {  # file name: extra arguments of `leapsim run fuzz/seed-study.y
     "seed-r2.h5": [],
     "seed-r1-recorded.h5": ["-r", "1", "--record", "events,firms"],
 }
+
+
+def rewrite_with_h5py(source: pathlib.Path, target: pathlib.Path) -> None:
+    """Writes every group, dataset and attribute of `source` again through h5py's defaults."""
+    def copy(into: h5py.Group, group: h5py.Group) -> None:
+        into.attrs.update(group.attrs)
+        for name, member in group.items():
+            if isinstance(member, h5py.Group):
+                copy(into.create_group(name), member)
+            else:
+                into.create_dataset(name, data=member[()]).attrs.update(member.attrs)
+
+    with h5py.File(source, "r") as original, h5py.File(target, "w") as rewritten:
+        copy(rewritten, original)
 
 
 def main() -> None:
@@ -35,8 +53,10 @@ def main() -> None:
         for path in sorted(ROOT.glob(pattern)):
             shutil.copyfile(path, scenarios / "_".join(path.relative_to(ROOT).parts))
     for name, extra in RESULTS_RUNS.items():
-        subprocess.run([str(args.leapsim), "run", str(SEED_STUDY), "-q", "-j", "1", "-o", str(results / name), *extra],
+        written = results / name
+        subprocess.run([str(args.leapsim), "run", str(SEED_STUDY), "-q", "-j", "1", "-o", str(written), *extra],
                        check=True, stdout=subprocess.DEVNULL)
+        rewrite_with_h5py(written, written.with_name(written.stem + "-h5py.h5"))
     print(f"fuzz seeds: {len(list(scenarios.iterdir()))} scenario files, {len(list(results.iterdir()))} results files "
           f"in {args.out}")
 
