@@ -2,6 +2,7 @@
 end in one clear error naming the file, the object and what is wrong, in leapsim.open and in the
 `leapsim info` and `leapsim compare` commands alike, without a crash, a hang or a large allocation."""
 
+import os
 import pathlib
 import re
 import resource
@@ -14,9 +15,8 @@ import pytest
 
 import leapsim
 
-from conftest import BUILD
-
 ROOT = pathlib.Path(__file__).resolve().parents[2]
+BUILD = pathlib.Path(os.environ.get("LEAPSIM_BUILD_DIR", ROOT / "build" / "release"))
 TINY_STUDY = ROOT / "scenarios" / "small" / "tiny-study.yaml"
 LEAPSIM = BUILD / "apps" / "leapsim" / "leapsim"
 # A reader that tried to allocate what a hostile file declares would fail under this limit (with
