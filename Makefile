@@ -80,7 +80,7 @@ bench-scaling: build
 	$(PYTHON) bench/scaling.py --build $(RELEASE)
 
 format:
-	find engine models apps tests bench python -name '*.cpp' -o -name '*.hpp' | xargs clang-format -i
+	find engine models apps tests bench python fuzz -name '*.cpp' -o -name '*.hpp' | xargs clang-format -i
 
 clean:
 	rm -rf build
