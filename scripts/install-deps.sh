@@ -12,6 +12,7 @@ packages=(
   python3-nbclient python3-nbformat python3-ipykernel python3-pytest python3-venv
   libopenmpi-dev openmpi-bin
   python3-jinja2 python3-openpyxl python3-tqdm fonts-noto-cjk chromium
+  clang libclang-rt-14-dev
 )
 
 missing=()

@@ -1,10 +1,16 @@
 // Running a study from Python: the GIL is released while replications run on worker threads;
-// the progress callback takes it back for each report.
+// the progress callback takes it back for each report, and the calling thread checks for signals
+// (Ctrl-C) while it waits.
 #include <pybind11/functional.h>
 #include <pybind11/stl.h>
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
 
 #include "bindings.hpp"
 #include "leapsim/engine/errors.hpp"
@@ -15,6 +21,53 @@
 namespace py = pybind11;
 
 namespace leapsim::python {
+namespace {
+
+/// How often a waiting run lets Python run its signal handlers: well inside the second within
+/// which Ctrl-C must be honoured.
+constexpr auto kSignalCheckInterval = std::chrono::milliseconds(50);
+
+/// Runs `work` (without the GIL) on a thread of its own while the calling thread, holding the GIL
+/// between waits, runs Python's signal handlers every kSignalCheckInterval. Python handles
+/// SIGINT only in the main thread and only between bytecodes, so without this a run that never
+/// calls back into Python would hear Ctrl-C only when it ends. A handler that raises (SIGINT's
+/// KeyboardInterrupt) sets `stop`, so no new replication starts, and its exception is thrown
+/// once the replications in flight are done; the work's own exception otherwise.
+template <class Work>
+void run_hearing_signals(std::atomic<bool>& stop, Work work) {
+  std::mutex mutex;
+  std::condition_variable finished;
+  bool done = false;
+  std::exception_ptr failure;
+  std::thread worker([&] {
+    try {
+      work();
+    } catch (...) {
+      failure = std::current_exception();
+    }
+    const std::lock_guard lock(mutex);
+    done = true;
+    finished.notify_all();
+  });
+  std::optional<py::error_already_set> interrupted;
+  for (bool over = false; !over;) {
+    {
+      py::gil_scoped_release unlocked;
+      std::unique_lock lock(mutex);
+      over = finished.wait_for(lock, kSignalCheckInterval, [&] { return done; });
+    }
+    if (!interrupted && PyErr_CheckSignals() != 0) {
+      interrupted.emplace();  // takes the pending Python exception
+      stop = true;
+    }
+  }
+  worker.join();
+  if (interrupted) throw std::move(*interrupted);
+  if (failure) std::rethrow_exception(failure);
+}
+
+}  // namespace
+
 void bind_run(py::module_& m) {
   m.def(
       "run_study",
@@ -36,15 +89,14 @@ void bind_run(py::module_& m) {
             }
           };
         innovation::StudyResults results;
-        {
-          py::gil_scoped_release unlocked;
+        run_hearing_signals(stop, [&] {
           try {
             results = innovation::run_study(study, replications, seed, runner,
                                             {record_events, record_firms, record_replications});
           } catch (const Cancelled&) {
-            if (!callback_error) throw;
+            if (!callback_error && !stop) throw;
           }
-        }
+        });
         if (callback_error) std::rethrow_exception(callback_error);
         const innovation::RunRecord record =
             innovation::record_of_run(LEAPSIM_VERSION, "python: leapsim.run", study.source);

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import numbers
 import os
 import sys
-from typing import Callable, Optional, Union
+from typing import Callable, Iterable, Optional, Union
 
 from . import _core
 from .results import Results
@@ -27,12 +28,60 @@ def from_dict(data: dict, name: str = "<dict>") -> Union[_core.Study, _core.Scen
 
     It is validated exactly like a file: JSON is YAML, so the dict is written as JSON text and read
     by the same reader; errors name `name` with the line and column of that text (one key per
-    line). Relative paths (extends, base) resolve against the current folder.
+    line). Relative paths (extends, base) resolve against the current folder. numpy numbers are
+    taken as numbers; data that is not a dict, or holds values that are not numbers, text, lists or
+    dicts, raises TypeError.
     """
     import json
-    text = json.dumps(data, indent=1, ensure_ascii=False)
+    if not isinstance(data, dict):
+        raise TypeError(f"from_dict expects a dict shaped like a scenario or study file, not {_shown(data)}")
+    if not isinstance(name, str):
+        raise TypeError(f"from_dict: name must be text, not {_shown(name)}")
+    try:
+        text = json.dumps(data, indent=1, ensure_ascii=False, default=_plain)
+    except ValueError as error:  # e.g. a dict that contains itself
+        raise ValueError(f"from_dict: {error}") from None
     display = os.path.join(os.getcwd(), name)
     return _core.load_study_text(text, display) if "study" in data else _core.load_scenario_text(text, display)
+
+
+def _shown(value) -> str:
+    """A value and its type for messages, e.g. "'abc' (str)"."""
+    text = repr(value)
+    return f"{text[:60]}... ({type(value).__name__})" if len(text) > 60 else f"{text} ({type(value).__name__})"
+
+
+def _plain(value):
+    """JSON for numpy scalars and arrays (np.int64(5) -> 5) in from_dict; anything else is refused."""
+    if hasattr(value, "tolist") and callable(value.tolist):
+        return value.tolist()
+    raise TypeError(f"from_dict: {_shown(value)} is not a number, text, list or dict")
+
+
+def _whole(value, name: str, low: int, high: int) -> int:
+    """value as an int in [low, high]; TypeError for a non-integer, UsageError for one out of range."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be a whole number, not {_shown(value)}")
+    if not low <= int(value) <= high:
+        raise UsageError(f"{name} must be between {low} and {high}, not {int(value)}")
+    return int(value)
+
+
+def _record_kinds(record: Union[str, Iterable[str]]) -> set:
+    """What to record: "events", "firms", or a list of them (a single name is one item)."""
+    items = (record,) if isinstance(record, str) else record
+    try:
+        items = list(items)
+    except TypeError:
+        raise TypeError(f"record must be 'events', 'firms' or a list of them, not {_shown(record)}") from None
+    unknown = [item for item in items if item not in ("events", "firms")]
+    if unknown:
+        raise UsageError(f"record: unknown {', '.join(map(repr, unknown))}; expected 'events' and/or 'firms'")
+    return set(items)
+
+
+_UINT32 = 2**32 - 1
+_MAX_THREADS = 1024
 
 
 def _progress_printer(stream=None) -> Callable[[int, int], None]:
@@ -63,25 +112,37 @@ def _progress_printer(stream=None) -> Callable[[int, int], None]:
 
 def run(study: Union[_core.Study, _core.Scenario], replications: Optional[int] = None, *, threads: int = 0,
         seed: Optional[int] = None, progress: Union[bool, Callable[[int, int], None]] = True,
-        record: tuple = (), record_replications: int = 1) -> Results:
+        record: Union[str, Iterable[str]] = (), record_replications: int = 1) -> Results:
     """Runs a study (every scenario) or a single scenario in this process and returns its Results.
 
     replications and seed default to the study's (200 and 20190614 for a bare scenario); threads=0
-    uses every core. The GIL is released while the simulation runs. progress=True shows a progress
-    bar on stderr (tqdm; in a notebook, under the cell), counting runs (scenarios x replications); a callable receives (runs done, runs in total), False prints nothing. record may hold
-    "events" and "firms" to keep the firm event log and year-end snapshots of the first
-    record_replications replications. Replication r of every scenario shares its random streams,
-    and the result never depends on the thread count.
+    uses every core. The GIL is released while the simulation runs, and Ctrl-C (SIGINT) stops it
+    after the replications in flight (KeyboardInterrupt, nothing returned). progress=True shows a
+    progress bar on stderr (tqdm; in a notebook, under the cell), counting runs (scenarios x
+    replications); a callable receives (runs done, runs in total), False prints nothing. record
+    may be "events", "firms" or both in a list, to keep the firm event log and year-end snapshots
+    of the first record_replications replications. Replication r of every scenario shares its
+    random streams, and the result never depends on the thread count. A wrong type raises
+    TypeError; a value out of range UsageError.
     """
+    if not isinstance(study, (_core.Study, _core.Scenario)):
+        raise TypeError(f"study must be a leapsim.Study or leapsim.Scenario (from leapsim.load or leapsim.from_dict), "
+                        f"not {_shown(study)}")
+    if replications is not None:
+        replications = _whole(replications, "replications", 1, _UINT32)
+    threads = _whole(threads, "threads", 0, _MAX_THREADS)
+    if seed is not None:
+        seed = _whole(seed, "seed", 0, 2**64 - 1)
+    record_replications = _whole(record_replications, "record_replications", 0, _UINT32)
+    kinds = _record_kinds(record)
+    if not (isinstance(progress, bool) or progress is None or callable(progress)):
+        raise TypeError(f"progress must be True, False or a callable(done, total), not {_shown(progress)}")
     if isinstance(study, _core.Scenario):
-        study = _core.study_of(study, replications or 200, 20190614 if seed is None else seed)
+        study = _core.study_of(study, 200 if replications is None else replications, 20190614 if seed is None else seed)
     reps = study.replications if replications is None else replications
     callback = _progress_printer() if progress is True else (progress or None)
-    unknown = set(record) - {"events", "firms"}
-    if unknown:
-        raise UsageError(f"record: unknown {sorted(unknown)}; expected 'events' and/or 'firms'")
     tree = _core.run_study(study, reps, study.seed if seed is None else seed, threads, callback,
-                           "events" in record, "firms" in record, record_replications)
+                           "events" in kinds, "firms" in kinds, record_replications)
     return Results(tree)
 
 

@@ -3,19 +3,29 @@
 #include <fcntl.h>
 #include <hdf5.h>
 #include <signal.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <limits>
+#include <optional>
+#include <set>
+#include <span>
 #include <string>
 #include <system_error>
 #include <utility>
 #include <vector>
 
+#include "global_heap_check.hpp"
 #include "leapsim/engine/errors.hpp"
+#include "leapsim/io/results_layout.hpp"
 
 namespace leapsim::io {
 namespace {
@@ -306,134 +316,464 @@ class PartialFile {
 };
 
 // ---- reading ---------------------------------------------------------------------------------
+// A results file may come from anywhere, so the reader trusts nothing it declares: each size is
+// checked against what the file can hold before anything is allocated, each object is read once
+// (a group hard-linked into itself would otherwise recurse until the stack overflows), and only
+// hard links to groups and to datasets of numbers, stored in the file itself, are followed.
 
-AttributeValue read_attribute_value(hid_t attr) {
-  Handle type(H5Aget_type(attr), H5Tclose, "read an attribute type");
-  Handle space(H5Aget_space(attr), H5Sclose, "read an attribute shape");
-  const hssize_t n = H5Sget_simple_extent_npoints(space.get());
-  const bool scalar = H5Sget_simple_extent_type(space.get()) == H5S_SCALAR;
-  switch (H5Tget_class(type.get())) {
-    case H5T_STRING: {
-      if (n == 0) return std::vector<std::string>{};  // HDF5 refuses to read into an empty buffer
-      Handle mem = string_type();
-      std::vector<char*> texts(static_cast<std::size_t>(n), nullptr);
-      check(H5Aread(attr, mem.get(), texts.data()), "read a text attribute");
-      std::vector<std::string> out;
-      for (char* t : texts) out.emplace_back(t != nullptr ? t : "");
-      H5Dvlen_reclaim(mem.get(), space.get(), H5P_DEFAULT, texts.data());
-      if (scalar) return out.front();
-      return out;
-    }
-    case H5T_INTEGER: {
-      if (scalar && H5Tget_sign(type.get()) == H5T_SGN_NONE) {
-        std::uint64_t u = 0;
-        check(H5Aread(attr, H5T_NATIVE_UINT64, &u), "read an integer attribute");
-        return u;
-      }
-      std::vector<std::int64_t> v(static_cast<std::size_t>(n));
-      if (n > 0) check(H5Aread(attr, H5T_NATIVE_INT64, v.data()), "read an integer attribute");
-      if (scalar) return v.front();
-      return v;
-    }
-    default: {
-      std::vector<double> v(static_cast<std::size_t>(n));
-      if (n > 0) check(H5Aread(attr, H5T_NATIVE_DOUBLE, v.data()), "read a number attribute");
-      if (scalar) return v.front();
-      return v;
-    }
-  }
+/// Declared data this size or smaller is read even when the file stores none (fill values).
+constexpr std::uint64_t kUnstoredBytesAllowed = std::uint64_t{64} << 20;
+/// Deflate expands at most 1032-fold, so stored data cannot stand for more than this many times its bytes.
+constexpr std::uint64_t kMaxExpansion = 1100;
+/// Chunks HDF5 would decompress whole; ours are at most 2 MiB.
+constexpr std::uint64_t kMaxChunkBytes = std::uint64_t{64} << 20;
+/// Groups nested deeper than this are refused; the layout nests four deep.
+constexpr int kMaxDepth = 32;
+
+/// a * b, or the largest value when that overflows.
+std::uint64_t saturated_product(std::uint64_t a, std::uint64_t b) {
+  std::uint64_t out = 0;
+  return __builtin_mul_overflow(a, b, &out) ? std::numeric_limits<std::uint64_t>::max() : out;
 }
 
-std::vector<Attribute> read_attributes(hid_t owner) {
-  H5O_info_t info;
-  check(H5Oget_info2(owner, &info, H5O_INFO_NUM_ATTRS), "list attributes");
-  std::vector<Attribute> out;
-  for (hsize_t i = 0; i < info.num_attrs; ++i) {
-    // Creation order where it was tracked (our files), name order otherwise.
-    H5_index_t index = H5_INDEX_CRT_ORDER;
-    hid_t id = H5Aopen_by_idx(owner, ".", index, H5_ITER_INC, i, H5P_DEFAULT, H5P_DEFAULT);
-    if (id < 0) id = H5Aopen_by_idx(owner, ".", index = H5_INDEX_NAME, H5_ITER_INC, i, H5P_DEFAULT, H5P_DEFAULT);
-    Handle attr(id, H5Aclose, "open an attribute");
-    const ssize_t len = H5Aget_name(attr.get(), 0, nullptr);
-    std::string name(static_cast<std::size_t>(len), '\0');
-    H5Aget_name(attr.get(), name.size() + 1, name.data());
-    out.push_back({name, read_attribute_value(attr.get())});
-  }
-  return out;
+/// A byte count for messages: "61.6 TB".
+std::string bytes_text(std::uint64_t bytes) {
+  const char* units[] = {"bytes", "KB", "MB", "GB", "TB", "PB", "EB"};
+  double value = static_cast<double>(bytes);
+  std::size_t unit = 0;
+  while (value >= 1000.0 && unit + 1 < std::size(units)) value /= 1000.0, ++unit;
+  char text[32];
+  std::snprintf(text, sizeof text, unit == 0 ? "%.0f %s" : "%.1f %s", value, units[unit]);
+  return text;
 }
 
-ResultArray read_array(hid_t group, const std::string& name) {
-  Handle set(H5Dopen2(group, name.c_str(), H5P_DEFAULT), H5Dclose, "open dataset '" + name + "'");
-  Handle space(H5Dget_space(set.get()), H5Sclose, "read the shape of '" + name + "'");
-  const int rank = H5Sget_simple_extent_ndims(space.get());
-  std::vector<hsize_t> dims(static_cast<std::size_t>(std::max(rank, 0)));
-  H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
-  ResultArray a{name, {dims.begin(), dims.end()}, {}, read_attributes(set.get())};
-  a.values.resize(static_cast<std::size_t>(H5Sget_simple_extent_npoints(space.get())));
-  if (!a.values.empty())
-    check(H5Dread(set.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, a.values.data()),
-          "read dataset '" + name + "'");
-  return a;
-}
-
-/// A compound dataset read back column by column (HDF5 converts each member by name).
-ResultTable read_table(hid_t set, const std::string& name) {
-  Handle type(H5Dget_type(set), H5Tclose, "read the type of '" + name + "'");
-  Handle space(H5Dget_space(set), H5Sclose, "read the shape of '" + name + "'");
-  const auto rows = static_cast<std::size_t>(H5Sget_simple_extent_npoints(space.get()));
-  ResultTable t{name, {}, read_attributes(set)};
-  const int members = H5Tget_nmembers(type.get());
-  for (int m = 0; m < members; ++m) {
-    char* member_name = H5Tget_member_name(type.get(), static_cast<unsigned>(m));
-    const std::string column(member_name);
-    H5free_memory(member_name);
-    const bool integer = H5Tget_member_class(type.get(), static_cast<unsigned>(m)) == H5T_INTEGER;
-    Handle one(H5Tcreate(H5T_COMPOUND, 8), H5Tclose, "read column '" + column + "'");
-    check(H5Tinsert(one.get(), column.c_str(), 0, integer ? H5T_NATIVE_INT64 : H5T_NATIVE_DOUBLE), "read a column");
-    TableColumn c{column, {}};
-    if (integer) {
-      std::vector<std::int64_t> v(rows);
-      if (rows > 0) check(H5Dread(set, one.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), "read column " + column);
-      c.values = std::move(v);
+/// Whether a text is well-formed UTF-8 (no overlong forms, surrogates or values past U+10FFFF).
+bool is_utf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::size_t extra = 0;
+    std::uint32_t code = 0;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if ((c & 0xE0) == 0xC0) {
+      extra = 1, code = c & 0x1Fu;
+    } else if ((c & 0xF0) == 0xE0) {
+      extra = 2, code = c & 0x0Fu;
+    } else if ((c & 0xF8) == 0xF0) {
+      extra = 3, code = c & 0x07u;
     } else {
-      std::vector<double> v(rows);
-      if (rows > 0) check(H5Dread(set, one.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), "read column " + column);
-      c.values = std::move(v);
+      return false;
     }
-    t.columns.push_back(std::move(c));
+    if (i + extra >= s.size()) return false;
+    for (std::size_t k = 1; k <= extra; ++k) {
+      const auto next = static_cast<unsigned char>(s[i + k]);
+      if ((next & 0xC0) != 0x80) return false;
+      code = (code << 6) | (next & 0x3Fu);
+    }
+    constexpr std::uint32_t smallest[] = {0, 0x80, 0x800, 0x10000};
+    if (code < smallest[extra] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return false;
+    i += extra + 1;
   }
-  return t;
+  return true;
 }
 
-ResultGroup read_group(hid_t group, const std::string& name) {
-  ResultGroup g{name, read_attributes(group), {}, {}, {}};
-  H5G_info_t info;
-  check(H5Gget_info(group, &info), "list group '" + name + "'");
-  for (hsize_t i = 0; i < info.nlinks; ++i) {
-    H5_index_t index = H5_INDEX_CRT_ORDER;
-    ssize_t len = H5Lget_name_by_idx(group, ".", index, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
-    if (len < 0) len = H5Lget_name_by_idx(group, ".", index = H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
-    std::string child(static_cast<std::size_t>(len), '\0');
-    H5Lget_name_by_idx(group, ".", index, H5_ITER_INC, i, child.data(), child.size() + 1, H5P_DEFAULT);
-    H5O_info_t object;
-    check(H5Oget_info_by_name2(group, child.c_str(), &object, H5O_INFO_BASIC, H5P_DEFAULT), "inspect '" + child + "'");
-    if (object.type == H5O_TYPE_GROUP) {
-      Handle sub(H5Gopen2(group, child.c_str(), H5P_DEFAULT), H5Gclose, "open group '" + child + "'");
-      g.groups.push_back(read_group(sub.get(), child));
-    } else if (object.type == H5O_TYPE_DATASET) {
-      Handle set(H5Dopen2(group, child.c_str(), H5P_DEFAULT), H5Dclose, "open dataset '" + child + "'");
-      Handle type(H5Dget_type(set.get()), H5Tclose, "read the type of '" + child + "'");
-      if (H5Tget_class(type.get()) == H5T_COMPOUND)
-        g.tables.push_back(read_table(set.get(), child));
-      else
-        g.arrays.push_back(read_array(group, child));
+/// The number of elements of a dataspace (0 for a null one), saturating instead of overflowing.
+std::uint64_t element_count(hid_t space, std::vector<hsize_t>* dims_out = nullptr) {
+  if (H5Sget_simple_extent_type(space) == H5S_NULL) return 0;
+  const int rank = H5Sget_simple_extent_ndims(space);
+  if (rank < 0) throw IoError("HDF5: cannot read a shape");
+  std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
+  if (rank > 0 && H5Sget_simple_extent_dims(space, dims.data(), nullptr) < 0)
+    throw IoError("HDF5: cannot read a shape");
+  std::uint64_t n = 1;
+  for (const hsize_t d : dims) n = saturated_product(n, d);
+  if (dims_out != nullptr) *dims_out = std::move(dims);
+  return n;
+}
+
+std::string shape_text(const std::vector<hsize_t>& dims) {
+  std::string out;
+  for (const hsize_t d : dims) out += (out.empty() ? "" : " x ") + std::to_string(d);
+  return out.empty() ? "1 (a scalar)" : out;
+}
+
+/// An HDF5 type class in words, for messages.
+std::string class_name(H5T_class_t c) {
+  switch (c) {
+    case H5T_INTEGER:
+      return "integers";
+    case H5T_FLOAT:
+      return "floats";
+    case H5T_STRING:
+      return "text";
+    case H5T_COMPOUND:
+      return "compound rows";
+    case H5T_ENUM:
+      return "an enumeration";
+    case H5T_VLEN:
+      return "variable-length sequences";
+    case H5T_ARRAY:
+      return "arrays";
+    case H5T_REFERENCE:
+      return "references";
+    case H5T_OPAQUE:
+      return "opaque bytes";
+    case H5T_BITFIELD:
+      return "bit fields";
+    default:
+      return "an unknown type";
+  }
+}
+
+/// This machine's physical memory in bytes.
+std::uint64_t physical_memory() {
+  const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+  return pages > 0 && page > 0 ? saturated_product(static_cast<std::uint64_t>(pages), static_cast<std::uint64_t>(page))
+                               : std::numeric_limits<std::uint64_t>::max();
+}
+
+/// Reads one open file into a tree, refusing whatever the file could use to crash, hang or exhaust
+/// the reader; every refusal names the file, the object and what is wrong.
+class Reader {
+ public:
+  Reader(std::string file, std::uint64_t file_size)
+      : file_(std::move(file)),
+        file_size_(file_size),
+        budget_(std::min(
+            physical_memory(),
+            kUnstoredBytesAllowed + saturated_product(kMaxExpansion, std::max<std::uint64_t>(file_size, 1)))) {}
+
+  ResultGroup read_root(hid_t file) {
+    H5O_info_t info;
+    check(H5Oget_info2(file, &info, H5O_INFO_BASIC), "inspect " + file_);
+    seen_.insert(info.addr);
+    return read_group(file, "/", "/", 0);
+  }
+
+ private:
+  [[noreturn]] void fail(const std::string& where, const std::string& what) const {
+    throw IoError(file_ + ": " + where + ": " + what);
+  }
+
+  /// Text checked for UTF-8, as every reader of the tree (Python among them) expects.
+  std::string checked_text(std::string text, const std::string& where) const {
+    if (!is_utf8(text)) fail(where, "holds text that is not valid UTF-8");
+    return text;
+  }
+
+  std::vector<std::string> read_texts(hid_t attr, hid_t type, hid_t space, std::size_t n, const std::string& where) {
+    std::vector<std::string> out;
+    if (H5Tis_variable_str(type) > 0) {
+      Handle mem(H5Tcopy(H5T_C_S1), H5Tclose, "create a string type");
+      check(H5Tset_size(mem.get(), H5T_VARIABLE), "size a string type");
+      check(H5Tset_cset(mem.get(), H5Tget_cset(type)), "mark a string type");
+      std::vector<char*> texts(n, nullptr);
+      if (H5Aread(attr, mem.get(), texts.data()) < 0) fail(where, "cannot be read as text");
+      for (char* t : texts) out.emplace_back(t != nullptr ? t : "");
+      H5Dvlen_reclaim(mem.get(), space, H5P_DEFAULT, texts.data());
+    } else {
+      const std::size_t size = H5Tget_size(type);
+      Handle mem(H5Tcopy(type), H5Tclose, "copy a string type");
+      std::string buffer(n * size, '\0');
+      if (H5Aread(attr, mem.get(), buffer.data()) < 0) fail(where, "cannot be read as text");
+      const bool space_padded = H5Tget_strpad(type) == H5T_STR_SPACEPAD;
+      for (std::size_t i = 0; i < n; ++i) {
+        std::string t = buffer.substr(i * size, size);
+        t.erase(space_padded ? t.find_last_not_of(' ') + 1 : std::min(t.find('\0'), t.size()));
+        out.push_back(std::move(t));
+      }
+    }
+    for (std::string& t : out) t = checked_text(std::move(t), where);
+    return out;
+  }
+
+  AttributeValue read_attribute(hid_t attr, const std::string& where) {
+    Handle type(H5Aget_type(attr), H5Tclose, "read the type of " + where);
+    Handle space(H5Aget_space(attr), H5Sclose, "read the shape of " + where);
+    const bool scalar = H5Sget_simple_extent_type(space.get()) == H5S_SCALAR;
+    std::vector<hsize_t> dims;
+    const std::uint64_t n = element_count(space.get(), &dims);
+    if (dims.size() > 1)
+      fail(where, "has " + std::to_string(dims.size()) + " dimensions; an attribute is one value or a list");
+    // Attribute values are stored whole in the file, never compressed: more than the file holds is a lie.
+    if (saturated_product(n, std::max<std::size_t>(H5Tget_size(type.get()), 1)) > file_size_)
+      fail(where,
+           "declares " + std::to_string(n) + " values, more than the file's " + bytes_text(file_size_) + " hold");
+    const auto count = static_cast<std::size_t>(n);
+    switch (const H5T_class_t c = H5Tget_class(type.get())) {
+      case H5T_STRING: {
+        if (count == 0) return std::vector<std::string>{};  // HDF5 refuses to read into an empty buffer
+        std::vector<std::string> out = read_texts(attr, type.get(), space.get(), count, where);
+        if (scalar) return out.front();
+        return out;
+      }
+      case H5T_INTEGER: {
+        if (scalar && H5Tget_sign(type.get()) == H5T_SGN_NONE) {
+          std::uint64_t u = 0;
+          if (H5Aread(attr, H5T_NATIVE_UINT64, &u) < 0) fail(where, "cannot be read as an integer");
+          return u;
+        }
+        std::vector<std::int64_t> v(count);
+        if (count > 0 && H5Aread(attr, H5T_NATIVE_INT64, v.data()) < 0) fail(where, "cannot be read as integers");
+        if (scalar) return v.front();
+        return v;
+      }
+      case H5T_FLOAT: {
+        std::vector<double> v(count);
+        if (count > 0 && H5Aread(attr, H5T_NATIVE_DOUBLE, v.data()) < 0) fail(where, "cannot be read as numbers");
+        if (scalar) return v.front();
+        return v;
+      }
+      default:
+        fail(where, "holds " + class_name(c) + "; an attribute holds text, integers or floats");
     }
   }
-  return g;
+
+  std::vector<Attribute> read_attributes(hid_t owner, const std::string& path) {
+    H5O_info_t info;
+    if (H5Oget_info2(owner, &info, H5O_INFO_NUM_ATTRS) < 0) fail(path, "cannot list its attributes");
+    std::vector<Attribute> out;
+    for (hsize_t i = 0; i < info.num_attrs; ++i) {
+      // Creation order where it was tracked (our files), name order otherwise.
+      hid_t id = H5Aopen_by_idx(owner, ".", H5_INDEX_CRT_ORDER, H5_ITER_INC, i, H5P_DEFAULT, H5P_DEFAULT);
+      if (id < 0) id = H5Aopen_by_idx(owner, ".", H5_INDEX_NAME, H5_ITER_INC, i, H5P_DEFAULT, H5P_DEFAULT);
+      if (id < 0) fail(path, "cannot open attribute " + std::to_string(i));
+      Handle attr(id, H5Aclose, "open an attribute");
+      const ssize_t len = H5Aget_name(attr.get(), 0, nullptr);
+      if (len < 0) fail(path, "cannot read the name of attribute " + std::to_string(i));
+      std::string name(static_cast<std::size_t>(len), '\0');
+      H5Aget_name(attr.get(), name.size() + 1, name.data());
+      const std::string where = "attribute '" + name + "' of " + path;
+      name = checked_text(std::move(name), where);
+      out.push_back({name, read_attribute(attr.get(), where)});
+    }
+    return out;
+  }
+
+  /// Books `values` doubles of a dataset against the budget, after checking that the file stores
+  /// what the dataset declares and keeps it in itself; throws before anything is allocated.
+  void reserve(hid_t set, const std::string& path, const std::vector<hsize_t>& dims, std::uint64_t values,
+               std::uint64_t stored_element_bytes) {
+    Handle dcpl(H5Dget_create_plist(set), H5Pclose, "read the storage of " + path);
+    const H5D_layout_t layout = H5Pget_layout(dcpl.get());
+    if (layout == H5D_VIRTUAL || H5Pget_external_count(dcpl.get()) > 0)
+      fail(path, "keeps its values in other files; a results file holds its own");
+    if (layout == H5D_CHUNKED) {
+      std::vector<hsize_t> chunk(H5S_MAX_RANK);
+      const int rank = H5Pget_chunk(dcpl.get(), H5S_MAX_RANK, chunk.data());
+      std::uint64_t bytes = stored_element_bytes;
+      for (int d = 0; d < rank; ++d) bytes = saturated_product(bytes, chunk[static_cast<std::size_t>(d)]);
+      if (rank < 0 || bytes > kMaxChunkBytes)
+        fail(path, "is stored in chunks of " + bytes_text(bytes) + ", more than the " + bytes_text(kMaxChunkBytes) +
+                       " a reader decompresses at once");
+    }
+    const std::uint64_t wanted = saturated_product(values, 8);
+    const std::uint64_t declared = saturated_product(values, stored_element_bytes);
+    const std::uint64_t stored = H5Dget_storage_size(set);
+    if (wanted > kUnstoredBytesAllowed && stored < declared / kMaxExpansion)
+      fail(path, "declares " + shape_text(dims) + " values (" + bytes_text(wanted) + ") but stores only " +
+                     bytes_text(stored));
+    if (wanted > budget_ - used_)
+      fail(path, "declares " + shape_text(dims) + " values (" + bytes_text(wanted) + "), more than " +
+                     (budget_ == physical_memory() ? "this machine's memory holds"
+                                                   : "a file of " + bytes_text(file_size_) + " can store") +
+                     " with the " + bytes_text(used_) + " read before it");
+    used_ += wanted;
+  }
+
+  ResultArray read_array(hid_t set, const std::string& path, const std::string& name, H5T_class_t c) {
+    if (c != H5T_FLOAT && c != H5T_INTEGER) fail(path, "holds " + class_name(c) + ", not numbers");
+    Handle type(H5Dget_type(set), H5Tclose, "read the type of " + path);
+    Handle space(H5Dget_space(set), H5Sclose, "read the shape of " + path);
+    std::vector<hsize_t> dims;
+    const std::uint64_t count = element_count(space.get(), &dims);
+    reserve(set, path, dims, count, std::max<std::size_t>(H5Tget_size(type.get()), 1));
+    ResultArray a{name, {dims.begin(), dims.end()}, {}, read_attributes(set, path)};
+    a.values.resize(static_cast<std::size_t>(count));
+    if (!a.values.empty() && H5Dread(set, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, a.values.data()) < 0)
+      fail(path, "cannot be read");
+    return a;
+  }
+
+  /// A compound dataset read back column by column (HDF5 converts each member by name).
+  ResultTable read_table(hid_t set, const std::string& path, const std::string& name) {
+    Handle type(H5Dget_type(set), H5Tclose, "read the type of " + path);
+    Handle space(H5Dget_space(set), H5Sclose, "read the shape of " + path);
+    std::vector<hsize_t> dims;
+    const std::uint64_t rows = element_count(space.get(), &dims);
+    const int members = H5Tget_nmembers(type.get());
+    if (members < 0) fail(path, "cannot list its columns");
+    std::vector<std::pair<std::string, bool>> columns;  // name, integer
+    for (int m = 0; m < members; ++m) {
+      char* member_name = H5Tget_member_name(type.get(), static_cast<unsigned>(m));
+      if (member_name == nullptr) fail(path, "cannot read the name of column " + std::to_string(m));
+      std::string column(member_name);
+      H5free_memory(member_name);
+      column = checked_text(std::move(column), "column '" + column + "' of " + path);
+      const H5T_class_t c = H5Tget_member_class(type.get(), static_cast<unsigned>(m));
+      if (c != H5T_INTEGER && c != H5T_FLOAT)
+        fail(path, "column '" + column + "' holds " + class_name(c) + ", not numbers");
+      columns.emplace_back(std::move(column), c == H5T_INTEGER);
+    }
+    reserve(set, path, dims, saturated_product(rows, columns.size()),
+            std::max<std::size_t>(H5Tget_size(type.get()), 1));
+    ResultTable t{name, {}, read_attributes(set, path)};
+    for (const auto& entry : columns) {
+      const std::string& column = entry.first;
+      const bool integer = entry.second;
+      Handle one(H5Tcreate(H5T_COMPOUND, 8), H5Tclose, "read column '" + column + "'");
+      check(H5Tinsert(one.get(), column.c_str(), 0, integer ? H5T_NATIVE_INT64 : H5T_NATIVE_DOUBLE), "read a column");
+      TableColumn c{column, {}};
+      auto read = [&](auto& v) {
+        v.resize(static_cast<std::size_t>(rows));
+        if (rows > 0 && H5Dread(set, one.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()) < 0)
+          fail(path, "column '" + column + "' cannot be read");
+      };
+      if (integer) {
+        std::vector<std::int64_t> v;
+        read(v);
+        c.values = std::move(v);
+      } else {
+        std::vector<double> v;
+        read(v);
+        c.values = std::move(v);
+      }
+      t.columns.push_back(std::move(c));
+    }
+    return t;
+  }
+
+  ResultGroup read_group(hid_t group, const std::string& path, const std::string& name, int depth) {
+    if (depth > kMaxDepth) fail(path, "groups nest more than " + std::to_string(kMaxDepth) + " deep");
+    ResultGroup g{name, read_attributes(group, path), {}, {}, {}};
+    H5G_info_t info;
+    if (H5Gget_info(group, &info) < 0) fail(path, "cannot list its members");
+    for (hsize_t i = 0; i < info.nlinks; ++i) {
+      H5_index_t index = H5_INDEX_CRT_ORDER;
+      ssize_t len = H5Lget_name_by_idx(group, ".", index, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
+      if (len < 0) len = H5Lget_name_by_idx(group, ".", index = H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
+      if (len < 0) fail(path, "cannot read the name of member " + std::to_string(i));
+      std::string child(static_cast<std::size_t>(len), '\0');
+      H5Lget_name_by_idx(group, ".", index, H5_ITER_INC, i, child.data(), child.size() + 1, H5P_DEFAULT);
+      const std::string child_path = (path == "/" ? "/" : path + "/") + child;
+      child = checked_text(std::move(child), child_path);
+      H5L_info_t link;
+      if (H5Lget_info_by_idx(group, ".", index, H5_ITER_INC, i, &link, H5P_DEFAULT) < 0)
+        fail(child_path, "cannot read its link");
+      if (link.type != H5L_TYPE_HARD)
+        fail(child_path, std::string("is ") + (link.type == H5L_TYPE_SOFT ? "a soft" : "an external") +
+                             " link; a results file holds only groups and datasets");
+      H5O_info_t object;
+      if (H5Oget_info_by_name2(group, child.c_str(), &object, H5O_INFO_BASIC, H5P_DEFAULT) < 0)
+        fail(child_path, "cannot be inspected");
+      if (!seen_.insert(object.addr).second)
+        fail(child_path,
+             "is a second link to an object already read (a group linked into itself or twice); a results "
+             "file holds each group and dataset once");
+      if (object.type == H5O_TYPE_GROUP) {
+        Handle sub(H5Gopen2(group, child.c_str(), H5P_DEFAULT), H5Gclose, "open group " + child_path);
+        g.groups.push_back(read_group(sub.get(), child_path, child, depth + 1));
+      } else if (object.type == H5O_TYPE_DATASET) {
+        Handle set(H5Dopen2(group, child.c_str(), H5P_DEFAULT), H5Dclose, "open dataset " + child_path);
+        Handle type(H5Dget_type(set.get()), H5Tclose, "read the type of " + child_path);
+        const H5T_class_t c = H5Tget_class(type.get());
+        if (c == H5T_COMPOUND)
+          g.tables.push_back(read_table(set.get(), child_path, child));
+        else
+          g.arrays.push_back(read_array(set.get(), child_path, child, c));
+      }
+    }
+    return g;
+  }
+
+  std::string file_;
+  std::uint64_t file_size_;
+  std::uint64_t budget_;
+  std::uint64_t used_ = 0;
+  std::set<haddr_t> seen_;
+};
+
+/// A file's bytes mapped read-only into memory, for checks HDF5 does not make.
+class MappedFile {
+ public:
+  explicit MappedFile(const std::filesystem::path& path) {
+    const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw IoError(path.string() + ": " + std::generic_category().message(errno));
+    struct stat info {};
+    if (fstat(fd, &info) == 0 && info.st_size > 0) {
+      size_ = static_cast<std::size_t>(info.st_size);
+      data_ = mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
+    }
+    close(fd);
+    if (data_ == MAP_FAILED) throw IoError(path.string() + ": cannot be mapped into memory");
+  }
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  ~MappedFile() {
+    if (data_ != nullptr) munmap(data_, size_);
+  }
+  std::span<const std::byte> bytes() const noexcept {
+    return data_ == nullptr ? std::span<const std::byte>{} : std::span(static_cast<const std::byte*>(data_), size_);
+  }
+
+ private:
+  void* data_ = nullptr;
+  std::size_t size_ = 0;
+};
+
+/// Reads an open file whose bytes are `bytes` and, when it says it is a LeapSim results file,
+/// checks its layout.
+ResultGroup read_open_file(hid_t file, std::span<const std::byte> bytes, const std::string& name) {
+  if (const std::optional<std::string> damage = damaged_global_heap(bytes)) throw IoError(name + ": " + *damage);
+  hsize_t size = 0;
+  check(H5Fget_filesize(file, &size), "read the size of " + name);
+  ResultGroup root = Reader(name, size).read_root(file);
+  if (declares_leapsim_results(root)) check_results_layout(root, name);
+  return root;
 }
 
 /// HDF5 prints its error stack to stderr by default; we report errors ourselves.
 void silence_hdf5() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+
+/// Reads a file that is known to exist and to be HDF5.
+ResultGroup read_file(const std::filesystem::path& path) {
+  Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "open " + path.string());
+  const MappedFile bytes(path);
+  return read_open_file(file.get(), bytes.bytes(), path.string());
+}
+
+/// Signals by which a process crashed, rather than was stopped.
+constexpr int kCrashSignals[] = {SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL, SIGSYS, SIGTRAP};
+
+/// Reads the file once in a child process and throws IoError if the child crashed. HDF5 1.10
+/// (Debian 12) has memory errors on some damaged files that no check made before it can rule out
+/// (a link message that fails to decode makes it free pointers it never set; fuzz/results_fuzzer
+/// finds such files in seconds); in a child the crash takes down only the child. Its tree is
+/// thrown away: reading is a function of the bytes alone, so the caller's own read then meets
+/// what the child met, a tree or an IoError.
+void read_in_child_first(const std::filesystem::path& path) {
+  const pid_t child = fork();
+  if (child < 0) return;  // no process to spare: read without the guard
+  if (child == 0) {
+    // Die of the crash quietly: the handlers of the caller (Python's faulthandler, a sanitizer)
+    // would report it as their own.
+    for (const int signal : kCrashSignals) std::signal(signal, SIG_DFL);
+    try {
+      (void)read_file(path);
+    } catch (...) {
+    }
+    _exit(0);
+  }
+  int status = 0;
+  while (waitpid(child, &status, 0) < 0)
+    if (errno != EINTR) return;
+  if (WIFSIGNALED(status) &&
+      std::find(std::begin(kCrashSignals), std::end(kCrashSignals), WTERMSIG(status)) != std::end(kCrashSignals))
+    throw IoError(path.string() + ": damaged: the HDF5 library crashed reading it (" + strsignal(WTERMSIG(status)) +
+                  ")");
+}
 
 }  // namespace
 
@@ -516,10 +856,27 @@ void write_results(const std::filesystem::path& path, const ResultGroup& root, O
 
 ResultGroup read_results(const std::filesystem::path& path) {
   silence_hdf5();
-  if (!std::filesystem::exists(path)) throw IoError(path.string() + ": no such file");
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (!std::filesystem::exists(status)) throw IoError(path.string() + ": no such file");
+  if (!std::filesystem::is_regular_file(status)) throw IoError(path.string() + ": not a regular file");
   if (H5Fis_hdf5(path.c_str()) <= 0) throw IoError(path.string() + ": not an HDF5 file");
-  Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "open " + path.string());
-  return read_group(file.get(), "/");
+  read_in_child_first(path);
+  return read_file(path);
+}
+
+ResultGroup read_results_image(std::span<const std::byte> bytes, const std::string& name) {
+  silence_hdf5();
+  // An empty image would make the core driver open `name` from disk instead.
+  if (bytes.size() < 8) throw IoError(name + ": not an HDF5 file");
+  Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "create file access properties");
+  check(H5Pset_fapl_core(fapl.get(), 1 << 16, false), "read " + name + " from memory");
+  check(H5Pset_file_image(fapl.get(), const_cast<std::byte*>(bytes.data()), bytes.size()),
+        "read " + name + " from memory");
+  const hid_t id = H5Fopen(name.c_str(), H5F_ACC_RDONLY, fapl.get());
+  if (id < 0) throw IoError(name + ": not an HDF5 file");
+  Handle file(id, H5Fclose, "open " + name);
+  return read_open_file(file.get(), bytes, name);
 }
 
 }  // namespace leapsim::io
