@@ -130,8 +130,9 @@ PreparedRun prepare_run(const RunOptions& options, bool check_output) {
   return run;
 }
 
-/// SIGINT or SIGTERM stops the runner between replications; a replication cannot stop inside,
-/// so when the run has not ended a second after the signal this watcher ends the process:
+/// SIGINT or SIGTERM stops the runner, and the replications in flight within 65,536 events (the
+/// kernel's interrupt check). Should the run still not have ended a second after the signal (a
+/// write stuck in the file system, a handler that never returns), this watcher ends the process:
 /// the results file's temporary is removed, nothing is written, exit 130.
 class InterruptDeadline {
  public:

@@ -31,8 +31,8 @@ constexpr auto kSignalCheckInterval = std::chrono::milliseconds(50);
 /// between waits, runs Python's signal handlers every kSignalCheckInterval. Python handles
 /// SIGINT only in the main thread and only between bytecodes, so without this a run that never
 /// calls back into Python would hear Ctrl-C only when it ends. A handler that raises (SIGINT's
-/// KeyboardInterrupt) sets `stop`, so no new replication starts, and its exception is thrown
-/// once the replications in flight are done; the work's own exception otherwise.
+/// KeyboardInterrupt) sets `stop`, so no new replication starts and those in flight stop within
+/// 65,536 events, and its exception is thrown then; the work's own exception otherwise.
 template <class Work>
 void run_hearing_signals(std::atomic<bool>& stop, Work work) {
   std::mutex mutex;

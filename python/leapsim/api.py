@@ -117,7 +117,8 @@ def run(study: Union[_core.Study, _core.Scenario], replications: Optional[int] =
 
     replications and seed default to the study's (200 and 20190614 for a bare scenario); threads=0
     uses every core. The GIL is released while the simulation runs, and Ctrl-C (SIGINT) stops it
-    after the replications in flight (KeyboardInterrupt, nothing returned). progress=True shows a
+    within a fraction of a second, replications in flight included (KeyboardInterrupt, nothing
+    returned). progress=True shows a
     progress bar on stderr (tqdm; in a notebook, under the cell), counting runs (scenarios x
     replications); a callable receives (runs done, runs in total), False prints nothing. record
     may be "events", "firms" or both in a list, to keep the firm event log and year-end snapshots

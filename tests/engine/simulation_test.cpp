@@ -3,9 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cmath>
 #include <random>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <vector>
 
@@ -80,6 +83,37 @@ TEST(Simulation, CancelledEventNeverFires) {
   sim.run();
   EXPECT_EQ(fired, 1);
   EXPECT_EQ(sim.now(), 2.0);
+}
+
+/// A simulation whose one global process fires once per 1/1000 year for `years` years.
+std::uint64_t ticking_run(const std::atomic<bool>* interrupt, double years) {
+  Simulation sim(1, 0);
+  ProcessId tick{};
+  tick = sim.add_process("tick", Scope::global, 0, [&](EntityId) { sim.schedule(tick, sim.now() + 0.001); });
+  sim.set_interrupt(interrupt);
+  sim.schedule(tick, 0.0);
+  return sim.run_until(years);
+}
+
+TEST(Simulation, ARaisedInterruptFlagEndsTheRunWithinItsCheckInterval) {
+  const std::atomic<bool> quiet{false}, raised{true};
+  EXPECT_EQ(ticking_run(nullptr, 100.0), 100000u);
+  EXPECT_EQ(ticking_run(&quiet, 100.0), 100000u);  // a flag never raised changes nothing
+  EXPECT_THROW(ticking_run(&raised, 100.0), Cancelled);
+  EXPECT_LT(ticking_run(&raised, 50.0), 65536u);  // fewer events than one check interval: no look
+}
+
+TEST(Simulation, AnInterruptFromAnotherThreadStopsALongRun) {
+  std::atomic<bool> flag{false};
+  std::thread raiser([&flag] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    flag = true;
+  });
+  // About 10^9 events (minutes of work) unless the flag ends it.
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_THROW(ticking_run(&flag, 1.0e6), Cancelled);
+  raiser.join();
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(30));  // not the run's minutes
 }
 
 TEST(Simulation, RescheduleReplacesThePendingEvent) {

@@ -3,6 +3,7 @@
 // without changing a bit of any result.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <limits>
 #include <string>
 #include <vector>
@@ -45,6 +46,29 @@ TEST(SharedInitialPopulation, PolicyLeversDrawAlikeAndDrawingInputsDoNot) {
   Parameters growth = tiny_parameters();
   growth.growth.employment_elasticity = 0.5;  // enters the drawn employees
   EXPECT_FALSE(same_initial_population(tiny_parameters(), growth));
+}
+
+/// tiny_parameters() with 100 times the firms: a replication of some 300,000 events.
+Parameters hundredfold() {
+  Parameters p = tiny_parameters();
+  for (InitialGroup& g : p.initial) g.count *= 100;
+  return p;
+}
+
+TEST(Interrupt, ARaisedFlagStopsAReplicationAndEveryWayItIsRun) {
+  const std::atomic<bool> raised{true}, quiet{false};
+  const Parameters p = hundredfold();
+  EXPECT_THROW(simulate(p, 3, 0, nullptr, nullptr, &raised), Cancelled);
+  EXPECT_EQ(simulate(p, 3, 0, nullptr, nullptr, &quiet).events, simulate(p, 3, 0).events);
+  EXPECT_THROW(pause_run(p, 3, 0, year_start(2023), nullptr, &raised), Cancelled);
+  const auto paused = pause_run(p, 3, 0, year_start(2021));  // fewer than 65,536 events before 2021
+  EXPECT_THROW(resume(p, *paused, &raised), Cancelled);
+  // A study's replications get the runner's stop flag (Ctrl-C in the CLI and in Python).
+  Study study;
+  study.base.parameters = p;
+  StudyRun run(study, 1, 3);
+  run.set_interrupt(&raised);
+  EXPECT_THROW(run.compute(0), Cancelled);
 }
 
 TEST(SharedInitialPopulation, FirmsDrawnFromOtherInputsAreRefused) {

@@ -94,8 +94,10 @@ std::vector<Time> entry_policy_dates(const PolicyLevers& p);
 class InnovationModel {
  public:
   /// A model of these parameters (kept by reference) on a simulation keyed by (seed,
-  /// replication); the sink, if any, receives every firm event.
-  InnovationModel(const Parameters& p, std::uint64_t seed, std::uint32_t replication, EventSink* sink);
+  /// replication); the sink, if any, receives every firm event; a raised `interrupt` flag ends
+  /// the run with Cancelled.
+  InnovationModel(const Parameters& p, std::uint64_t seed, std::uint32_t replication, EventSink* sink,
+                  const std::atomic<bool>* interrupt = nullptr);
 
   /// Draws the initial firms only, as set-up would, and hands them over.
   std::shared_ptr<const InitialPopulation> draw_initial();

@@ -45,13 +45,14 @@ std::shared_ptr<const InitialPopulation> draw_initial_population(const Parameter
 }
 
 RunResult simulate(const Parameters& parameters, std::uint64_t seed, std::uint32_t replication, EventSink* sink,
-                   const InitialPopulation* initial) {
-  return model::InnovationModel(parameters, seed, replication, sink).run(initial);
+                   const InitialPopulation* initial, const std::atomic<bool>* interrupt) {
+  return model::InnovationModel(parameters, seed, replication, sink, interrupt).run(initial);
 }
 
 namespace model {
 
-InnovationModel::InnovationModel(const Parameters& p, std::uint64_t seed, std::uint32_t replication, EventSink* sink)
+InnovationModel::InnovationModel(const Parameters& p, std::uint64_t seed, std::uint32_t replication, EventSink* sink,
+                                 const std::atomic<bool>* interrupt)
     : p_(p),
       sink_(sink),
       sim_(seed, replication, year_start(p.start_year)),
@@ -79,6 +80,7 @@ InnovationModel::InnovationModel(const Parameters& p, std::uint64_t seed, std::u
   initial_order_ =
       sim_.add_process("initial_order", Scope::global, static_cast<Priority>(EventOrder::stream_only));  // a stream
   sim_.set_in_order(review_);  // every review is followed by the next one a year later
+  sim_.set_interrupt(interrupt);
   // Without patent subsidies a firm's patent events touch only the firm (the patents held are a
   // sum, read at year end), so they wait out of the queue until the firm is next read. A subsidy
   // is paid from the fund in time order, and a sink expects events in time order.

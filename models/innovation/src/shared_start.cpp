@@ -99,19 +99,20 @@ Time shared_until(const Parameters& a, const Parameters& b) {
 }
 
 std::shared_ptr<const PausedRun> pause_run(const Parameters& parameters, std::uint64_t seed, std::uint32_t replication,
-                                           Time until, const InitialPopulation* initial) {
+                                           Time until, const InitialPopulation* initial,
+                                           const std::atomic<bool>* interrupt) {
   if (!(until >= year_start(parameters.start_year) && until <= year_start(parameters.end_year + 1)))
     throw UsageError("a run pauses within its years, not at " + std::to_string(until));
   auto paused = std::make_shared<PausedRun>(PausedRun{parameters, seed, replication, until, nullptr});
-  paused->model = std::make_unique<model::InnovationModel>(paused->parameters, seed, replication, nullptr);
+  paused->model = std::make_unique<model::InnovationModel>(paused->parameters, seed, replication, nullptr, interrupt);
   paused->model->pause(initial, until);
   return paused;
 }
 
-RunResult resume(const Parameters& parameters, const PausedRun& paused) {
+RunResult resume(const Parameters& parameters, const PausedRun& paused, const std::atomic<bool>* interrupt) {
   if (shared_until(paused.parameters, parameters) < paused.until)
     throw UsageError("these parameters part from the paused run's before its pause; simulate them from the start");
-  return model::InnovationModel(parameters, paused.seed, paused.replication, nullptr).resume(*paused.model);
+  return model::InnovationModel(parameters, paused.seed, paused.replication, nullptr, interrupt).resume(*paused.model);
 }
 
 std::size_t memory_bytes(const PausedRun& paused) { return paused.model->memory_bytes(); }

@@ -122,7 +122,7 @@ std::shared_ptr<const StudyRun::SharedStart> StudyRun::shared_start(std::size_t 
     const Parameters& p = scenarios_[like]->parameters;
     std::size_t bytes = 0;
     if (shared_until_[like] > year_start(p.start_year)) {
-      start->paused = pause_run(p, seed_, replication, shared_until_[like]);
+      start->paused = pause_run(p, seed_, replication, shared_until_[like], nullptr, interrupt_);
       bytes = memory_bytes(*start->paused);
     } else {
       start->population = draw_initial_population(p, seed_, replication);
@@ -186,10 +186,11 @@ ReplicationOutcome StudyRun::compute(std::size_t item) {
   const Parameters& p = scenarios_[s]->parameters;
   RunResult run;
   if (recording || draw_users_[draws_like_[s]] == 1) {
-    run = simulate(p, seed_, r, recording ? &recorder : nullptr);
+    run = simulate(p, seed_, r, recording ? &recorder : nullptr, nullptr, interrupt_);
   } else {
     const std::shared_ptr<const SharedStart> start = shared_start(s, r);
-    run = start->paused ? resume(p, *start->paused) : simulate(p, seed_, r, nullptr, start->population.get());
+    run = start->paused ? resume(p, *start->paused, interrupt_)
+                        : simulate(p, seed_, r, nullptr, start->population.get(), interrupt_);
     release_shared_start(s, r, start.get());
   }
   outcome.metrics = std::move(run.metrics);
@@ -218,6 +219,7 @@ StudyResults run_study(const Study& study, std::uint32_t replications, std::uint
   // others run the scenarios of the current one.
   const unsigned threads = ReplicationRunner(runner).threads();
   StudyRun run(study, replications, seed, record, threads);
+  run.set_interrupt(runner.stop);
   ReplicationRunner(runner).run(run.items(), [&](std::size_t i) { run.keep(i, run.compute(i)); });
   return std::move(run).finish();
 }

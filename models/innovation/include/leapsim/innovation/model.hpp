@@ -1,6 +1,7 @@
 #pragma once
 // The innovation-firm model: a population of technology firms under the certification rules and
 // the policy levers of its Parameters, run on the kernel for one replication.
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -131,20 +132,23 @@ Time shared_until(const Parameters& a, const Parameters& b);
 /// Runs one replication up to (not including) time `until`, which must lie within the run, and
 /// pauses it there; from the given initial population if any (as simulate).
 std::shared_ptr<const PausedRun> pause_run(const Parameters& parameters, std::uint64_t seed, std::uint32_t replication,
-                                           Time until, const InitialPopulation* initial = nullptr);
+                                           Time until, const InitialPopulation* initial = nullptr,
+                                           const std::atomic<bool>* interrupt = nullptr);
 
 /// Heap bytes a paused run holds (kernel and firm records).
 std::size_t memory_bytes(const PausedRun& paused);
 
 /// Runs one replication: a pure function of (parameters, seed, replication). Given the initial
 /// population drawn for parameters that same_initial_population accepts, with the same seed and
-/// replication, it starts from it and returns the same bits as drawing it afresh.
+/// replication, it starts from it and returns the same bits as drawing it afresh. When the
+/// `interrupt` flag is raised the run throws Cancelled within 65,536 events.
 RunResult simulate(const Parameters& parameters, std::uint64_t seed, std::uint32_t replication,
-                   EventSink* sink = nullptr, const InitialPopulation* initial = nullptr);
+                   EventSink* sink = nullptr, const InitialPopulation* initial = nullptr,
+                   const std::atomic<bool>* interrupt = nullptr);
 
 /// Continues a paused replication under these parameters, which must run alike with the paused
 /// run's until its pause (shared_until); the same bits as simulating them from the start. No
 /// sink: the events before the pause were not recorded.
-RunResult resume(const Parameters& parameters, const PausedRun& paused);
+RunResult resume(const Parameters& parameters, const PausedRun& paused, const std::atomic<bool>* interrupt = nullptr);
 
 }  // namespace leapsim::innovation

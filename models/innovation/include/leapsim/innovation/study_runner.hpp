@@ -2,6 +2,7 @@
 // Runs every scenario of a study for R replications on a thread pool. Replication r of every
 // scenario uses the same (seed, r) streams: common random numbers, so differences between
 // scenarios come from policy, not noise. Results never depend on the thread count.
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -77,6 +78,9 @@ class StudyRun {
   std::size_t scenario_count() const noexcept { return scenarios_.size(); }
   /// Simulates work item i; safe to call from several threads at once.
   ReplicationOutcome compute(std::size_t item);
+  /// A flag that, once raised, makes every replication in flight throw Cancelled within 65,536
+  /// events (the runner's stop flag, so Ctrl-C does not wait for long replications to end).
+  void set_interrupt(const std::atomic<bool>* flag) noexcept { interrupt_ = flag; }
   /// Stores the outcome of item i; distinct items may be stored from several threads at once.
   void keep(std::size_t item, ReplicationOutcome&& outcome);
   /// The results once every item is kept, timed from this run's construction.
@@ -110,6 +114,7 @@ class StudyRun {
   RecordRequest record_;
   StudyResults results_;
   std::size_t lookahead_;
+  const std::atomic<bool>* interrupt_ = nullptr;
   std::vector<std::uint64_t> events_;  // by replication, then scenario
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
