@@ -54,8 +54,9 @@ def main() -> None:
             shutil.copyfile(path, scenarios / "_".join(path.relative_to(ROOT).parts))
     for name, extra in RESULTS_RUNS.items():
         written = results / name
-        subprocess.run([str(args.leapsim), "run", str(SEED_STUDY), "-q", "-j", "1", "-o", str(written), *extra],
-                       check=True, stdout=subprocess.DEVNULL)
+        # The seed study extends scenarios/small/tiny.yaml, outside its own folder.
+        subprocess.run([str(args.leapsim), "run", str(SEED_STUDY), "--allow-outside", "-q", "-j", "1", "-o",
+                        str(written), *extra], check=True, stdout=subprocess.DEVNULL)
         rewrite_with_h5py(written, written.with_name(written.stem + "-h5py.h5"))
     print(f"fuzz seeds: {len(list(scenarios.iterdir()))} scenario files, {len(list(results.iterdir()))} results files "
           f"in {args.out}")
