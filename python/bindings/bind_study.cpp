@@ -21,6 +21,11 @@ using innovation::Scenario;
 using innovation::Study;
 using innovation::Target;
 
+/// Where the files a loaded file names may be.
+innovation::NamedFiles named_files(bool allow_outside) {
+  return allow_outside ? innovation::NamedFiles::anywhere : innovation::NamedFiles::inside_folder;
+}
+
 }  // namespace
 
 void bind_study(py::module_& m) {
@@ -81,8 +86,23 @@ void bind_study(py::module_& m) {
         return "<leapsim.Study '" + s.name + "': base and " + std::to_string(s.alternatives.size()) + " alternatives>";
       });
 
-  m.def("load_study", &innovation::load_study, py::arg("path"), "Reads a study file.");
-  m.def("load_scenario", &innovation::load_scenario, py::arg("path"), "Reads a scenario file.");
+  // Files read from a path keep the files they name (extends, base) inside their folder tree
+  // unless allow_outside, as the command line does: a file from someone else must not make us
+  // read files elsewhere. Text (from_dict) is the caller's own and may name any file.
+  m.def(
+      "load_study",
+      [](const std::filesystem::path& path, bool allow_outside) {
+        const innovation::NamedFilesPolicy files(named_files(allow_outside));
+        return innovation::load_study(path);
+      },
+      py::arg("path"), py::arg("allow_outside") = false, "Reads a study file.");
+  m.def(
+      "load_scenario",
+      [](const std::filesystem::path& path, bool allow_outside) {
+        const innovation::NamedFilesPolicy files(named_files(allow_outside));
+        return innovation::load_scenario(path);
+      },
+      py::arg("path"), py::arg("allow_outside") = false, "Reads a scenario file.");
   m.def("load_study_text", &innovation::load_study_text, py::arg("yaml"), py::arg("name"),
         "Reads study YAML given as text; `name` stands for the file in messages and relative paths.");
   m.def("load_scenario_text", &innovation::load_scenario_text, py::arg("yaml"), py::arg("name"),
@@ -90,13 +110,15 @@ void bind_study(py::module_& m) {
   m.def("is_study_file", &innovation::is_study_file, py::arg("path"), "Whether the file is a study.");
   m.def(
       "check_file",
-      [](const std::filesystem::path& path) {
+      [](const std::filesystem::path& path, bool allow_outside) {
+        const innovation::NamedFilesPolicy files(named_files(allow_outside));
         py::list out;
         for (const innovation::Diagnostic& d : innovation::check_file(path))
           out.append(py::make_tuple(d.file, d.line, d.column, d.message));
         return out;
       },
-      py::arg("path"), "Every problem in a scenario or study file as (file, line, column, message); empty if valid.");
+      py::arg("path"), py::arg("allow_outside") = false,
+      "Every problem in a scenario or study file as (file, line, column, message); empty if valid.");
   m.def(
       "study_of",
       [](const Scenario& s, std::uint32_t replications, std::uint64_t seed) {

@@ -13,14 +13,16 @@ from .results import Results
 PathLike = Union[str, os.PathLike]
 
 
-def load(path: PathLike) -> Union[_core.Study, _core.Scenario]:
+def load(path: PathLike, allow_outside: bool = False) -> Union[_core.Study, _core.Scenario]:
     """Reads a study file (base, alternatives, targets) or a scenario file.
 
-    Raises ScenarioError, with .file, .line and .column of the first problem and .diagnostics
-    listing every one, when the file is invalid.
+    The files it names (extends, base) must lie in its folder or below, as on the command line,
+    unless allow_outside=True. Raises ScenarioError, with .file, .line and .column of the first
+    problem and .diagnostics listing every one, when the file is invalid.
     """
     path = os.fspath(path)
-    return _core.load_study(path) if _core.is_study_file(path) else _core.load_scenario(path)
+    allow = bool(allow_outside)
+    return (_core.load_study(path, allow) if _core.is_study_file(path) else _core.load_scenario(path, allow))
 
 
 def from_dict(data: dict, name: str = "<dict>") -> Union[_core.Study, _core.Scenario]:

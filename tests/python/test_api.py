@@ -169,3 +169,18 @@ def test_scenario_keys_are_the_schemas_in_both_languages():
     assert (en["help"] != "").all() and (zh["help"] != "").all()
     with pytest.raises(ValueError, match="lang must be one of"):
         leapsim.scenario_keys(lang="fr")
+
+
+def test_load_keeps_named_files_inside_the_folder_unless_allowed(tmp_path):
+    import leapsim
+
+    inner = tmp_path / "inner"
+    inner.mkdir()
+    (tmp_path / "secret.yaml").write_text("name: not for you\nentry: {base_rate: 7}\n")
+    (inner / "mine.yaml").write_text("extends: ../secret.yaml\n")
+    with pytest.raises(leapsim.ScenarioError, match="outside the folder") as error:
+        leapsim.load(inner / "mine.yaml")
+    assert "not for you" not in str(error.value)  # never quoted
+    assert any("outside the folder" in d[3] for d in leapsim.check_file(inner / "mine.yaml"))
+    assert leapsim.load(inner / "mine.yaml", allow_outside=True).name == "not for you"
+    assert leapsim.check_file(inner / "mine.yaml", allow_outside=True) == []
