@@ -54,7 +54,7 @@ void InnovationModel::certify(EntityId f, Time t, int year) {
   emit(t, f, renewal ? FirmEventKind::hte_renewed : FirmEventKind::hte_certified, paid ? reward : 0.0);
 }
 
-int InnovationModel::validity_years() const noexcept { return static_cast<int>(std::lround(p_.hte.validity_years)); }
+int InnovationModel::validity_years() const noexcept { return certificate_years(p_.hte); }
 
 Time InnovationModel::round_time(int year) const {
   return to_time(Date{year, p_.hte.round_date.month, p_.hte.round_date.day});

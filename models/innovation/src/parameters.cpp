@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdio>
 #include <limits>
+#include <optional>
 #include <span>
 #include <string>
 #include <system_error>
@@ -35,8 +36,8 @@ class IssueList {
     const Range range = field.range;
     if (range == Range::date || range == Range::date_or_before) return check_date(path, x, range);
     if (!std::isfinite(x)) return add(path, "must be a finite number, got " + format_number(x));
-    if (const char* bound = violated_bound(x, range))
-      return add(path, std::string("must be ") + bound + ", got " + format_number(x));
+    if (const std::optional<std::string> bound = violated_bound(x, range))
+      return add(path, "must be " + *bound + ", got " + format_number(x));
     check_bounds(path, x, field, format_number(x));
   }
 
@@ -100,21 +101,31 @@ class IssueList {
   std::vector<Issue> take() { return std::move(issues_); }
 
  private:
-  static const char* violated_bound(double x, Range range) {
+  /// The words of a range the value breaks ("in [0, 1]"), or nothing when it keeps it.
+  static std::optional<std::string> violated_bound(double x, Range range) {
+    bool kept = true;
     switch (range) {
       case Range::non_negative:
-        return x >= 0 ? nullptr : ">= 0";
+        kept = x >= 0;
+        break;
       case Range::positive:
-        return x > 0 ? nullptr : "> 0";
+        kept = x > 0;
+        break;
       case Range::whole_positive:
-        return x >= 1 && x == std::floor(x) ? nullptr : "a whole number >= 1";
+        kept = x >= 1 && x == std::floor(x);
+        break;
       case Range::probability:
-        return x >= 0 && x <= 1 ? nullptr : "in [0, 1]";
+        kept = x >= 0 && x <= 1;
+        break;
       case Range::open_unit:
-        return x > 0 && x < 1 ? nullptr : "in (0, 1)";
+        kept = x > 0 && x < 1;
+        break;
       default:
-        return nullptr;
+        break;
     }
+    if (kept) return std::nullopt;
+    const bool interval = range == Range::probability || range == Range::open_unit;
+    return std::string(interval ? "in " : "") + std::string(range_words(range));
   }
 
   template <std::size_t N>

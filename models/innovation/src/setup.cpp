@@ -63,7 +63,7 @@ class InitialDraw {
     firm.record.last_review = static_cast<float>(start);
     if (g.status == InitialStatus::hte) {
       RandomStream s = sim_.stream(review_, f);
-      const int validity = static_cast<int>(std::lround(in_.hte.validity_years));
+      const int validity = certificate_years(in_.hte);
       // certified in one of the rounds before the start
       const int issued = in_.start_year - validity + static_cast<int>(s.uniform() * validity);
       firm.record.set(Flag::hte);

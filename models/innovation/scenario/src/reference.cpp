@@ -34,35 +34,7 @@ std::string schedule_text(const Schedule& s) {
 }
 
 std::string range_text(const Field& field, bool is_schedule) {
-  std::string text;
-  switch (field.range) {
-    case Range::any:
-      break;
-    case Range::non_negative:
-      text = ">= 0";
-      break;
-    case Range::positive:
-      text = "> 0";
-      break;
-    case Range::whole_positive:
-      text = "a whole number >= 1";
-      break;
-    case Range::probability:
-      text = "[0, 1]";
-      break;
-    case Range::open_unit:
-      text = "(0, 1)";
-      break;
-    case Range::correlation:
-      text = "symmetric, unit diagonal, entries in [-1, 1], positive definite";
-      break;
-    case Range::date:
-      text = "inside the horizon";
-      break;
-    case Range::date_or_before:
-      text = "inside the horizon when given";
-      break;
-  }
+  std::string text(schema::range_words(field.range));
   const auto add = [&text](const std::string& part) { text += (text.empty() ? "" : ", ") + part; };
   if (std::isfinite(field.min)) add("at least " + number(field.min));
   if (std::isfinite(field.max)) add("at most " + number(field.max));

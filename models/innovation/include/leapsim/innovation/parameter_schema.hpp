@@ -81,6 +81,32 @@ inline constexpr bool kDescribed = false;
 template <class T, class U>
 concept Is = std::is_same_v<std::remove_const_t<T>, U>;
 
+/// The values a range allows, in words: ">= 0", "[0, 1]"; empty for any finite number. The
+/// validator's messages and the generated key tables both say it this way.
+constexpr std::string_view range_words(Range range) noexcept {
+  switch (range) {
+    case Range::any:
+      return "";
+    case Range::non_negative:
+      return ">= 0";
+    case Range::positive:
+      return "> 0";
+    case Range::whole_positive:
+      return "a whole number >= 1";
+    case Range::probability:
+      return "[0, 1]";
+    case Range::open_unit:
+      return "(0, 1)";
+    case Range::correlation:
+      return "symmetric, unit diagonal, entries in [-1, 1], positive definite";
+    case Range::date:
+      return "inside the horizon";
+    case Range::date_or_before:
+      return "inside the horizon when given";
+  }
+  return "";
+}
+
 /// Everything a scenario file, its validation and its documentation need to know of one field
 /// besides its key and type: the one place a parameter is declared (its default is the member's
 /// initialiser in parameters.hpp). Converts to its Range, so visitors that need only the range

@@ -3,6 +3,7 @@
 // own and the model only gathers the inputs. Thresholds come from the parameters (published
 // defaults); scoring tables are the published ones where the rules publish them.
 #include <array>
+#include <cmath>
 
 #include "leapsim/innovation/parameters.hpp"
 
@@ -41,6 +42,11 @@ bool within_tech_sme_size(const FirmAccounts& f, const TechSmeParameters& p) noe
 /// True when the firm may register as a tech SME this year: size limits, then score >= pass
 /// score with a non-zero staff score, or automatically with an HTE certificate or a platform.
 bool tech_sme_eligible(const FirmAccounts& f, const TechSmeParameters& p) noexcept;
+
+/// Whole years a certificate is valid (the parameter is a number validated as a whole one).
+inline int certificate_years(const HteParameters& p) noexcept {
+  return static_cast<int>(std::lround(p.validity_years));
+}
 
 /// Minimum three-year R&D ratio for the firm's revenue tier (5%, 4%, 3% by default).
 double hte_required_rd_ratio(double revenue, const HteParameters& p) noexcept;
