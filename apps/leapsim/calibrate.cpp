@@ -1,144 +1,166 @@
 #include "calibrate.hpp"
 
-#include <algorithm>
+#include <unistd.h>
+
+#include <chrono>
 #include <cmath>
-#include <cstdio>
 #include <ostream>
-#include <sstream>
 
 #include "leapsim/engine/errors.hpp"
-#include "leapsim/engine/replication_runner.hpp"
+#include "leapsim/engine/posterior.hpp"
 #include "leapsim/engine/stats.hpp"
-#include "leapsim/innovation/model.hpp"
-#include "leapsim/innovation/scenario/changes.hpp"
-#include "leapsim/innovation/scenario/diagnostics.hpp"
-#include "leapsim/innovation/scenario/loader.hpp"
+#include "leapsim/innovation/scenario/calibration_file.hpp"
+#include "leapsim/innovation/scenario/writer.hpp"
+#include "leapsim/io/posterior_file.hpp"
+#include "leapsim/io/results_file.hpp"
+#include "stop_signal.hpp"
 #include "text.hpp"
 
 namespace leapsim::app {
 namespace {
 
-/// One parameter fitted to one observed figure.
-struct Fit {
-  std::string parameter;  // dotted YAML path, e.g. hte.apply_probability
-  innovation::Metric metric;
-  int year;
-  double observed;
-  double low;  // search range of the parameter
-  double high;
+/// Progress on stderr: particles accepted in the current generation, with the generation's ETA.
+class CalibrationProgress {
+ public:
+  explicit CalibrationProgress(std::ostream& err) : err_(err) {}
+  void operator()(const abc::AbcProgress& p) {
+    const auto now = std::chrono::steady_clock::now();
+    if (p.generation != generation_ || p.accepted <= 1) {
+      if (terminal_ && shown_) err_ << '\n';
+      generation_ = p.generation, generation_start_ = now, next_percent_ = 10;
+    }
+    const double seconds = std::chrono::duration<double>(now - generation_start_).count();
+    const double total = std::chrono::duration<double>(now - start_).count();
+    const std::size_t percent = 100 * p.accepted / p.particles;
+    const double eta = seconds * static_cast<double>(p.particles - p.accepted) / static_cast<double>(p.accepted);
+    const std::string epsilon = std::isfinite(p.epsilon) ? format("%.3g", p.epsilon) : std::string("inf");
+    if (terminal_) {
+      err_ << format("\rgeneration %zu (tolerance %s): %zu/%zu particles, ETA of the generation %.0f s, %.0f s in all ",
+                     p.generation, epsilon.c_str(), p.accepted, p.particles, eta, total)
+           << std::flush;
+      shown_ = true;
+    } else if (percent >= next_percent_ || p.accepted == p.particles) {
+      err_ << format("generation %zu (tolerance %s): %zu%% (%zu of %zu particles), ETA of the generation %.0f s\n",
+                     p.generation, epsilon.c_str(), percent, p.accepted, p.particles, eta);
+      next_percent_ = percent + 10;
+    }
+  }
+  void finish() {
+    if (terminal_ && shown_) err_ << '\n';
+  }
+
+ private:
+  std::ostream& err_;
+  bool terminal_ = isatty(fileno(stderr)) != 0;
+  bool shown_ = false;
+  std::size_t generation_ = static_cast<std::size_t>(-1);
+  std::size_t next_percent_ = 10;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point generation_start_ = start_;
 };
 
-std::vector<std::string> split(const std::string& s, char sep) {
-  std::vector<std::string> parts;
-  std::stringstream in(s);
-  for (std::string part; std::getline(in, part, sep);) parts.push_back(part);
-  return parts;
-}
+/// The weighted 5%, 50% and 95% points of one figure's predictive summaries, and its mean.
+struct Band {
+  double mean, low, median, high;
+};
 
-Fit parse_fit(const std::string& text) {
-  const auto eq = text.find('=');
-  const std::vector<std::string> target =
-      eq == std::string::npos ? std::vector<std::string>{} : split(text.substr(eq + 1), ':');
-  if (target.size() != 3 && target.size() != 5)
-    throw UsageError("--fit '" + text + "': expected parameter.path=metric:year:observed[:low:high]");
-  const auto metric = innovation::metric_by_name(target[0]);
-  if (!metric) throw UsageError("--fit '" + text + "': unknown metric '" + target[0] + "'");
-  try {
-    Fit f{text.substr(0, eq), *metric, std::stoi(target[1]), std::stod(target[2]), 0.0, 1.0};
-    if (target.size() == 5) f.low = std::stod(target[3]), f.high = std::stod(target[4]);
-    if (!std::isfinite(f.observed) || !std::isfinite(f.low) || !std::isfinite(f.high))
-      throw UsageError("--fit '" + text + "': the observed value and the range must be finite numbers");
-    if (!(f.low < f.high)) throw UsageError("--fit '" + text + "': the search range must have low < high");
-    return f;
-  } catch (const std::logic_error&) {
-    throw UsageError("--fit '" + text + "': year, observed value and range must be numbers");
-  }
-}
-
-/// Simulated values of a metric over the replications, with the parameters given.
-std::vector<double> simulate_metric(const innovation::Parameters& p, const Fit& f, const CalibrateOptions& o) {
-  std::vector<double> values(o.replications);
-  ReplicationRunner({o.threads, {}, nullptr}).run(values.size(), [&](std::size_t r) {
-    values[r] = innovation::simulate(p, o.seed, static_cast<std::uint32_t>(r)).metrics.at(f.metric, f.year);
-  });
-  return values;
-}
-
-/// Both ends of a fit's range must be valid values of its parameter, so bisection never leaves
-/// the parameter's domain. Problems are told by the parameter, not by a line: with_changes
-/// reads a generated document whose lines are in no file the user has.
-void check_range(const innovation::Scenario& scenario, const Fit& f) {
-  for (const double end : {f.low, f.high}) {
-    try {
-      (void)innovation::with_changes(scenario, {{f.parameter, end}});
-    } catch (const innovation::ScenarioError& e) {
-      std::string problems;
-      for (const innovation::Diagnostic& d : e.diagnostics()) problems += (problems.empty() ? "" : "; ") + d.message;
-      throw UsageError(format("--fit %s: the search range [%g, %g] does not fit: %s", f.parameter.c_str(), f.low,
-                              f.high, problems.c_str()));
+Band predictive_band(const innovation::CalibrationOutcome& outcome, std::size_t figure) {
+  std::vector<double> values, weights;
+  for (std::size_t i = 0; i < outcome.predictive.size(); ++i)
+    if (std::isfinite(outcome.predictive[i][figure])) {
+      values.push_back(outcome.predictive[i][figure]);
+      weights.push_back(outcome.result.weights[i]);
     }
+  if (values.empty()) return {NAN, NAN, NAN, NAN};
+  double mean = 0.0, sum = 0.0;
+  for (std::size_t i = 0; i < values.size(); ++i) mean += weights[i] * values[i], sum += weights[i];
+  return {mean / sum, stats::weighted_quantile(values, weights, 0.05), stats::weighted_quantile(values, weights, 0.5),
+          stats::weighted_quantile(values, weights, 0.95)};
+}
+
+void print_diagnostics(const innovation::CalibrationFile& cal, const innovation::CalibrationOutcome& outcome,
+                       std::ostream& out) {
+  const abc::AbcResult& r = outcome.result;
+  out << format("\nGenerations (stopped by %s; %zu simulations in all):\n", abc::to_string(r.stopped_by),
+                r.simulations);
+  out << "  gen  tolerance   attempts  simulations  acceptance      ESS\n";
+  for (std::size_t g = 0; g < r.generations.size(); ++g) {
+    const abc::GenerationReport& gen = r.generations[g];
+    out << format("  %3zu  %9.4g  %9zu  %11zu  %9.1f%%  %7.1f\n", g, gen.epsilon, gen.attempts, gen.simulations,
+                  100.0 * gen.acceptance_rate, gen.effective_sample_size);
+  }
+  out << "\nParameters: posterior mean and 90% interval, the prior's 90% interval, and the posterior's width\n"
+         "over the prior's (identified when at most "
+      << format("%g", cal.options.identified_width_ratio) << "):\n";
+  for (const abc::ParameterReport& p : r.parameters)
+    out << format("  %-40s %11.5g [%11.5g, %11.5g]  prior [%11.5g, %11.5g]  width %.2f  %s\n", p.name.c_str(), p.mean,
+                  p.low, p.high, p.prior_low, p.prior_high, p.width_ratio,
+                  p.identified ? "identified" : "near its prior");
+  out << "\nPosterior predictive check (each particle re-simulated with a fresh seed):\n";
+  const std::vector<abc::Target> targets = cal.problem->targets();
+  for (std::size_t k = 0; k < targets.size(); ++k) {
+    const Band band = predictive_band(outcome, k);
+    const abc::Target& t = targets[k];
+    const char* kind = t.qualifier == abc::Qualifier::lower_bound   ? ">="
+                       : t.qualifier == abc::Qualifier::upper_bound ? "<="
+                                                                    : "=";
+    const bool inside = t.qualifier == abc::Qualifier::lower_bound   ? band.high >= t.value
+                        : t.qualifier == abc::Qualifier::upper_bound ? band.low <= t.value
+                                                                     : band.low <= t.value && t.value <= band.high;
+    out << format("  %-34s observed %s %-10g predicted %10.1f [%10.1f, %10.1f]  %s\n", t.name.c_str(), kind, t.value,
+                  band.mean, band.low, band.high, inside ? "inside" : "OUTSIDE the 90% band");
+  }
+  if (!cal.left_out.empty()) {
+    out << "\nObserved rows not fitted:\n";
+    for (const innovation::LeftOutRow& row : cal.left_out)
+      out << format("  %s %d %s %g: ", row.row.geography.c_str(), row.row.year, row.row.metric.c_str(), row.row.value)
+          << row.reason << '\n';
   }
 }
 
 }  // namespace
 
-int calibrate_command(const CalibrateOptions& options, std::ostream& out) {
-  std::vector<Fit> fits;
-  for (const std::string& text : options.fits) fits.push_back(parse_fit(text));
-  if (fits.empty()) throw UsageError("calibrate: give at least one --fit");
-  innovation::Scenario scenario = innovation::is_study_file(options.file) ? innovation::load_study(options.file).base
-                                                                          : innovation::load_scenario(options.file);
-  int last_year = scenario.parameters.start_year;
-  for (const Fit& f : fits) {
-    if (f.year < scenario.parameters.start_year || f.year > scenario.parameters.end_year)
-      throw UsageError(format("--fit %s: year %d is outside the scenario's %d-%d", f.parameter.c_str(), f.year,
-                              scenario.parameters.start_year, scenario.parameters.end_year));
-    last_year = std::max(last_year, f.year);
-  }
-  // The scenario with one parameter at a trial value; `scenario` keeps the values fitted so far.
-  const auto with = [&](const Fit& f, double value) {
-    innovation::Parameters p = innovation::with_changes(scenario, {{f.parameter, value}}).parameters;
-    p.end_year = last_year;  // later years cannot change the fitted figures
-    return p;
-  };
-  for (const Fit& f : fits) check_range(scenario, f);
-  out << "Calibrating " << options.file << ": " << options.replications << " replications, seed " << options.seed
-      << ", bisection on each parameter in turn, " << options.rounds << " rounds\n";
-  std::vector<double> fitted(fits.size());
-  for (int round = 1; round <= options.rounds; ++round) {
-    for (std::size_t i = 0; i < fits.size(); ++i) {
-      const Fit& f = fits[i];
-      double lo = f.low, hi = f.high;
-      const double at_lo = stats::mean(simulate_metric(with(f, lo), f, options));
-      const double at_hi = stats::mean(simulate_metric(with(f, hi), f, options));
-      if ((at_lo - f.observed) * (at_hi - f.observed) > 0.0)
-        throw UsageError(format(
-            "calibrate: %s in [%g, %g] gives mean %s %d from %g to %g, which does not bracket %g", f.parameter.c_str(),
-            lo, hi, std::string(innovation::metric_infos()[static_cast<std::size_t>(f.metric)].name).c_str(), f.year,
-            at_lo, at_hi, f.observed));
-      const bool rising = at_hi > at_lo;
-      for (int step = 0; step < 14; ++step) {
-        const double mid = 0.5 * (lo + hi);
-        const double m = stats::mean(simulate_metric(with(f, mid), f, options));
-        ((m < f.observed) == rising ? lo : hi) = mid;
-      }
-      fitted[i] = 0.5 * (lo + hi);
-      scenario = innovation::with_changes(scenario, {{f.parameter, fitted[i]}});  // kept for the next parameter
-      out << format("round %d: %s = %.6g\n", round, f.parameter.c_str(), fitted[i]) << std::flush;
-    }
-  }
-  innovation::Parameters p = scenario.parameters;
-  p.end_year = last_year;
-  out << "\nFitted values, and the simulated 90% interval of each figure:\n";
-  for (std::size_t i = 0; i < fits.size(); ++i) {
-    const Fit& f = fits[i];
-    const std::vector<double> v = simulate_metric(p, f, options);
-    const double lo = stats::quantile(v, 0.05), hi = stats::quantile(v, 0.95);
-    out << format("  %-36s %.6g   %s %d: observed %g, simulated mean %.1f [%.1f, %.1f] %s\n", f.parameter.c_str(),
-                  fitted[i], std::string(innovation::metric_infos()[static_cast<std::size_t>(f.metric)].name).c_str(),
-                  f.year, f.observed, stats::mean(v), lo, hi,
-                  f.observed >= lo && f.observed <= hi ? "inside" : "OUTSIDE");
-  }
+int calibrate_command(const CalibrateOptions& options, std::ostream& out, std::ostream& err) {
+  const innovation::CalibrationFile cal = innovation::load_calibration(options.file);
+  const io::Overwrite overwrite = options.force ? io::Overwrite::replace : io::Overwrite::refuse;
+  io::check_destination(options.output, overwrite);
+  abc::AbcOptions settings = cal.options;
+  if (options.seed) settings.seed = *options.seed;
+  settings.threads = options.threads;
+  stop_on_signals();
+  settings.stop = &stop_flag();
+  CalibrationProgress progress(err);
+  if (!options.quiet) settings.on_progress = [&](const abc::AbcProgress& p) { progress(p); };
+  const innovation::CalibrationProblem& problem = *cal.problem;
+  out << format("Calibrating %s: %zu free parameters, %zu figures up to %d, %zu particles, seed %llu\n",
+                options.file.c_str(), problem.free_parameters().size(), problem.figures().size(), cal.up_to,
+                settings.particles, static_cast<unsigned long long>(settings.seed))
+      << std::flush;
+  const auto start = std::chrono::steady_clock::now();
+  const innovation::CalibrationOutcome outcome = innovation::calibrate(problem, settings);
+  if (!options.quiet) progress.finish();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (outcome.result.particles.empty())
+    throw SimulationError(
+        "calibrate: generation 0 found no particle within the initial tolerance; raise "
+        "method.initial_tolerance or method.max_attempts_per_particle");
+  print_diagnostics(cal, outcome, out);
+  out << format("\n%.1f s, %.1f simulations/s\n", seconds,
+                static_cast<double>(outcome.result.simulations + outcome.predictive.size()) / seconds);
+  abc::Posterior posterior;
+  posterior.priors = problem.priors();
+  posterior.targets = problem.targets();
+  posterior.result = outcome.result;
+  posterior.settings = settings;
+  posterior.settings.on_progress = nullptr;
+  posterior.settings.stop = nullptr;
+  posterior.calibration_text = cal.text;
+  posterior.calibration_file = cal.file;
+  posterior.data_text = cal.data_text();
+  posterior.scenario_text = innovation::to_yaml(cal.scenario.parameters);
+  posterior.created_by = "leapsim calibrate";
+  io::write_posterior(options.output, posterior, overwrite, &stop_flag());
+  out << "posterior written to " << options.output << '\n';
   return 0;
 }
 

@@ -1,25 +1,25 @@
 #pragma once
-// `leapsim calibrate`: fits scenario parameters so that simulated means match observed figures,
-// one parameter per figure, by bisection under common random numbers.
-
+// `leapsim calibrate CALIBRATION.yaml -o POSTERIOR.h5`: fits a scenario's free parameters to
+// observed figures by ABC-SMC (docs/calibration.md) and writes the weighted posterior draws with
+// their diagnostics.
 #include <cstdint>
 #include <iosfwd>
+#include <optional>
 #include <string>
-#include <vector>
 
 namespace leapsim::app {
 
-/// Options of the calibrate sub-command.
+/// Options of a calibration run.
 struct CalibrateOptions {
-  std::string file;               // scenario or study file (a study's base is fitted)
-  std::vector<std::string> fits;  // "parameter.path=metric:year:observed[:low:high]"
-  std::uint32_t replications = 40;
-  std::uint64_t seed = 20160101;
-  unsigned threads = 0;
-  int rounds = 2;
+  std::string file;                   ///< calibration file (YAML)
+  std::string output;                 ///< posterior file to write (HDF5)
+  bool force = false;                 ///< replace an existing posterior file
+  std::optional<std::uint64_t> seed;  ///< replaces the file's method.seed
+  unsigned threads = 0;               ///< 0: one per core
+  bool quiet = false;                 ///< no progress on stderr
 };
 
-/// Runs the fit and prints each step and the fitted values; returns the exit code.
-int calibrate_command(const CalibrateOptions& options, std::ostream& out);
+/// Runs the calibration, prints its diagnostics and writes the posterior; returns the exit code.
+int calibrate_command(const CalibrateOptions& options, std::ostream& out, std::ostream& err);
 
 }  // namespace leapsim::app

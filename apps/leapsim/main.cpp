@@ -11,15 +11,18 @@
 #include <iostream>
 #include <optional>
 
+#include "bisect.hpp"
 #include "calibrate.hpp"
 #include "compare.hpp"
 #include "demo.hpp"
 #include "failure.hpp"
 #include "help.hpp"
+#include "info.hpp"
+#include "leapsim/engine/errors.hpp"
+#include "leapsim/innovation/scenario/calibration_file.hpp"
+#include "leapsim/innovation/scenario/loader.hpp"
 #include "python_command.hpp"
 #include "report.hpp"
-#include "info.hpp"
-#include "leapsim/innovation/scenario/loader.hpp"
 #include "run.hpp"
 #include "validate.hpp"
 
@@ -116,23 +119,37 @@ int main(int argc, char** argv) {
   validate_cmd->add_option("files", validate_files, "Scenario or study files (YAML)")->required();
   add_allow_outside(validate_cmd, allow_outside);
 
+  // calibrate: a calibration file gives a posterior (ABC-SMC); --fit on a scenario is the quick
+  // bisection mode, kept for a point fit of one parameter per figure.
   leapsim::app::CalibrateOptions calibrate;
-  CLI::App* calibrate_cmd =
-      app.add_subcommand("calibrate", "Fit parameters so simulated means match observed figures (bisection, CRN)");
-  calibrate_cmd->add_option("file", calibrate.file, "Scenario or study file (a study's base is fitted)")
+  leapsim::app::BisectOptions bisect;
+  std::uint64_t calibrate_seed = 0;
+  CLI::App* calibrate_cmd = app.add_subcommand(
+      "calibrate", "Fit a scenario to observed figures: a posterior by ABC-SMC, or a quick bisection fit (--fit)");
+  calibrate_cmd
+      ->add_option("file", calibrate.file,
+                   "Calibration file (YAML, docs/calibration.md); with --fit, a scenario or study file")
       ->required()
       ->check(kRegularFile);
-  calibrate_cmd
-      ->add_option("--fit", calibrate.fits,
-                   "parameter.path=metric:year:observed[:low:high], e.g. hte.apply_probability=htes:2017:3174")
-      ->required();
-  calibrate_cmd->add_option("-r,--replications", calibrate.replications, "Replications per evaluation")
+  calibrate_cmd->add_option("-o,--output", calibrate.output, "Posterior file to write (HDF5)");
+  calibrate_cmd->add_flag("--force", calibrate.force,
+                          "Replace the posterior file if it exists (only ever a posterior file)");
+  calibrate_cmd->add_option(
+      "--fit", bisect.fits,
+      "Quick mode: parameter.path=metric:year:observed[:low:high], e.g. hte.apply_probability=htes:2017:3174");
+  calibrate_cmd->add_option("-r,--replications", bisect.replications, "Quick mode: replications per evaluation")
       ->check(CLI::Range(2u, 100000u));
-  calibrate_cmd->add_option("--seed", calibrate.seed, "Random seed (fixed across evaluations)")->check(kSeed);
+  CLI::Option* seed_option =
+      calibrate_cmd
+          ->add_option("--seed", calibrate_seed,
+                       "Random seed (default: the calibration file's method.seed; quick mode 20160101)")
+          ->check(kSeed);
   calibrate_cmd->add_option("-j,--threads", calibrate.threads, "Worker threads (0: one per core)")
       ->check(CLI::Range(0u, 4096u));
+  calibrate_cmd->add_flag("-q,--quiet", calibrate.quiet, "No progress on stderr");
   add_allow_outside(calibrate_cmd, allow_outside);
-  calibrate_cmd->add_option("--rounds", calibrate.rounds, "Passes over the parameters")->check(CLI::Range(1, 20));
+  calibrate_cmd->add_option("--rounds", bisect.rounds, "Quick mode: passes over the parameters")
+      ->check(CLI::Range(1, 20));
 
   // The report page and the workbook, built by the Python package; --lang of the printed reports.
   leapsim::app::PythonCommandOptions report_page, workbook;
@@ -163,7 +180,22 @@ int main(int argc, char** argv) {
     }
     if (*compare_cmd) return leapsim::app::compare_command(compare, std::cout);
     if (*info_cmd) return leapsim::app::info_command(info_file, std::cout);
-    if (*calibrate_cmd) return leapsim::app::calibrate_command(calibrate, std::cout);
+    if (*calibrate_cmd) {
+      if (!bisect.fits.empty()) {
+        bisect.file = calibrate.file, bisect.threads = calibrate.threads;
+        if (*seed_option) bisect.seed = calibrate_seed;
+        return leapsim::app::bisect_command(bisect, std::cout);
+      }
+      if (!leapsim::innovation::is_calibration_file(calibrate.file))
+        throw leapsim::UsageError("calibrate: " + calibrate.file +
+                                  " is not a calibration file (its top level "
+                                  "must be `calibration:`, docs/calibration.md); for the quick bisection fit of a "
+                                  "scenario give --fit");
+      if (calibrate.output.empty())
+        throw leapsim::UsageError("calibrate: give -o POSTERIOR.h5, the file the posterior is written to");
+      if (*seed_option) calibrate.seed = calibrate_seed;
+      return leapsim::app::calibrate_command(calibrate, std::cout, std::cerr);
+    }
     if (*validate_cmd) return leapsim::app::validate_command(validate_files, std::cout, std::cerr);
     if (*report_cmd) leapsim::app::run_python_command("report", report_page);
     if (*export_cmd) leapsim::app::run_python_command("export", workbook);

@@ -26,18 +26,16 @@
 #include "estimate.hpp"
 #include "failure.hpp"
 #include "report.hpp"
+#include "stop_signal.hpp"
 #include "text.hpp"
 
 namespace leapsim::app {
 namespace {
 
-std::atomic<bool> g_stop{false};
+std::atomic<bool>& g_stop = stop_flag();
 
 /// Runs expected to take longer than this print their estimate first.
 constexpr double kShowEstimateAfterSeconds = 3.0;
-
-/// SIGINT and SIGTERM ask the run to stop after the replications in flight; nothing is written.
-extern "C" void request_stop(int) { g_stop.store(true); }
 
 /// Progress on stderr: a bar redrawn in place on a terminal, a line every 10% otherwise.
 class ProgressReporter {
@@ -173,10 +171,8 @@ RunnerOptions runner_options(const RunOptions& options, ProgressReporter* progre
     g_items_done = p.done;
     if (progress != nullptr) (*progress)(p);
   };
-  g_stop = false;
   g_items_done = 0;
-  std::signal(SIGINT, request_stop);
-  std::signal(SIGTERM, request_stop);
+  stop_on_signals();
   return runner;
 }
 

@@ -14,6 +14,7 @@
 
 #include "leapsim/engine/time.hpp"
 #include "leapsim/innovation/parameter_schema.hpp"
+#include "leapsim/innovation/scenario/calibration_file.hpp"
 #include "leapsim/innovation/scenario/loader.hpp"
 #include "leapsim/innovation/scenario/reference.hpp"
 #include "leapsim/innovation/scenario/writer.hpp"
@@ -371,6 +372,10 @@ TEST(ShippedScenarios, EveryFileUnderScenariosIsValid) {
   for (const auto& entry : std::filesystem::recursive_directory_iterator(scenarios_dir())) {
     if (!entry.is_regular_file() || entry.path().extension() != ".yaml") continue;
     ++checked;
+    if (is_calibration_file(entry.path())) {  // a fit of a shipped scenario: it must load too
+      EXPECT_NO_THROW((void)load_calibration(entry.path())) << entry.path();
+      continue;
+    }
     std::string report;
     for (const Diagnostic& d : check_file(entry.path())) report += d.to_string() + "\n";
     EXPECT_EQ(report, "") << entry.path();
