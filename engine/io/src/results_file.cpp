@@ -739,7 +739,9 @@ void silence_hdf5() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
 
 /// Reads a file that is known to exist and to be HDF5.
 ResultGroup read_file(const std::filesystem::path& path) {
-  Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "open " + path.string());
+  const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (id < 0) throw IoError(path.string() + ": damaged or truncated: HDF5 cannot open it");
+  Handle file(id, H5Fclose, "open " + path.string());
   const MappedFile bytes(path);
   return read_open_file(file.get(), bytes.bytes(), path.string());
 }
