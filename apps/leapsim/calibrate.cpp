@@ -10,7 +10,6 @@
 #include "leapsim/engine/posterior.hpp"
 #include "leapsim/engine/stats.hpp"
 #include "leapsim/innovation/scenario/calibration_file.hpp"
-#include "leapsim/innovation/scenario/writer.hpp"
 #include "leapsim/io/posterior_file.hpp"
 #include "leapsim/io/results_file.hpp"
 #include "stop_signal.hpp"
@@ -147,18 +146,7 @@ int calibrate_command(const CalibrateOptions& options, std::ostream& out, std::o
   print_diagnostics(cal, outcome, out);
   out << format("\n%.1f s, %.1f simulations/s\n", seconds,
                 static_cast<double>(outcome.result.simulations + outcome.predictive.size()) / seconds);
-  abc::Posterior posterior;
-  posterior.priors = problem.priors();
-  posterior.targets = problem.targets();
-  posterior.result = outcome.result;
-  posterior.settings = settings;
-  posterior.settings.on_progress = nullptr;
-  posterior.settings.stop = nullptr;
-  posterior.calibration_text = cal.text;
-  posterior.calibration_file = cal.file;
-  posterior.data_text = cal.data_text();
-  posterior.scenario_text = innovation::to_yaml(cal.scenario.parameters);
-  posterior.created_by = "leapsim calibrate";
+  const abc::Posterior posterior = innovation::posterior_of(cal, outcome, settings, "leapsim calibrate");
   io::write_posterior(options.output, posterior, overwrite, &stop_flag());
   out << "posterior written to " << options.output << '\n';
   return 0;

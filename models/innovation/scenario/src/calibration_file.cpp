@@ -13,6 +13,7 @@
 #include "documents.hpp"
 #include "leapsim/engine/time.hpp"
 #include "leapsim/innovation/scenario/loader.hpp"
+#include "leapsim/innovation/scenario/writer.hpp"
 #include "reader.hpp"
 
 namespace leapsim::innovation {
@@ -609,6 +610,23 @@ CalibrationFile load_calibration(const std::filesystem::path& file, std::optiona
   fail_if_any();
   out.problem.emplace(out.scenario.parameters, std::move(free), std::move(fitted));
   return out;
+}
+
+abc::Posterior posterior_of(const CalibrationFile& calibration, const CalibrationOutcome& outcome,
+                            const abc::AbcOptions& settings, std::string created_by) {
+  abc::Posterior posterior;
+  posterior.priors = calibration.problem->priors();
+  posterior.targets = calibration.problem->targets();
+  posterior.result = outcome.result;
+  posterior.settings = settings;
+  posterior.settings.on_progress = nullptr;
+  posterior.settings.stop = nullptr;
+  posterior.calibration_text = calibration.text;
+  posterior.calibration_file = calibration.file;
+  posterior.data_text = calibration.data_text();
+  posterior.scenario_text = to_yaml(calibration.scenario.parameters);
+  posterior.created_by = std::move(created_by);
+  return posterior;
 }
 
 }  // namespace leapsim::innovation

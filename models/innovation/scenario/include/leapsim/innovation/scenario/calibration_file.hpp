@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "leapsim/engine/abc_smc.hpp"
+#include "leapsim/engine/posterior.hpp"
 #include "leapsim/innovation/calibration.hpp"
 #include "leapsim/innovation/study.hpp"
 
@@ -64,5 +65,10 @@ bool is_calibration_file(const std::filesystem::path& file);
 /// Throws ScenarioError listing every located problem, UsageError for a problem of the whole
 /// calibration (a prior outside its parameter's domain, no figure to fit).
 CalibrationFile load_calibration(const std::filesystem::path& file, std::optional<int> cutoff = std::nullopt);
+
+/// The posterior of a finished calibration, with the file's text, the data used, the resolved
+/// scenario and the settings (without threads, stop flag or progress), ready to be written.
+abc::Posterior posterior_of(const CalibrationFile& calibration, const CalibrationOutcome& outcome,
+                            const abc::AbcOptions& settings, std::string created_by);
 
 }  // namespace leapsim::innovation
