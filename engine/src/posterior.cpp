@@ -123,8 +123,9 @@ void check_writable(const Posterior& p) {
   if (r.parameters.size() != d) refuse("the parameter reports must have one entry per prior");
   if (r.generations.empty()) refuse("there are no generations to write");
   if (p.settings.particles != n) refuse("settings.particles differs from the number of particles");
+  if (!r.names.empty() && r.names.size() != d) refuse("the result names a different number of parameters");
   for (std::size_t k = 0; k < d; ++k)
-    if ((!r.names.empty() && r.names.at(k) != p.priors[k].name) || r.parameters[k].name != p.priors[k].name)
+    if ((!r.names.empty() && r.names[k] != p.priors[k].name) || r.parameters[k].name != p.priors[k].name)
       refuse("parameter " + std::to_string(k + 1) + " is named differently in the priors and the result");
 }
 

@@ -10,6 +10,8 @@ void bind_errors(pybind11::module_& m);
 void bind_study(pybind11::module_& m);
 /// Results trees and files (engine/result_tree.hpp, engine/io).
 void bind_results(pybind11::module_& m);
+/// Posterior files (engine/posterior.hpp, engine/io/posterior_file.hpp).
+void bind_posterior(pybind11::module_& m);
 /// Running a study (models/innovation/study_runner.hpp).
 void bind_run(pybind11::module_& m);
 /// The scenario-key reference (models/innovation/scenario/reference.hpp).
