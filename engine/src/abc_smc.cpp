@@ -395,10 +395,12 @@ AbcResult abc_smc(std::span<const Prior> priors, std::span<const Target> targets
   std::size_t used = 0;
 
   for (std::size_t generation = 0;; ++generation) {
-    // Each particle may try at most `cap` candidates, so the generation cannot overrun the
-    // budget and its outcome does not depend on the order in which threads finish.
+    // Each particle may simulate at most `cap` candidates, so the generation cannot overrun the
+    // budget and its outcome does not depend on the order in which threads finish. Candidates
+    // outside the prior's support cost no simulation and count only against
+    // max_attempts_per_particle.
     const std::size_t remaining = options.max_simulations - used;
-    const std::size_t cap = std::min(options.max_attempts_per_particle, remaining / (n * options.replicates));
+    const std::size_t cap = remaining / (n * options.replicates);
     if (cap == 0) {
       result.stopped_by = StopReason::simulation_budget;
       break;
@@ -429,12 +431,15 @@ AbcResult abc_smc(std::span<const Prior> priors, std::span<const Target> targets
     current.summaries.resize(n);
     std::vector<std::size_t> attempts(n, 0);
     std::vector<std::size_t> simulations(n, 0);
+    // Why a particle found no candidate within tolerance, if it did not.
+    constexpr char kOutOfBudget = 1, kOutOfAttempts = 2;
     std::vector<char> failed(n, 0);
     std::size_t accepted = 0;
 
     auto run_particle = [&](std::size_t i) {
       std::vector<double> z(d);
-      for (std::size_t a = 0; a < cap; ++a) {
+      std::size_t simulated = 0;
+      for (std::size_t a = 0; a < options.max_attempts_per_particle; ++a) {
         ++attempts[i];
         std::uint32_t block = static_cast<std::uint32_t>(a) * kBlocksPerAttempt;
         RandomStream stream(options.seed, static_cast<std::uint32_t>(generation), static_cast<EntityId>(i),
@@ -460,6 +465,11 @@ AbcResult abc_smc(std::span<const Prior> priors, std::span<const Target> targets
         if (block > (static_cast<std::uint32_t>(a) + 1) * kBlocksPerAttempt)
           throw SimulationError("ABC-SMC: a proposal drew past its stream window");
 
+        if (simulated == cap) {
+          failed[i] = kOutOfBudget;
+          return;
+        }
+        ++simulated;
         const std::vector<double> theta = to_natural(z);
         std::vector<double> mean_summaries;
         for (std::size_t r = 0; r < options.replicates; ++r) {
@@ -501,7 +511,7 @@ AbcResult abc_smc(std::span<const Prior> priors, std::span<const Target> targets
         }
         return;
       }
-      failed[i] = 1;
+      failed[i] = kOutOfAttempts;
     };
 
     RunnerOptions runner_options;
@@ -517,9 +527,12 @@ AbcResult abc_smc(std::span<const Prior> priors, std::span<const Target> targets
     }
     used += report.simulations;
     result.simulations = used;
-    if (std::find(failed.begin(), failed.end(), 1) != failed.end()) {
-      result.stopped_by =
-          cap < options.max_attempts_per_particle ? StopReason::simulation_budget : StopReason::acceptance_too_low;
+    if (std::find(failed.begin(), failed.end(), kOutOfBudget) != failed.end()) {
+      result.stopped_by = StopReason::simulation_budget;
+      break;
+    }
+    if (std::find(failed.begin(), failed.end(), kOutOfAttempts) != failed.end()) {
+      result.stopped_by = StopReason::acceptance_too_low;
       break;
     }
 

@@ -399,6 +399,25 @@ TEST(AbcSmc, StopsAtTheBudgetTheGenerationCapOrAnUnreachableTolerance) {
   EXPECT_EQ(stuck.simulations, 100u * 50u);
 }
 
+// Candidates outside the prior's support cost no simulation, so they must not use up the
+// budget: a generation funded with one simulation per particle completes although about 40% of
+// its proposals (kernel sd 0.41 on a uniform [0, 1] prior) fall outside the support first.
+TEST(AbcSmc, CandidatesOutsideTheSupportDoNotUseTheBudget) {
+  const std::vector<Prior> priors{Prior::uniform("theta", 0.0, 1.0)};
+  const std::vector<Target> targets{absolute("zero", 0.0, 1.0)};
+  const Simulator zero = [](std::span<const double>, std::uint64_t) { return std::vector<double>{0.0}; };
+  AbcOptions options;
+  options.particles = 100;
+  options.final_epsilon = 0.0;
+  options.max_simulations = 200;  // generation 0, then one simulation per particle
+  const AbcResult r = abc_smc(priors, targets, zero, options);
+  EXPECT_EQ(r.stopped_by, StopReason::final_tolerance);
+  ASSERT_EQ(r.generations.size(), 2u);
+  EXPECT_EQ(r.generations[1].simulations, 100u);
+  EXPECT_GT(r.generations[1].attempts, 120u);  // candidates outside [0, 1] were drawn again
+  EXPECT_EQ(r.simulations, 200u);
+}
+
 TEST(AbcSmc, StopFlagCancels) {
   std::atomic<bool> stop{false};
   AbcOptions options;

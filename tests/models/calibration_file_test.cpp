@@ -36,7 +36,8 @@ struct CalibrationFixture {
               "tiny,2021,tech_sme,15,about;definition_change,src,\n"
               "tiny,2022,hte,7,exact,src,\n"
               "other,2020,hte,50,exact,src,\n");
-    file = dir.write("fit.yaml", "calibration:\n  scenario: tiny.yaml\n  observed: observed.csv\n" + body);
+    const std::string up_to = body.find("up_to") == std::string::npos ? "  up_to: 2022\n" : "";
+    file = dir.write("fit.yaml", "calibration:\n  scenario: tiny.yaml\n  observed: observed.csv\n" + up_to + body);
   }
 };
 
@@ -57,7 +58,7 @@ TEST(CalibrationFile, EveryRowOfTheGeographyIsFittedOrToldWhyNot) {
   EXPECT_EQ(targets[0].name, "tiny 2020 hte");
   EXPECT_EQ(targets[1].name, "tiny 2020 tech_sme");
   EXPECT_EQ(targets[1].qualifier, abc::Qualifier::lower_bound);
-  EXPECT_EQ(targets[2].name, "tiny 2021 hte (2021-07-02)");  // mid-year: half the year
+  EXPECT_EQ(targets[2].name, "tiny 2021 hte (2021.5)");  // mid-year: half the year
   EXPECT_DOUBLE_EQ(cal.problem->figures()[2].fraction, 0.5);
   EXPECT_EQ(targets[0].relative_tolerance, 0.05);
   EXPECT_EQ(targets[0].absolute_tolerance, 1.0);
@@ -99,18 +100,21 @@ TEST(CalibrationFile, ProblemsAreLocated) {
     int line, column;
     std::string part;
   } cases[] = {
-      {"  geography: tiny\n  priors:\n    hte.no_such: {uniform: [0, 1]}\n", 6, 5,
+      {"  geography: tiny\n  priors:\n    hte.no_such: {uniform: [0, 1]}\n", 7, 5,
        "parameter 'hte.no_such' names no number below 'hte'"},
-      {"  geography: tiny\n  priors:\n    hte.apply_probability: {uniform: [1, 0.5]}\n", 6, 28,
+      {"  geography: tiny\n  priors:\n    hte.apply_probability: {uniform: [1, 0.5]}\n", 7, 28,
        "priors.hte.apply_probability: a uniform prior needs finite bounds with low < high"},
-      {"  geography: tiny\n  priors:\n    hte.apply_probability: {beta: [1, 2]}\n", 6, 29, "unknown prior 'beta'"},
-      {"  figures:\n    - {metric: hte, year: 2030}\n  priors:\n    hte.apply_probability: {uniform: [0, 1]}\n", 5, 7,
+      {"  geography: tiny\n  priors:\n    hte.apply_probability: {beta: [1, 2]}\n", 7, 29, "unknown prior 'beta'"},
+      {"  figures:\n    - {metric: hte, year: 2030}\n  priors:\n    hte.apply_probability: {uniform: [0, 1]}\n", 6, 7,
        "0 rows of the observed data are  2030 hte"},
       {"  figures:\n    - {metric: htes, year: 2030, value: 3}\n  priors:\n    hte.apply_probability: {uniform: [0, 1]}\n",
-       5, 7, "cannot be fitted: after the scenario's last year"},
-      {"  geography: tiny\n  method: {kernel: wide}\n  priors:\n    hte.apply_probability: {uniform: [0, 1]}\n", 5, 20,
+       6, 7, "cannot be fitted: after the scenario's last year"},
+      {"  geography: tiny\n  method: {kernel: wide}\n  priors:\n    hte.apply_probability: {uniform: [0, 1]}\n", 6, 20,
        "kernel"},
-      {"  geography: tiny\n  prior:\n    hte.apply_probability: {uniform: [0, 1]}\n", 5, 3, "prior"},
+      {"  geography: tiny\n  metod: {}\n  priors:\n    hte.apply_probability: {uniform: [0, 1]}\n", 6, 3,
+       "unknown key \"metod\" in calibration (did you mean \"method\"?)"},
+      {"  up_to: 2018\n  geography: tiny\n  priors:\n    hte.apply_probability: {uniform: [0, 1]}\n", 4, 10,
+       "no figure up to calibration.up_to (2018) in the scenario's horizon 2019-2022"},
   };
   for (const Case& c : cases) {
     CalibrationFixture f(c.body);

@@ -467,6 +467,14 @@ void read_method(const Context& ctx, const YAML::Node& node, abc::AbcOptions& o)
     ctx.error(ctx.at(*v), "method.name: the only method is abc-smc");
 }
 
+/// Why a calibration has nothing to fit, when every figure lies after its cut-off or outside.
+std::string format_no_figure(const CalibrationFile& out) {
+  const Parameters& p = out.scenario.parameters;
+  return "no figure up to calibration.up_to (" + std::to_string(out.up_to) + ") in the scenario's horizon " +
+         std::to_string(p.start_year) + "-" + std::to_string(p.end_year) + " to fit (" +
+         std::to_string(out.later_figures.size()) + " later figures are kept for back-tests)";
+}
+
 }  // namespace
 
 std::vector<ObservedRow> read_observed(const std::filesystem::path& file) {
@@ -607,6 +615,8 @@ CalibrationFile load_calibration(const std::filesystem::path& file, std::optiona
   std::vector<FreeParameter> free;
   read_priors(r, *reader.value("priors"), out.scenario.parameters, free);
   if (const auto v = reader.value("method")) read_method(ctx, *v, out.options);
+  if (fitted.empty() && diagnostics.empty())
+    ctx.error(reader.location("up_to"), format_no_figure(out));
   fail_if_any();
   out.problem.emplace(out.scenario.parameters, std::move(free), std::move(fitted));
   return out;
