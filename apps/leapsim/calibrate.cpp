@@ -139,10 +139,6 @@ int calibrate_command(const CalibrateOptions& options, std::ostream& out, std::o
   const innovation::CalibrationOutcome outcome = innovation::calibrate(problem, settings);
   if (!options.quiet) progress.finish();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (outcome.result.particles.empty())
-    throw SimulationError(
-        "calibrate: generation 0 found no particle within the initial tolerance; raise "
-        "method.initial_tolerance or method.max_attempts_per_particle");
   print_diagnostics(cal, outcome, out);
   out << format("\n%.1f s, %.1f simulations/s\n", seconds,
                 static_cast<double>(outcome.result.simulations + outcome.predictive.size()) / seconds);

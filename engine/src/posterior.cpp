@@ -120,6 +120,11 @@ void check_writable(const Posterior& p) {
   for (std::size_t i = 0; i < n; ++i)
     if (r.particles[i].size() != d || r.summaries[i].size() != m)
       refuse("particle " + std::to_string(i) + " has the wrong number of values or summaries");
+  if (!p.predictive.empty()) {
+    if (p.predictive.size() != n) refuse("the predictive check must have one row per particle");
+    for (const std::vector<double>& row : p.predictive)
+      if (row.size() != m) refuse("a row of the predictive check has the wrong number of summaries");
+  }
   if (r.parameters.size() != d) refuse("the parameter reports must have one entry per prior");
   if (r.generations.empty()) refuse("there are no generations to write");
   if (p.settings.particles != n) refuse("settings.particles differs from the number of particles");
@@ -198,6 +203,15 @@ class TreeReader {
                "/summaries", "/targets");
     r.summaries = rows_of(summaries);
     check_summaries(r);
+    if (root_.array("predictive") != nullptr) {  // optional: written when the check was run
+      const ResultArray& predictive = matrix("predictive");
+      if (predictive.shape[0] != n || predictive.shape[1] != p.targets.size())
+        fail("/predictive", "shape " + shape_text(predictive.shape) + ", expected " + std::to_string(n) + " x " +
+                                std::to_string(p.targets.size()) + " (particles x targets)");
+      same_names(texts(predictive.attributes, "/predictive", "names", p.targets.size()), target_names(p.targets),
+                 "/predictive", "/targets");
+      p.predictive = rows_of(predictive);
+    }
 
     r.generations = read_generations(n);
     r.parameters = read_parameters(r.names);
@@ -586,6 +600,7 @@ ResultGroup posterior_tree(const Posterior& p) {
                      {"stopped_by", std::string(to_string(r.stopped_by))}};
   root.arrays = {matrix_array("draws", r.particles, names), vector_array("weights", r.weights),
                  vector_array("distances", r.distances), matrix_array("summaries", r.summaries, target_names)};
+  if (!p.predictive.empty()) root.arrays.push_back(matrix_array("predictive", p.predictive, target_names));
 
   ResultTable priors{"priors",
                      {column_of("mean", p.priors, [](const Prior& x) { return x.mean; }),

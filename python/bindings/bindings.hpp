@@ -12,6 +12,8 @@ void bind_study(pybind11::module_& m);
 void bind_results(pybind11::module_& m);
 /// Posterior files (engine/posterior.hpp, engine/io/posterior_file.hpp).
 void bind_posterior(pybind11::module_& m);
+/// Calibration files run to a posterior (innovation/calibration.hpp, scenario/calibration_file.hpp).
+void bind_calibration(pybind11::module_& m);
 /// Running a study (models/innovation/study_runner.hpp).
 void bind_run(pybind11::module_& m);
 /// The scenario-key reference (models/innovation/scenario/reference.hpp).

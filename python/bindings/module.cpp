@@ -8,6 +8,7 @@ PYBIND11_MODULE(_core, m) {
   leapsim::python::bind_study(m);
   leapsim::python::bind_results(m);
   leapsim::python::bind_posterior(m);
+  leapsim::python::bind_calibration(m);
   leapsim::python::bind_run(m);
   leapsim::python::bind_reference(m);
 }

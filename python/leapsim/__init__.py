@@ -10,6 +10,7 @@ Load a study or scenario file, run it, and read the results::
     results.targets()                          # probability of meeting each target
     results.save("congtai.h5")                 # the documented HDF5 layout
     leapsim.open("congtai.h5")                 # also files written by `leapsim run -o`
+    leapsim.calibrate("fit.yaml", "fit.h5")   # a posterior by ABC-SMC (docs/calibration.md)
     leapsim.open_posterior("fit.h5")           # a calibration's weighted draws and diagnostics
     leapsim.report(results, "congtai.html")    # the page for the district leader (lang="zh" or "en")
     results.to_excel("congtai.xlsx")           # the workbook
@@ -20,12 +21,12 @@ from ._core import (Cancelled, Error, ResultsError, Scenario, ScenarioError, Sim
                     UsageError, __version__, check_file)
 from .api import from_dict, load, open, run
 from .results import Results
-from .posterior import Posterior, open_posterior
+from .posterior import Posterior, calibrate, open_posterior
 from . import plot  # leapsim.plot: matplotlib charts of Results; matplotlib is needed only to draw
 from . import terms
 from .html_report import report
 from .workbook import export
 from .keys import scenario_keys
 
-__all__ = ["load", "from_dict", "run", "open", "open_posterior", "Posterior", "check_file", "report", "export", "scenario_keys", "Results", "Study", "Scenario", "Target", "Error", "UsageError",
+__all__ = ["load", "from_dict", "run", "open", "open_posterior", "calibrate", "Posterior", "check_file", "report", "export", "scenario_keys", "Results", "Study", "Scenario", "Target", "Error", "UsageError",
            "ScenarioError", "SimulationError", "ResultsError", "Cancelled", "__version__"]

@@ -7,6 +7,8 @@ module only shapes what it holds for analysts::
     post.parameters      # posterior mean, 90% interval, prior interval, identified or not
     post.figures         # each fitted figure against its posterior predictive mean and 90% band
     post.sample(200, seed=1)
+
+    post = leapsim.calibrate("scenarios/hebei-2016.calibration.yaml", "hebei.posterior.h5")
 """
 
 from __future__ import annotations
@@ -98,33 +100,38 @@ class Posterior:
 
     @property
     def figures(self) -> pd.DataFrame:
-        """One row per fitted figure: what was observed and how it was read, then the posterior
-        predictive weighted mean and 5% and 95% quantiles of the particles' summaries (the
-        engine's weighted quantile)."""
+        """One row per fitted figure: what was observed and how it was read, then the weighted
+        mean and 5% and 95% quantiles (the engine's weighted quantile) of the posterior
+        predictive check (each particle re-simulated with a fresh seed, `/predictive`) and of
+        the accepted summaries (`/summaries`, which lie within tolerance by construction)."""
         targets = self._tree.table("targets")
         frame = pd.DataFrame({"name": self.target_names,
                               "qualifier": list(self._tree.dataset_attributes("targets")["qualifiers"])})
         for column in ("value", "high", "relative_tolerance", "absolute_tolerance"):
             frame[column] = np.array(targets[column])
-        summaries = np.array(self._tree.array("summaries"))
         weights = np.array(self.weights)
-        means, lows, highs = [], [], []
-        for column in summaries.T:
-            # A missing figure (NaN) is possible only in a generation of infinite tolerance.
-            finite = np.isfinite(column)
-            values, kept = column[finite], weights[finite]
-            if kept.sum() > 0:
-                means.append(float(np.dot(values, kept) / kept.sum()))
-                lows.append(_core.weighted_quantile(values, kept, 0.05))
-                highs.append(_core.weighted_quantile(values, kept, 0.95))
-            else:
-                means.append(np.nan)
-                lows.append(np.nan)
-                highs.append(np.nan)
-        frame["predictive_mean"] = means
-        frame["predictive_p05"] = lows
-        frame["predictive_p95"] = highs
+        sources = [("predictive", "predictive")] if self._has_array("predictive") else []
+        for dataset, prefix in sources + [("summaries", "accepted")]:
+            means, lows, highs = [], [], []
+            for column in np.array(self._tree.array(dataset)).T:
+                # A missing figure (NaN) is possible only in a generation of infinite tolerance.
+                finite = np.isfinite(column)
+                values, kept = column[finite], weights[finite]
+                if kept.sum() > 0:
+                    means.append(float(np.dot(values, kept) / kept.sum()))
+                    lows.append(_core.weighted_quantile(values, kept, 0.05))
+                    highs.append(_core.weighted_quantile(values, kept, 0.95))
+                else:
+                    means.append(np.nan)
+                    lows.append(np.nan)
+                    highs.append(np.nan)
+            frame[f"{prefix}_mean"] = means
+            frame[f"{prefix}_p05"] = lows
+            frame[f"{prefix}_p95"] = highs
         return frame
+
+    def _has_array(self, name: str) -> bool:
+        return name in self._tree.datasets()
 
     # -- drawing -------------------------------------------------------------------------------
     def sample(self, n: int, seed: int) -> pd.DataFrame:
@@ -148,3 +155,23 @@ def open_posterior(path: PathLike) -> Posterior:
     naming the file and what is wrong for a damaged, foreign or results file."""
     shown = os.fspath(path)
     return Posterior(_core.read_posterior(shown), shown)
+
+
+def calibrate(calibration: PathLike, output: PathLike | None = None, *, seed: int | None = None,
+              threads: int = 0, cutoff: int | None = None, force: bool = False) -> Posterior:
+    """Runs a calibration file by ABC-SMC as `leapsim calibrate` does (docs/calibration.md) and
+    returns its posterior: `.draws` (a frame, one column per parameter plus weight and distance),
+    `.generations`, `.parameters` and `.figures` are the diagnostics, `.left_out` the observed
+    rows not fitted and why. `seed` replaces the file's method.seed, `cutoff` its up_to (a
+    back-test's fit). With `output` the posterior is also written there (atomically; an existing
+    file is replaced only with force=True, and only if it is a posterior file). Ctrl-C stops
+    the run within a second or so and raises KeyboardInterrupt; nothing is written."""
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0):
+        raise TypeError(f"calibrate: seed must be a whole number of 0 or more, not {seed!r}")
+    tree, left_out = _core.calibrate(os.fspath(calibration), seed, int(threads), cutoff)
+    shown = os.fspath(output) if output is not None else os.fspath(calibration)
+    if output is not None:
+        _core.write_posterior(tree, os.fspath(output), bool(force))
+    posterior = Posterior(tree, shown)
+    posterior.left_out = pd.DataFrame(left_out, columns=["geography", "year", "metric", "value", "reason"])
+    return posterior

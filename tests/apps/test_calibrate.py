@@ -113,3 +113,25 @@ def test_sigint_stops_a_calibration_and_writes_nothing(tmp_path):
         pytest.fail("calibrate did not stop within 10 s of SIGINT")
     assert proc.returncode == 130, err
     assert not out.exists() and list(tmp_path.glob(".*")) == []
+
+
+def test_python_calibrate_gives_the_command_lines_bits(leapsim, tmp_path):
+    import leapsim as lp
+    cal = write_calibration(tmp_path)
+    by_cli = tmp_path / "cli.h5"
+    leapsim("calibrate", cal, "-o", by_cli, "-q")
+    by_python = tmp_path / "python.h5"
+    posterior = lp.calibrate(cal, by_python, threads=2)
+    with h5py.File(by_cli, "r") as a, h5py.File(by_python, "r") as b:
+        for name in ("draws", "weights", "distances", "summaries", "predictive"):
+            assert np.array_equal(a[name][()], b[name][()]), name
+    assert list(posterior.draws.columns[:2]) == ["tech_sme.register_probability", "initial[2].count"]
+    figures = posterior.figures
+    assert {"predictive_mean", "predictive_p05", "predictive_p95", "accepted_mean"} <= set(figures.columns)
+    assert (figures["predictive_p05"] <= figures["predictive_p95"]).all()
+    assert list(posterior.left_out.columns) == ["geography", "year", "metric", "value", "reason"]
+    with pytest.raises(lp.UsageError, match="exists; use --force"):
+        lp.calibrate(cal, by_python)
+    with pytest.raises(lp.ScenarioError) as bad:
+        lp.calibrate(tmp_path / "tiny.yaml")  # a scenario is not a calibration file
+    assert "calibration" in str(bad.value)

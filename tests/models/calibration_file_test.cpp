@@ -4,9 +4,9 @@
 
 #include <gtest/gtest.h>
 
-#include "leapsim/innovation/scenario/diagnostics.hpp"
 #include <fstream>
 #include <sstream>
+#include "leapsim/innovation/scenario/diagnostics.hpp"
 
 #include "scenario_test_support.hpp"
 
@@ -107,7 +107,8 @@ TEST(CalibrationFile, ProblemsAreLocated) {
       {"  geography: tiny\n  priors:\n    hte.apply_probability: {beta: [1, 2]}\n", 7, 29, "unknown prior 'beta'"},
       {"  figures:\n    - {metric: hte, year: 2030}\n  priors:\n    hte.apply_probability: {uniform: [0, 1]}\n", 6, 7,
        "0 rows of the observed data are  2030 hte"},
-      {"  figures:\n    - {metric: htes, year: 2030, value: 3}\n  priors:\n    hte.apply_probability: {uniform: [0, 1]}\n",
+      {"  figures:\n    - {metric: htes, year: 2030, value: 3}\n  priors:\n    hte.apply_probability: {uniform: [0, "
+       "1]}\n",
        6, 7, "cannot be fitted: after the scenario's last year"},
       {"  geography: tiny\n  method: {kernel: wide}\n  priors:\n    hte.apply_probability: {uniform: [0, 1]}\n", 6, 20,
        "kernel"},
@@ -124,7 +125,8 @@ TEST(CalibrationFile, ProblemsAreLocated) {
 
 TEST(CalibrationFile, BadObservedRowsAreLocated) {
   ScratchDir dir;
-  const auto csv = dir.write("observed.csv", "geography,year,metric,value,qualifier,source,note\nx,20x0,hte,1,exact,s,\n");
+  const auto csv =
+      dir.write("observed.csv", "geography,year,metric,value,qualifier,source,note\nx,20x0,hte,1,exact,s,\n");
   try {
     (void)read_observed(csv);
     FAIL() << "no error";
@@ -139,7 +141,8 @@ TEST(CalibrationFile, APriorOutsideItsParametersDomainIsRefusedByName) {
     (void)load_calibration(f.file);
     FAIL() << "no error";
   } catch (const UsageError& e) {
-    EXPECT_STREQ(e.what(), "parameter 'hte.apply_probability': the prior reaches [0.5, 2] but the parameter takes [0, 1]");
+    EXPECT_STREQ(e.what(),
+                 "parameter 'hte.apply_probability': the prior reaches [0.5, 2] but the parameter takes [0, 1]");
   }
 }
 

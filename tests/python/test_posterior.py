@@ -88,7 +88,7 @@ def test_a_file_written_by_the_documented_layout_reads_frame_by_frame(tmp_path):
     pd.testing.assert_frame_equal(post.figures, pd.DataFrame({
         "name": TARGETS, "qualifier": ["exact", "interval"], "value": [3.0, 25.0], "high": [0.0, 45.0],
         "relative_tolerance": [0.1, 0.05], "absolute_tolerance": [0.0, 1.0],
-        "predictive_mean": [3.48, 34.8], "predictive_p05": [1.8, 18.0], "predictive_p95": [4.0, 40.0]}))
+        "accepted_mean": [3.48, 34.8], "accepted_p05": [1.8, 18.0], "accepted_p95": [4.0, 40.0]}))
     assert post.seed == 2**64 - 3
     assert post.settings["kernel"] == "twice_covariance" and post.settings["initial_epsilon"] == np.inf
     assert post.settings["replicates"] == 2 and "threads" not in post.settings

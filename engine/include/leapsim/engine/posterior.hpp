@@ -28,6 +28,10 @@ struct Posterior {
   std::string data_text;         ///< the observed rows used (CSV text)
   std::string scenario_text;     ///< the resolved scenario the fit ran on (YAML text)
   std::string created_by;        ///< e.g. "leapsim 0.3 calibrate"
+  /// The posterior predictive check, when run: each particle re-simulated with a fresh seed, one
+  /// summary per target (particles x targets). Unlike result.summaries these are not
+  /// conditioned on falling within tolerance. Optional: empty when not run.
+  std::vector<std::vector<double>> predictive;
 };
 
 /// The `format` attribute of a posterior file's root.

@@ -615,8 +615,7 @@ CalibrationFile load_calibration(const std::filesystem::path& file, std::optiona
   std::vector<FreeParameter> free;
   read_priors(r, *reader.value("priors"), out.scenario.parameters, free);
   if (const auto v = reader.value("method")) read_method(ctx, *v, out.options);
-  if (fitted.empty() && diagnostics.empty())
-    ctx.error(reader.location("up_to"), format_no_figure(out));
+  if (fitted.empty() && diagnostics.empty()) ctx.error(reader.location("up_to"), format_no_figure(out));
   fail_if_any();
   out.problem.emplace(out.scenario.parameters, std::move(free), std::move(fitted));
   return out;
@@ -636,6 +635,7 @@ abc::Posterior posterior_of(const CalibrationFile& calibration, const Calibratio
   posterior.data_text = calibration.data_text();
   posterior.scenario_text = to_yaml(calibration.scenario.parameters);
   posterior.created_by = std::move(created_by);
+  posterior.predictive = outcome.predictive;
   return posterior;
 }
 

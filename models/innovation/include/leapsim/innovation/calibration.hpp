@@ -89,7 +89,8 @@ struct CalibrationOutcome {
 std::uint64_t predictive_seed(std::uint64_t seed, std::size_t particle);
 
 /// Runs ABC-SMC on the problem, then the posterior predictive check on the same threads. Throws
-/// what abc_smc throws (Cancelled when options.stop is raised).
+/// what abc_smc throws (Cancelled when options.stop is raised), and SimulationError when
+/// generation 0 ends without particles (no prior draw came within the initial tolerance).
 CalibrationOutcome calibrate(const CalibrationProblem& problem, const abc::AbcOptions& options);
 
 }  // namespace leapsim::innovation
