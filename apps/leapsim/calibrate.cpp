@@ -12,6 +12,9 @@
 #include "leapsim/innovation/scenario/calibration_file.hpp"
 #include "leapsim/io/posterior_file.hpp"
 #include "leapsim/io/results_file.hpp"
+#ifdef LEAPSIM_HAVE_MPI
+#include "leapsim/mpi/session.hpp"
+#endif
 #include "stop_signal.hpp"
 #include "text.hpp"
 
@@ -120,6 +123,14 @@ void print_diagnostics(const innovation::CalibrationFile& cal, const innovation:
 }  // namespace
 
 int calibrate_command(const CalibrateOptions& options, std::ostream& out, std::ostream& err) {
+#ifdef LEAPSIM_HAVE_MPI
+  // Every rank would run the whole fit and race to write one file: refuse until candidates are
+  // spread over ranks (docs/calibration.md).
+  if (mpi::launched_by_mpi())
+    throw UsageError(
+        "calibrate does not run over MPI ranks yet; run it without mpirun (it uses every thread of "
+        "one process: -j)");
+#endif
   const innovation::CalibrationFile cal = innovation::load_calibration(options.file);
   const io::Overwrite overwrite = options.force ? io::Overwrite::replace : io::Overwrite::refuse;
   io::check_destination(options.output, overwrite);

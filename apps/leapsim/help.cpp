@@ -29,7 +29,10 @@ constexpr Examples kExamples[] = {
     {"info", "Example:\n  leapsim info results/congtai.h5"},
     {"validate", "Example:\n  leapsim validate scenarios/congtai-2019.yaml scenarios/small/*.yaml"},
     {"calibrate",
-     "Example:\n  leapsim calibrate scenarios/hebei-2016.yaml --fit hte.apply_probability=htes:2017:3174 -r 40"},
+     "Examples:\n"
+     "  leapsim calibrate scenarios/hebei-2016.calibration.yaml -o hebei.posterior.h5   (docs/calibration.md)\n"
+     "  leapsim calibrate scenarios/hebei-2016.yaml --fit hte.apply_probability=htes:2017:3174 -r 40   (quick "
+     "mode)"},
     {"report",
      "Examples:\n"
      "  leapsim report results/congtai.h5 -o congtai.html\n"

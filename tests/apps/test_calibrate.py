@@ -135,3 +135,12 @@ def test_python_calibrate_gives_the_command_lines_bits(leapsim, tmp_path):
     with pytest.raises(lp.ScenarioError) as bad:
         lp.calibrate(tmp_path / "tiny.yaml")  # a scenario is not a calibration file
     assert "calibration" in str(bad.value)
+
+
+def test_validate_checks_calibration_files(leapsim, tmp_path):
+    cal = write_calibration(tmp_path)
+    assert leapsim("validate", cal).stdout == f"{cal}: ok (calibration)\n"
+    cal.write_text(cal.read_text(encoding="utf-8").replace("uniform: [20, 60]", "uniform: [60, 20]"), encoding="utf-8")
+    proc = leapsim("validate", cal, check=False)
+    assert proc.returncode == 1
+    assert proc.stderr.startswith(f"{cal}:10:22: error: priors.initial[2].count: a uniform prior needs"), proc.stderr

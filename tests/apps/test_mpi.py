@@ -179,3 +179,13 @@ def test_sigint_to_mpirun_stops_every_rank_and_writes_nothing(tmp_path):
             proc.communicate()
     assert proc.returncode != 0, stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_calibrate_under_mpirun_is_refused_and_writes_nothing(tmp_path):
+    from test_calibrate import write_calibration
+    cal = write_calibration(tmp_path)
+    out = tmp_path / "posterior.h5"
+    proc = mpirun(2, "calibrate", cal, "-o", out, check=False)
+    assert proc.returncode != 0
+    assert "calibrate does not run over MPI ranks yet" in proc.stderr
+    assert not out.exists()
