@@ -4,17 +4,23 @@
 
 #include <chrono>
 #include <cmath>
+#include <functional>
+#include <optional>
 #include <ostream>
 
+#include "leapsim/engine/bytes.hpp"
 #include "leapsim/engine/errors.hpp"
 #include "leapsim/engine/posterior.hpp"
+#include "leapsim/engine/replication_runner.hpp"
 #include "leapsim/engine/stats.hpp"
 #include "leapsim/innovation/scenario/calibration_file.hpp"
 #include "leapsim/io/posterior_file.hpp"
 #include "leapsim/io/results_file.hpp"
 #ifdef LEAPSIM_HAVE_MPI
+#include "leapsim/mpi/distributed_runner.hpp"
 #include "leapsim/mpi/session.hpp"
 #endif
+#include "failure.hpp"
 #include "stop_signal.hpp"
 #include "text.hpp"
 
@@ -120,43 +126,131 @@ void print_diagnostics(const innovation::CalibrationFile& cal, const innovation:
   }
 }
 
-}  // namespace
+/// The calibration file read, with the destination checked: what every rank needs before work.
+struct PreparedCalibration {
+  innovation::CalibrationFile cal;
+  abc::AbcOptions settings;
+  io::Overwrite overwrite;
+};
 
-int calibrate_command(const CalibrateOptions& options, std::ostream& out, std::ostream& err) {
-#ifdef LEAPSIM_HAVE_MPI
-  // Every rank would run the whole fit and race to write one file: refuse until candidates are
-  // spread over ranks (docs/calibration.md).
-  if (mpi::launched_by_mpi())
-    throw UsageError(
-        "calibrate does not run over MPI ranks yet; run it without mpirun (it uses every thread of "
-        "one process: -j)");
-#endif
-  const innovation::CalibrationFile cal = innovation::load_calibration(options.file);
-  const io::Overwrite overwrite = options.force ? io::Overwrite::replace : io::Overwrite::refuse;
-  io::check_destination(options.output, overwrite);
-  abc::AbcOptions settings = cal.options;
-  if (options.seed) settings.seed = *options.seed;
-  settings.threads = options.threads;
+PreparedCalibration prepare(const CalibrateOptions& options, bool writes) {
+  PreparedCalibration p{innovation::load_calibration(options.file), {}, io::Overwrite::refuse};
+  p.overwrite = options.force ? io::Overwrite::replace : io::Overwrite::refuse;
+  if (writes) io::check_destination(options.output, p.overwrite);
+  p.settings = p.cal.options;
+  if (options.seed) p.settings.seed = *options.seed;
+  p.settings.threads = options.threads;
+  return p;
+}
+
+/// Runs a prepared calibration; with `writes` it prints and writes the posterior (rank 0 only,
+/// under MPI).
+int run_calibration(const CalibrateOptions& options, PreparedCalibration& p, bool writes, std::ostream& out,
+                    std::ostream& err) {
+  const innovation::CalibrationFile& cal = p.cal;
+  abc::AbcOptions& settings = p.settings;
   stop_on_signals();
   settings.stop = &stop_flag();
   CalibrationProgress progress(err);
-  if (!options.quiet) settings.on_progress = [&](const abc::AbcProgress& p) { progress(p); };
+  if (!options.quiet && writes) settings.on_progress = [&](const abc::AbcProgress& prog) { progress(prog); };
   const innovation::CalibrationProblem& problem = *cal.problem;
-  out << format("Calibrating %s: %zu free parameters, %zu figures up to %d, %zu particles, seed %llu\n",
-                options.file.c_str(), problem.free_parameters().size(), problem.figures().size(), cal.up_to,
-                settings.particles, static_cast<unsigned long long>(settings.seed))
-      << std::flush;
+  if (writes)
+    out << format("Calibrating %s: %zu free parameters, %zu figures up to %d, %zu particles, seed %llu\n",
+                  options.file.c_str(), problem.free_parameters().size(), problem.figures().size(), cal.up_to,
+                  settings.particles, static_cast<unsigned long long>(settings.seed))
+        << std::flush;
   const auto start = std::chrono::steady_clock::now();
   const innovation::CalibrationOutcome outcome = innovation::calibrate(problem, settings);
+  if (!writes) return 0;
   if (!options.quiet) progress.finish();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   print_diagnostics(cal, outcome, out);
   out << format("\n%.1f s, %.1f simulations/s\n", seconds,
                 static_cast<double>(outcome.result.simulations + outcome.predictive.size()) / seconds);
   const abc::Posterior posterior = innovation::posterior_of(cal, outcome, settings, "leapsim calibrate");
-  io::write_posterior(options.output, posterior, overwrite, &stop_flag());
+  io::write_posterior(options.output, posterior, p.overwrite, &stop_flag());
   out << "posterior written to " << options.output << '\n';
   return 0;
+}
+
+#ifdef LEAPSIM_HAVE_MPI
+/// Spreads a generation's particles over every thread of every rank (engine/mpi's guided
+/// hand-out), then gives every rank every result, so all ranks hold the same generation and
+/// propose the next alike. Rank 0 keeps results as they arrive (its progress moves); the others
+/// keep them from rank 0's broadcast. A failure on rank 0 (an error, a stop) is told to every rank
+/// before the broadcast of results, so none waits for a generation that will not come.
+abc::ParticleRunner over_ranks(mpi::Session& session, const RunnerOptions& runner) {
+  return [&session, runner](std::size_t count, const std::function<std::string(std::size_t)>& compute,
+                            const std::function<void(std::size_t, std::string_view)>& keep) {
+    const bool root = session.rank() == 0;
+    std::vector<std::string> results(root ? count : 0);
+    std::exception_ptr failure;
+    try {
+      mpi::run_distributed(session, count, runner, compute, [&](std::size_t i, std::string_view bytes) {
+        results[i] = std::string(bytes);
+        keep(i, bytes);
+      });
+    } catch (...) {
+      failure = std::current_exception();
+      if (session.peers_lost()) std::rethrow_exception(failure);  // nobody is left to tell
+    }
+    ByteWriter all;
+    if (root) {
+      all.put(static_cast<char>(failure ? 1 : 0));
+      if (!failure)
+        for (const std::string& r : results) all.put_text(r);
+    }
+    const std::string bytes = session.bytes_from_root(root ? std::move(all).take() : std::string());
+    if (failure) std::rethrow_exception(failure);
+    ByteReader in(bytes);
+    if (in.get<char>() != 0) throw Cancelled("calibrate: rank 0 ended the calibration");
+    for (std::size_t i = 0; i < count; ++i) {
+      const std::string_view result = in.get_text();
+      if (!root) keep(i, result);
+    }
+  };
+}
+
+/// The calibration over the ranks of an MPI job: every rank reads the file and they agree before
+/// any work (a bad file is told once, by rank 0); rank 0 prints and writes.
+int calibrate_over_mpi(const CalibrateOptions& options, std::ostream& out, std::ostream& err) {
+  mpi::Session session;
+  const bool root = session.rank() == 0;
+  std::optional<PreparedCalibration> prepared;
+  std::exception_ptr problem;
+  try {
+    prepared = prepare(options, root);
+  } catch (...) {
+    problem = std::current_exception();
+  }
+  const int code = problem ? exit_code(problem) : 0;
+  const int root_code = session.from_root(code);
+  const int worst = session.max_over_ranks(code);
+  if (root_code != 0 || worst != 0) {
+    if (root && problem) std::rethrow_exception(problem);
+    return root_code != 0 ? root_code : worst;
+  }
+  RunnerOptions runner{options.threads, {}, &stop_flag()};
+  prepared->settings.particle_runner = over_ranks(session, runner);
+  try {
+    return run_calibration(options, *prepared, root, out, err);
+  } catch (...) {
+    if (!root) return exit_code(std::current_exception());  // rank 0 tells the user
+    const int failed = report_failure(std::current_exception(), "", err);
+    if (session.peers_lost()) session.abort(failed);
+    return failed;
+  }
+}
+#endif
+
+}  // namespace
+
+int calibrate_command(const CalibrateOptions& options, std::ostream& out, std::ostream& err) {
+#ifdef LEAPSIM_HAVE_MPI
+  if (mpi::launched_by_mpi()) return calibrate_over_mpi(options, out, err);
+#endif
+  PreparedCalibration prepared = prepare(options, true);
+  return run_calibration(options, prepared, true, out, err);
 }
 
 }  // namespace leapsim::app

@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "leapsim/engine/bytes.hpp"
 #include "leapsim/engine/errors.hpp"
 #include "leapsim/engine/random.hpp"
 #include "leapsim/engine/replication_runner.hpp"
@@ -436,11 +437,27 @@ AbcResult abc_smc(std::span<const Prior> priors, std::span<const Target> targets
     std::vector<char> failed(n, 0);
     std::size_t accepted = 0;
 
-    auto run_particle = [&](std::size_t i) {
+    // One particle's search, as bytes: where it ended (failed or not), its candidates drawn and
+    // simulated, and when kept its working-scale values, log weight, distance and summaries.
+    // Bytes, so the search may run in another process (options.particle_runner).
+    auto run_particle = [&](std::size_t i) -> std::string {
+      std::uint64_t tried = 0, simulations_made = 0;
+      auto outcome = [&](char failure, const std::vector<double>& z, double log_weight, double dist,
+                         const std::vector<double>& summaries) {
+        ByteWriter out;
+        out.put(failure);
+        out.put(tried);
+        out.put(simulations_made);
+        out.put_array(z);
+        out.put(log_weight);
+        out.put(dist);
+        out.put_array(summaries);
+        return std::move(out).take();
+      };
       std::vector<double> z(d);
       std::size_t simulated = 0;
       for (std::size_t a = 0; a < options.max_attempts_per_particle; ++a) {
-        ++attempts[i];
+        ++tried;
         std::uint32_t block = static_cast<std::uint32_t>(a) * kBlocksPerAttempt;
         RandomStream stream(options.seed, static_cast<std::uint32_t>(generation), static_cast<EntityId>(i),
                             kProposalStream, &block);
@@ -465,15 +482,12 @@ AbcResult abc_smc(std::span<const Prior> priors, std::span<const Target> targets
         if (block > (static_cast<std::uint32_t>(a) + 1) * kBlocksPerAttempt)
           throw SimulationError("ABC-SMC: a proposal drew past its stream window");
 
-        if (simulated == cap) {
-          failed[i] = kOutOfBudget;
-          return;
-        }
+        if (simulated == cap) return outcome(kOutOfBudget, {}, 0.0, 0.0, {});
         ++simulated;
         const std::vector<double> theta = to_natural(z);
         std::vector<double> mean_summaries;
         for (std::size_t r = 0; r < options.replicates; ++r) {
-          ++simulations[i];
+          ++simulations_made;
           const std::vector<double> s =
               simulator(theta, simulator_seed(options.seed, options.seeds, generation, i, a, r));
           if (s.size() != targets.size())
@@ -486,14 +500,10 @@ AbcResult abc_smc(std::span<const Prior> priors, std::span<const Target> targets
         const double dist = distance(targets, mean_summaries);
         if (!(dist <= epsilon)) continue;
 
-        current.z[i] = z;
-        current.distances[i] = dist;
-        current.summaries[i] = std::move(mean_summaries);
         // Weights are kept as logs until the generation is complete, then normalised from the
         // largest, so narrow kernels in many dimensions cannot overflow them.
-        if (generation == 0) {
-          current.weights[i] = 0.0;
-        } else {
+        double log_weight = 0.0;
+        if (generation > 0) {
           // Toni et al. (2009) / Beaumont et al. (2009): prior over the kernel mixture.
           std::vector<double> terms(n);
           double top = -kInf;
@@ -503,21 +513,36 @@ AbcResult abc_smc(std::span<const Prior> priors, std::span<const Target> targets
           }
           double sum = 0.0;
           for (const double t : terms) sum += std::exp(t - top);
-          current.weights[i] = log_prior(z) - (top + std::log(sum));
+          log_weight = log_prior(z) - (top + std::log(sum));
         }
-        if (options.on_progress) {
-          const std::lock_guard lock(progress_mutex);
-          options.on_progress(AbcProgress{generation, ++accepted, n, epsilon});
-        }
-        return;
+        return outcome(0, z, log_weight, dist, mean_summaries);
       }
-      failed[i] = kOutOfAttempts;
+      return outcome(kOutOfAttempts, {}, 0.0, 0.0, {});
+    };
+    // Takes particle i's outcome into this generation (each particle writes only its own slot).
+    auto keep_particle = [&](std::size_t i, std::string_view bytes) {
+      ByteReader in(bytes);
+      failed[i] = in.get<char>();
+      attempts[i] = static_cast<std::size_t>(in.get<std::uint64_t>());
+      simulations[i] = static_cast<std::size_t>(in.get<std::uint64_t>());
+      current.z[i] = in.get_array<double>();
+      current.weights[i] = in.get<double>();
+      current.distances[i] = in.get<double>();
+      current.summaries[i] = in.get_array<double>();
+      if (failed[i] == 0 && options.on_progress) {
+        const std::lock_guard lock(progress_mutex);
+        options.on_progress(AbcProgress{generation, ++accepted, n, epsilon});
+      }
     };
 
-    RunnerOptions runner_options;
-    runner_options.threads = options.threads;
-    runner_options.stop = options.stop;
-    ReplicationRunner(runner_options).run(n, run_particle);
+    if (options.particle_runner) {
+      options.particle_runner(n, run_particle, keep_particle);
+    } else {
+      RunnerOptions runner_options;
+      runner_options.threads = options.threads;
+      runner_options.stop = options.stop;
+      ReplicationRunner(runner_options).run(n, [&](std::size_t i) { keep_particle(i, run_particle(i)); });
+    }
 
     GenerationReport report;
     report.epsilon = epsilon;

@@ -181,11 +181,42 @@ def test_sigint_to_mpirun_stops_every_rank_and_writes_nothing(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
-def test_calibrate_under_mpirun_is_refused_and_writes_nothing(tmp_path):
+def test_calibrate_under_mpirun_gives_the_bits_of_one_process(leapsim, tmp_path):
+    import h5py
+    import numpy as np
     from test_calibrate import write_calibration
     cal = write_calibration(tmp_path)
-    out = tmp_path / "posterior.h5"
-    proc = mpirun(2, "calibrate", cal, "-o", out, check=False)
+    plain, ranked = tmp_path / "plain.h5", tmp_path / "ranked.h5"
+    leapsim("calibrate", cal, "-o", plain, "-q", "-j", 1)
+    proc = mpirun(2, "calibrate", cal, "-o", ranked, "-j", 1)
+    assert proc.stdout.count("Calibrating") == 1 and proc.stdout.count("posterior written") == 1  # rank 0 only
+    with h5py.File(plain, "r") as a, h5py.File(ranked, "r") as b:
+        for name in ("draws", "weights", "distances", "summaries", "predictive"):
+            assert np.array_equal(a[name][()], b[name][()]), name
+    # A bad file is told once, and nothing is written.
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(cal.read_text(encoding="utf-8").replace("priors:", "prior:"), encoding="utf-8")
+    proc = mpirun(2, "calibrate", bad, "-o", tmp_path / "bad.h5", check=False)
     assert proc.returncode != 0
-    assert "calibrate does not run over MPI ranks yet" in proc.stderr
-    assert not out.exists()
+    assert proc.stderr.count('unknown key "prior"') == 1, proc.stderr
+    assert not (tmp_path / "bad.h5").exists()
+
+
+def test_sigint_to_mpirun_stops_a_calibration_and_writes_nothing(tmp_path):
+    from test_calibrate import write_calibration
+    cal = write_calibration(tmp_path, particles=400, budget=10**7,
+                            method=", final_tolerance: 0, max_generations: 60")
+    out = tmp_path / "posterior.h5"
+    proc = subprocess.Popen(mpi_command(2, "calibrate", cal, "-o", out, "-j", 1),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        rank_pids(proc.pid, 2)
+        time.sleep(2.0)
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode != 0, stderr
+    assert not out.exists() and not list(tmp_path.glob(".*"))

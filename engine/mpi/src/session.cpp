@@ -86,6 +86,17 @@ int Session::from_root(int value) const {
   return value;
 }
 
+std::string Session::bytes_from_root(std::string bytes) const {
+  // In pieces of at most INT_MAX bytes, MPI's count type.
+  std::uint64_t size = bytes.size();
+  MPI_Bcast(&size, 1, MPI_UINT64_T, 0, MPI_COMM_WORLD);
+  bytes.resize(size);
+  constexpr std::uint64_t kPiece = 1u << 30;
+  for (std::uint64_t at = 0; at < size; at += kPiece)
+    MPI_Bcast(bytes.data() + at, static_cast<int>(std::min(kPiece, size - at)), MPI_CHAR, 0, MPI_COMM_WORLD);
+  return bytes;
+}
+
 void Session::abort(int code) const {
   MPI_Abort(MPI_COMM_WORLD, code);
   std::_Exit(code);  // MPI_Abort does not return; this keeps [[noreturn]] honest if it ever does

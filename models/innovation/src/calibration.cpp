@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "leapsim/engine/bytes.hpp"
 #include "leapsim/engine/errors.hpp"
 #include "leapsim/engine/replication_runner.hpp"
 #include "leapsim/innovation/model.hpp"
@@ -139,10 +140,20 @@ CalibrationOutcome calibrate(const CalibrationProblem& problem, const abc::AbcOp
   out.result = abc::abc_smc(
       priors, targets, [&](std::span<const double> theta, std::uint64_t seed) { return problem.simulate(theta, seed); },
       options);
+  // The check runs where the particles ran (this process's threads, or every MPI rank).
   out.predictive.resize(out.result.particles.size());
-  ReplicationRunner({options.threads, {}, options.stop}).run(out.predictive.size(), [&](std::size_t i) {
-    out.predictive[i] = problem.simulate(out.result.particles[i], predictive_seed(options.seed, i));
-  });
+  auto compute = [&](std::size_t i) {
+    ByteWriter bytes;
+    bytes.put_array(problem.simulate(out.result.particles[i], predictive_seed(options.seed, i)));
+    return std::move(bytes).take();
+  };
+  auto keep = [&](std::size_t i, std::string_view bytes) { out.predictive[i] = ByteReader(bytes).get_array<double>(); };
+  if (options.particle_runner)
+    options.particle_runner(out.predictive.size(), compute, keep);
+  else
+    ReplicationRunner({options.threads, {}, options.stop}).run(out.predictive.size(), [&](std::size_t i) {
+      keep(i, compute(i));
+    });
   return out;
 }
 

@@ -24,6 +24,7 @@
 #include <limits>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace leapsim::abc {
@@ -128,6 +129,12 @@ struct AbcProgress {
   double epsilon;         ///< this generation's tolerance
 };
 
+/// Runs compute(i) for every particle i in [0, count) and hands each result to keep(i, bytes) in
+/// every process that runs the sampler: how a generation's particles are spread over MPI ranks
+/// (apps/leapsim/calibrate.cpp). Left empty, the particles run on this process's threads.
+using ParticleRunner = std::function<void(std::size_t count, const std::function<std::string(std::size_t)>& compute,
+                                          const std::function<void(std::size_t, std::string_view)>& keep)>;
+
 /// Settings of a run. The defaults suit a handful of parameters.
 struct AbcOptions {
   std::size_t particles = 500;
@@ -147,6 +154,7 @@ struct AbcOptions {
   unsigned threads = 1;                     ///< 0: one per hardware thread
   const std::atomic<bool>* stop = nullptr;  ///< raised: the run ends with Cancelled
   std::function<void(const AbcProgress&)> on_progress;  ///< called under a lock
+  ParticleRunner particle_runner;                      ///< empty: this process's threads
 };
 
 /// Diagnostics of one generation.

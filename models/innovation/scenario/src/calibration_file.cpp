@@ -538,16 +538,16 @@ bool is_calibration_file(const std::filesystem::path& file) {
 }
 
 std::string CalibrationFile::data_text() const {
-  std::string text = std::string(kObservedHeader) + "\n";
+  std::string csv = std::string(kObservedHeader) + "\n";
   for (const ObservedRow& row : fitted_rows) {
     if (!row.text.empty())
-      text += row.text + "\n";
+      csv += row.text + "\n";
     else {  // an inline figure: written as a row would be
-      text += row.geography + "," + std::to_string(row.year) + "," + row.metric + "," +
+      csv += row.geography + "," + std::to_string(row.year) + "," + row.metric + "," +
               schema::format_number(row.value) + "," + row.qualifier + ",\"" + row.source + "\",\n";
     }
   }
-  return text;
+  return csv;
 }
 
 CalibrationFile load_calibration(const std::filesystem::path& file, std::optional<int> cutoff) {

@@ -36,6 +36,8 @@ class Session {
   int max_over_ranks(int value) const;
   /// The value rank 0 passed; every rank must call it (a collective).
   int from_root(int value) const;
+  /// The bytes rank 0 passed (other ranks' `bytes` are ignored); every rank must call it.
+  std::string bytes_from_root(std::string bytes) const;
 
   /// Marks that a rank stopped answering, so ending the job needs abort() rather than a finalise.
   void mark_peers_lost() noexcept { peers_lost_ = true; }
