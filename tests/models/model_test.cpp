@@ -82,7 +82,7 @@ TEST(InnovationModel, CountsAddUpOverRandomScenarios) {
     p.exit.hazards = {0.3 * unit(rng), 0.3 * unit(rng), 0.3 * unit(rng), 0.3 * unit(rng)};
     p.hte.pass_probability = unit(rng);
     p.hte.renew_probability = unit(rng);
-    p.tech_sme.register_probability = unit(rng);
+    p.tech_sme.register_probability = Schedule::constant(unit(rng));
     p.policy.budget = Schedule::constant(2.0e6 * unit(rng));
     p.policy.rd_subsidy_rate = Schedule::constant(0.2 * unit(rng));
     p.policy.patent_subsidy_application = Schedule::constant(2.0e4 * unit(rng));
@@ -300,7 +300,7 @@ TEST(InnovationModel, LargeFirmsNeverRegisterAsTechSmes) {
   p.initial[2].attributes.staff_share_median = 0.3;
   p.initial[2].attributes.other_ip_mean = 4.0;
   p.initial[2].attributes.asset_ratio_log_sd = 0.1;
-  p.tech_sme.register_probability = 1.0;
+  p.tech_sme.register_probability = Schedule::constant(1.0);
   Recorder rec;
   simulate(p, 13, 0, &rec);
   std::size_t registered = 0, large_reviews = 0;
@@ -364,6 +364,30 @@ TEST(InnovationModel, CoachingRaisesCertifications) {
     }
   }
   EXPECT_GT(sum_coached, sum_base * 1.1);
+}
+
+}  // namespace
+}  // namespace leapsim::innovation
+
+namespace leapsim::innovation {
+namespace {
+
+// The push to register and to apply may change at dates: a step in either schedule changes
+// nothing before its date (the same bits) and, raised to certainty, more firms register (apply)
+// from then on.
+TEST(InnovationModel, BehaviourSchedulesTakeEffectAtTheirDates) {
+  Parameters p = tiny_parameters();
+  for (InitialGroup& g : p.initial) g.count *= 10;
+  const RunResult constant = simulate(p, 5, 0);
+  Parameters pushed = p;
+  pushed.tech_sme.register_probability.steps.push_back({2021.0, 1.0});
+  pushed.hte.apply_probability.steps.push_back({2021.0, 1.0});
+  const RunResult stepped = simulate(pushed, 5, 0);
+  for (int year = p.start_year; year < 2021; ++year)
+    EXPECT_EQ(stepped.metrics.years[year - p.start_year], constant.metrics.years[year - p.start_year]) << year;
+  EXPECT_GT(stepped.metrics.at(Metric::tech_smes, 2021), constant.metrics.at(Metric::tech_smes, 2021));
+  EXPECT_GT(stepped.metrics.at(Metric::hte_new, 2021) + stepped.metrics.at(Metric::hte_new, 2022),
+            constant.metrics.at(Metric::hte_new, 2021) + constant.metrics.at(Metric::hte_new, 2022));
 }
 
 }  // namespace

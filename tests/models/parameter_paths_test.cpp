@@ -64,7 +64,7 @@ TEST(ParameterPaths, PlainNumbersAndListElements) {
   EXPECT_TRUE(in_domain(apply, 1.0));
   EXPECT_FALSE(in_domain(apply, 1.01));
   set_parameter(p, apply, 0.25);
-  EXPECT_EQ(p.hte.apply_probability, 0.25);
+  EXPECT_EQ(p.hte.apply_probability.at(2020.0), 0.25);
   set_parameter(p, find_parameter(p, "exit.hazards[3]"), 0.07);
   EXPECT_EQ(p.exit.hazards[3], 0.07);
   EXPECT_EQ(domain_words(find_parameter(p, "entry.base_rate")), "[0, 10000000]");

@@ -55,7 +55,7 @@ void InnovationModel::evaluate_tech_sme(FirmState& firm, EntityId f, const FirmA
   if (!tech_sme_eligible(a, p_.tech_sme)) return;
   const bool renewing = firm.tech_sme_year == year - 1;
   const double p = renewing ? p_.tech_sme.renew_probability
-                            : std::min(1.0, p_.tech_sme.register_probability + levers_.at(t).outreach);
+                            : std::min(1.0, p_.tech_sme.register_probability.at(t) + levers_.at(t).outreach);
   if (firm.tech_sme_year == year || draw >= p) return;
   firm.tech_sme_year = static_cast<std::int16_t>(year);
   region_.year[Metric::tech_smes] += 1.0;
@@ -71,7 +71,7 @@ void InnovationModel::consider_hte(FirmState& firm, EntityId f, const FirmAccoun
   const HteParameters& h = p_.hte;
   const double promised = renewal ? levers_.at(t).hte_reward_renewal : levers_.at(t).hte_reward_new;
   const double reward = region_.budget_left >= promised ? promised : 0.0;  // firms learn when the fund cannot pay
-  const double p0 = renewal ? h.renew_probability : h.apply_probability;
+  const double p0 = renewal ? h.renew_probability : h.apply_probability.at(t);
   const double p = p0 + (1.0 - p0) * (1.0 - std::exp(-h.apply_probability_per_100k * reward / 1.0e5));
   const bool coached = region_.coaching_left >= 1.0;
   if (!coached && apply_draw >= p) return;

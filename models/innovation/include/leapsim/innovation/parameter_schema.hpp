@@ -538,8 +538,8 @@ void describe(V& v, T& t) {
   v("register_probability", t.register_probability,
     Field{.range = Range::probability,
           .unit = "probability",
-          .help = "chance an eligible unregistered firm registers in a year",
-          .help_zh = "符合条件的未入库企业当年入库的概率",
+          .help = "chance an eligible unregistered firm registers in a year; a schedule, so the push to register may change at dates",
+          .help_zh = "符合条件的未入库企业当年入库的概率（可按日期变化）",
           .source = "assumption; the shipped scenarios fit it on Hebei"});
   v("renew_probability", t.renew_probability,
     Field{.range = Range::probability,
@@ -624,8 +624,8 @@ void describe(V& v, T& h) {
   v("apply_probability", h.apply_probability,
     Field{.range = Range::probability,
           .unit = "probability",
-          .help = "chance an eligible firm applies without a reward",
-          .help_zh = "无奖励时符合条件企业申报的概率",
+          .help = "chance an eligible firm applies without a reward; a schedule, so it may change at dates",
+          .help_zh = "无奖励时符合条件企业申报的概率（可按日期变化）",
           .source = "assumption; the shipped scenarios fit it on Hebei"});
   v("apply_probability_per_100k", h.apply_probability_per_100k,
     Field{.range = Range::non_negative,

@@ -171,7 +171,7 @@ struct TechSmeParameters {
   double max_revenue = 2.0e8;          // yuan; published rule
   double max_assets = 2.0e8;           // yuan; published rule
   double pass_score = 60.0;            // published rule
-  double register_probability = 0.35;  // eligible unregistered firm registers this year; assumption
+  Schedule register_probability = Schedule::constant(0.35);  // eligible unregistered firm registers this year; assumption
   double renew_probability = 0.9;      // registered firm renews; assumption
   friend bool operator==(const TechSmeParameters&, const TechSmeParameters&) = default;
 };
@@ -189,7 +189,7 @@ struct HteParameters {
   double rd_ratio_medium = 0.04;             // published rule
   double rd_ratio_large = 0.03;              // published rule
   double validity_years = 3.0;               // published rule
-  double apply_probability = 0.35;           // eligible firm applies without a reward; assumption
+  Schedule apply_probability = Schedule::constant(0.35);  // eligible firm applies without a reward; assumption
   double apply_probability_per_100k = 0.15;  // chance of not applying shrinks by exp(-k reward/100k); assumption
   double renew_probability = 0.8;            // eligible holder applies to renew; assumption
   double pass_probability = 0.7;             // model.md: assumption ~0.7 (provincial review is the filter)
