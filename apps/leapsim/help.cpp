@@ -30,6 +30,10 @@ constexpr Examples kExamples[] = {
     {"validate", "Example:\n  leapsim validate scenarios/congtai-2019.yaml scenarios/small/*.yaml"},
     {"calibrate",
      "Example:\n  leapsim calibrate scenarios/hebei-2016.yaml --fit hte.apply_probability=htes:2017:3174 -r 40"},
+    {"backtest",
+     "Examples:\n"
+     "  leapsim backtest scenarios/backtest/hebei-2013.calibration.yaml --cutoff 2015\n"
+     "  leapsim backtest scenarios/backtest/hebei-2013.calibration.yaml --cutoff 2015 -o hebei.csv --plot hebei.png"},
     {"report",
      "Examples:\n"
      "  leapsim report results/congtai.h5 -o congtai.html\n"
