@@ -60,7 +60,7 @@ def _date_label(row: Dict[str, object]) -> str:
     """Where a figure stands: its year for a year-end (or whole-year) figure, year-month otherwise
     (`at` counts time as the scenario format does: 2018.0 is the end of 2017)."""
     year, fraction = int(row["year"]), float(row["at"]) - float(row["year"])
-    return str(year) if fraction > 0.999 else f"{year}-{max(1, round(fraction * 12)):02d}"
+    return str(year) if fraction > 0.999 else f"{year}-{min(12, int(fraction * 12) + 1):02d}"
 
 
 def backtest_plot(table: Union[str, os.PathLike], path: Union[str, os.PathLike], lang: str = terms.DEFAULT_LANGUAGE,
@@ -99,7 +99,10 @@ def backtest_plot(table: Union[str, os.PathLike], path: Union[str, os.PathLike],
         ax.set_xlabel(terms.text("backtest_date", lang))
         ax.set_ylabel(terms.unit_name(terms.metric_unit(metric), lang) if metric in terms.metric_names() else "")
         ax.grid(alpha=0.3)
-        ax.legend(fontsize="small")
+    # One legend for every panel, below them, so that it hides no band.
+    handles, labels = axes[0].get_legend_handles_labels()
+    figure.legend(handles, labels, loc="lower center", ncol=len(labels), fontsize="small", frameon=False)
+    figure.get_layout_engine().set(rect=(0, 0.08, 1, 0.92))
     figure.suptitle(terms.text("backtest_title", lang), fontsize="medium")
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
