@@ -75,7 +75,7 @@ class PlainFormatter : public CLI::Formatter {
   std::string make_option_desc(const CLI::Option* opt) const override {
     std::string description = opt->get_description();
     const std::string value = opt->get_default_str();
-    if (opt->get_type_size() != 0 && !value.empty() && value != "[]" &&
+    if (opt->get_type_size() != 0 && !opt->get_required() && !value.empty() && value != "[]" &&
         description.find("default") == std::string::npos)
       description += " (default: " + value + ")";
     return description;
