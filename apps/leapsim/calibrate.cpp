@@ -27,46 +27,6 @@
 namespace leapsim::app {
 namespace {
 
-/// Progress on stderr: particles accepted in the current generation, with the generation's ETA.
-class CalibrationProgress {
- public:
-  explicit CalibrationProgress(std::ostream& err) : err_(err) {}
-  void operator()(const abc::AbcProgress& p) {
-    const auto now = std::chrono::steady_clock::now();
-    if (p.generation != generation_ || p.accepted <= 1) {
-      if (terminal_ && shown_) err_ << '\n';
-      generation_ = p.generation, generation_start_ = now, next_percent_ = 10;
-    }
-    const double seconds = std::chrono::duration<double>(now - generation_start_).count();
-    const double total = std::chrono::duration<double>(now - start_).count();
-    const std::size_t percent = 100 * p.accepted / p.particles;
-    const double eta = seconds * static_cast<double>(p.particles - p.accepted) / static_cast<double>(p.accepted);
-    const std::string epsilon = std::isfinite(p.epsilon) ? format("%.3g", p.epsilon) : std::string("inf");
-    if (terminal_) {
-      err_ << format("\rgeneration %zu (tolerance %s): %zu/%zu particles, ETA of the generation %.0f s, %.0f s in all ",
-                     p.generation, epsilon.c_str(), p.accepted, p.particles, eta, total)
-           << std::flush;
-      shown_ = true;
-    } else if (percent >= next_percent_ || p.accepted == p.particles) {
-      err_ << format("generation %zu (tolerance %s): %zu%% (%zu of %zu particles), ETA of the generation %.0f s\n",
-                     p.generation, epsilon.c_str(), percent, p.accepted, p.particles, eta);
-      next_percent_ = percent + 10;
-    }
-  }
-  void finish() {
-    if (terminal_ && shown_) err_ << '\n';
-  }
-
- private:
-  std::ostream& err_;
-  bool terminal_ = isatty(fileno(stderr)) != 0;
-  bool shown_ = false;
-  std::size_t generation_ = static_cast<std::size_t>(-1);
-  std::size_t next_percent_ = 10;
-  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
-  std::chrono::steady_clock::time_point generation_start_ = start_;
-};
-
 /// The weighted 5%, 50% and 95% points of one figure's predictive summaries, and its mean.
 struct Band {
   double mean, low, median, high;
@@ -84,6 +44,37 @@ Band predictive_band(const innovation::CalibrationOutcome& outcome, std::size_t 
   for (std::size_t i = 0; i < values.size(); ++i) mean += weights[i] * values[i], sum += weights[i];
   return {mean / sum, stats::weighted_quantile(values, weights, 0.05), stats::weighted_quantile(values, weights, 0.5),
           stats::weighted_quantile(values, weights, 0.95)};
+}
+
+}  // namespace
+
+CalibrationProgress::CalibrationProgress(std::ostream& err) : err_(err), terminal_(isatty(fileno(stderr)) != 0) {}
+
+void CalibrationProgress::operator()(const abc::AbcProgress& p) {
+  const auto now = std::chrono::steady_clock::now();
+  if (p.generation != generation_ || p.accepted <= 1) {
+    if (terminal_ && shown_) err_ << '\n';
+    generation_ = p.generation, generation_start_ = now, next_percent_ = 10;
+  }
+  const double seconds = std::chrono::duration<double>(now - generation_start_).count();
+  const double total = std::chrono::duration<double>(now - start_).count();
+  const std::size_t percent = 100 * p.accepted / p.particles;
+  const double eta = seconds * static_cast<double>(p.particles - p.accepted) / static_cast<double>(p.accepted);
+  const std::string epsilon = std::isfinite(p.epsilon) ? format("%.3g", p.epsilon) : std::string("inf");
+  if (terminal_) {
+    err_ << format("\rgeneration %zu (tolerance %s): %zu/%zu particles, ETA of the generation %.0f s, %.0f s in all ",
+                   p.generation, epsilon.c_str(), p.accepted, p.particles, eta, total)
+         << std::flush;
+    shown_ = true;
+  } else if (percent >= next_percent_ || p.accepted == p.particles) {
+    err_ << format("generation %zu (tolerance %s): %zu%% (%zu of %zu particles), ETA of the generation %.0f s\n",
+                   p.generation, epsilon.c_str(), percent, p.accepted, p.particles, eta);
+    next_percent_ = percent + 10;
+  }
+}
+
+void CalibrationProgress::finish() {
+  if (terminal_ && shown_) err_ << '\n';
 }
 
 void print_diagnostics(const innovation::CalibrationFile& cal, const innovation::CalibrationOutcome& outcome,
@@ -125,6 +116,8 @@ void print_diagnostics(const innovation::CalibrationFile& cal, const innovation:
           << row.reason << '\n';
   }
 }
+
+namespace {
 
 /// The calibration file read, with the destination checked: what every rank needs before work.
 struct PreparedCalibration {

@@ -33,6 +33,10 @@ constexpr Examples kExamples[] = {
      "  leapsim calibrate scenarios/hebei-2016.calibration.yaml -o hebei.posterior.h5   (docs/calibration.md)\n"
      "  leapsim calibrate scenarios/hebei-2016.yaml --fit hte.apply_probability=htes:2017:3174 -r 40   (quick "
      "mode)"},
+    {"backtest",
+     "Examples:\n"
+     "  leapsim backtest scenarios/backtest/hebei-2013.calibration.yaml --cutoff 2015\n"
+     "  leapsim backtest scenarios/backtest/hebei-2013.calibration.yaml --cutoff 2015 -o hebei.csv --plot hebei.png"},
     {"report",
      "Examples:\n"
      "  leapsim report results/congtai.h5 -o congtai.html\n"
@@ -74,7 +78,7 @@ class PlainFormatter : public CLI::Formatter {
   std::string make_option_desc(const CLI::Option* opt) const override {
     std::string description = opt->get_description();
     const std::string value = opt->get_default_str();
-    if (opt->get_type_size() != 0 && !value.empty() && value != "[]" &&
+    if (opt->get_type_size() != 0 && !opt->get_required() && !value.empty() && value != "[]" &&
         description.find("default") == std::string::npos)
       description += " (default: " + value + ")";
     return description;

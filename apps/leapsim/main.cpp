@@ -11,6 +11,7 @@
 #include <iostream>
 #include <optional>
 
+#include "backtest.hpp"
 #include "bisect.hpp"
 #include "calibrate.hpp"
 #include "compare.hpp"
@@ -151,6 +152,30 @@ int main(int argc, char** argv) {
   calibrate_cmd->add_option("--rounds", bisect.rounds, "Quick mode: passes over the parameters")
       ->check(CLI::Range(1, 20));
 
+  // backtest: fit up to a cut-off, forecast and score every later figure (docs/calibration.md).
+  leapsim::app::BacktestOptions backtest;
+  std::uint64_t backtest_seed = 0;
+  CLI::App* backtest_cmd = app.add_subcommand(
+      "backtest", "Fit on the figures up to a cut-off year and score the forecast of every later one");
+  backtest_cmd->add_option("file", backtest.file, "Calibration file (YAML, docs/calibration.md)")
+      ->required()
+      ->check(kRegularFile);
+  backtest_cmd->add_option("--cutoff", backtest.cutoff, "The last year whose figures are fitted")->required();
+  backtest_cmd->add_option("-o,--output", backtest.output, "Write the table as CSV");
+  backtest_cmd->add_option("--plot", backtest.plot, "Draw observed figures against the forecast bands (PNG)");
+  backtest_cmd->add_option("--lang", backtest.lang, "Language of the plot: zh (Chinese) or en (English)")
+      ->check(CLI::IsMember(leapsim::app::kLanguageNames));
+  backtest_cmd->add_flag("--force", backtest.force, "Replace the table and the plot if they exist");
+  backtest_cmd->add_option("--members", backtest.members, "Ensemble members: posterior draws, one run each")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}));
+  CLI::Option* backtest_seed_option =
+      backtest_cmd->add_option("--seed", backtest_seed, "Random seed (default: the calibration file's method.seed)")
+          ->check(kSeed);
+  backtest_cmd->add_option("-j,--threads", backtest.threads, "Worker threads (0: one per core)")
+      ->check(CLI::Range(0u, 4096u));
+  backtest_cmd->add_flag("-q,--quiet", backtest.quiet, "No progress on stderr");
+  add_allow_outside(backtest_cmd, allow_outside);
+
   // The report page and the workbook, built by the Python package; --lang of the printed reports.
   leapsim::app::PythonCommandOptions report_page, workbook;
   CLI::App* report_cmd = leapsim::app::add_python_command(
@@ -195,6 +220,14 @@ int main(int argc, char** argv) {
         throw leapsim::UsageError("calibrate: give -o POSTERIOR.h5, the file the posterior is written to");
       if (*seed_option) calibrate.seed = calibrate_seed;
       return leapsim::app::calibrate_command(calibrate, std::cout, std::cerr);
+    }
+    if (*backtest_cmd) {
+      if (!leapsim::innovation::is_calibration_file(backtest.file))
+        throw leapsim::UsageError("backtest: " + backtest.file +
+                                  " is not a calibration file (its top level must be `calibration:`, "
+                                  "docs/calibration.md)");
+      if (*backtest_seed_option) backtest.seed = backtest_seed;
+      return leapsim::app::backtest_command(backtest, std::cout, std::cerr);
     }
     if (*validate_cmd) return leapsim::app::validate_command(validate_files, std::cout, std::cerr);
     if (*report_cmd) leapsim::app::run_python_command("report", report_page);

@@ -1,5 +1,6 @@
 #include "python_command.hpp"
 
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -53,7 +54,10 @@ std::filesystem::path python_package_folder() {
   return folder;
 }
 
-void run_python_command(const std::string& command, const PythonCommandOptions& options) {
+namespace {
+
+/// Checks that Python and the package are there and puts the package on PYTHONPATH.
+void prepare_python(const std::string& command) {
   const std::filesystem::path folder = python_package_folder();
   if (access(kPython, X_OK) != 0)
     throw Error(std::string("leapsim ") + command + " needs " + kPython +
@@ -61,13 +65,43 @@ void run_python_command(const std::string& command, const PythonCommandOptions& 
   const char* inherited = std::getenv("PYTHONPATH");
   const std::string path = folder.string() + (inherited && *inherited ? ":" + std::string(inherited) : "");
   if (setenv("PYTHONPATH", path.c_str(), 1) != 0) throw Error("cannot set PYTHONPATH: " + std::string(strerror(errno)));
+}
 
-  std::vector<std::string> args = {kPython, "-m",           "leapsim.cli", command,     options.results,
-                                   "-o",    options.output, "--lang",      options.lang};
-  if (options.force) args.emplace_back("--force");
+/// argv for execv: the strings' buffers, then a null.
+std::vector<char*> argv_of(std::vector<std::string>& args) {
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
+  return argv;
+}
+
+}  // namespace
+
+int run_python_child(const std::string& command, std::vector<std::string> args) {
+  prepare_python(command);
+  args.insert(args.begin(), {kPython, "-m", "leapsim.cli", command});
+  std::vector<char*> argv = argv_of(args);
+  std::cout.flush();
+  std::cerr.flush();
+  const pid_t child = fork();
+  if (child < 0) throw Error(std::string("cannot start ") + kPython + ": " + strerror(errno));
+  if (child == 0) {
+    execv(kPython, argv.data());
+    _exit(127);
+  }
+  int status = 0;
+  while (waitpid(child, &status, 0) < 0)
+    if (errno != EINTR) throw Error(std::string("lost the ") + kPython + " process: " + strerror(errno));
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+
+void run_python_command(const std::string& command, const PythonCommandOptions& options) {
+  prepare_python(command);
+  std::vector<std::string> args = {kPython, "-m",           "leapsim.cli", command,     options.results,
+                                   "-o",    options.output, "--lang",      options.lang};
+  if (options.force) args.emplace_back("--force");
+  std::vector<char*> argv = argv_of(args);
   std::cout.flush();
   std::cerr.flush();
   execv(kPython, argv.data());

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace leapsim::app {
 
@@ -25,6 +26,11 @@ CLI::App* add_python_command(CLI::App& app, const std::string& name, const std::
 /// The folder to put on PYTHONPATH for the package built with this executable (the build tree's
 /// <build>/python beside <build>/apps/leapsim/leapsim); throws Error naming where it looked.
 std::filesystem::path python_package_folder();
+
+/// Runs `python3 -m leapsim.cli <command> ARGS...` as a child process and waits for it; returns
+/// its exit code (128 + the signal when one ended it). Throws Error when Python or the package
+/// is missing.
+int run_python_child(const std::string& command, std::vector<std::string> args);
 
 /// Replaces this process by `python3 -m leapsim.cli <command> ...` (its exit code becomes ours);
 /// returns only by throwing Error when Python or the package is missing.

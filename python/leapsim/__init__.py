@@ -15,6 +15,7 @@ Load a study or scenario file, run it, and read the results::
     leapsim.report(results, "congtai.html")    # the page for the district leader (lang="zh" or "en")
     results.to_excel("congtai.xlsx")           # the workbook
     leapsim.scenario_keys(lang="zh")           # every scenario key with its unit, default and help
+    leapsim.backtest_plot("bt.csv", "bt.png")  # a back-test table (leapsim backtest -o) as a PNG
 """
 
 from ._core import (Cancelled, Error, ResultsError, Scenario, ScenarioError, SimulationError, Study, Target,
@@ -26,7 +27,8 @@ from . import plot  # leapsim.plot: matplotlib charts of Results; matplotlib is 
 from . import terms
 from .html_report import report
 from .workbook import export
+from .backtest_plot import backtest_plot, read_backtest_table
 from .keys import scenario_keys
 
-__all__ = ["load", "from_dict", "run", "open", "open_posterior", "calibrate", "Posterior", "check_file", "report", "export", "scenario_keys", "Results", "Study", "Scenario", "Target", "Error", "UsageError",
+__all__ = ["load", "from_dict", "run", "open", "open_posterior", "calibrate", "Posterior", "check_file", "report", "export", "backtest_plot", "read_backtest_table", "scenario_keys", "Results", "Study", "Scenario", "Target", "Error", "UsageError",
            "ScenarioError", "SimulationError", "ResultsError", "Cancelled", "__version__"]

@@ -1,4 +1,4 @@
-"""`leapsim report` and `leapsim export`, run by the leapsim command as `python3 -m leapsim.cli`.
+"""`leapsim report`, `leapsim export` and the plot of `leapsim backtest --plot`, run by the leapsim command as `python3 -m leapsim.cli`.
 
 The C++ command checks the flags and passes them on unchanged; this module is also usable on its
 own. Exit codes as the leapsim command's: 0 success, 1 an error reported as `leapsim: error: ...`,
@@ -28,6 +28,11 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("-o", "--output", required=True, help="the file to write")
         command.add_argument("--lang", choices=terms.LANGUAGES, default=terms.DEFAULT_LANGUAGE)
         command.add_argument("--force", action="store_true", help="replace the output file if it exists")
+    plot = commands.add_parser("backtest-plot", help="draw a back-test table (CSV) as a PNG")
+    plot.add_argument("table", help="back-test table (CSV, from leapsim backtest -o)")
+    plot.add_argument("-o", "--output", required=True, help="the PNG to write")
+    plot.add_argument("--lang", choices=terms.LANGUAGES, default=terms.DEFAULT_LANGUAGE)
+    plot.add_argument("--force", action="store_true", help="replace the output file if it exists")
     return parser
 
 
@@ -37,6 +42,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     try:
         if options.command == "report":
             leapsim.report(options.results, options.output, options.lang, options.force)
+        elif options.command == "backtest-plot":
+            leapsim.backtest_plot(options.table, options.output, options.lang, options.force)
         else:
             leapsim.export(options.results, options.output, options.lang, options.force)
     except ModuleNotFoundError as e:

@@ -39,6 +39,11 @@ _MONEY = {"zh": (1.0e4, "万元"), "en": (1.0e6, "million yuan")}
 # str.format fields.
 _TEXT: Dict[str, Tuple[str, str]] = {
     "base": ("基准方案", "base"),
+    "backtest_title": ("回测：截止年份之后的观测值与预测区间", "Back-test: figures after the cut-off against the forecast bands"),
+    "backtest_band_50": ("50%预测区间", "50% forecast band"),
+    "backtest_band_90": ("90%预测区间", "90% forecast band"),
+    "backtest_observed": ("观测值（▲表示“超过”）", "observed (▲: \"more than\")"),
+    "backtest_date": ("观测时点", "date of the figure"),
     "scenario": ("方案", "scenario"),
     "alternative": ("备选方案", "alternative"),
     "year": ("年份", "year"),

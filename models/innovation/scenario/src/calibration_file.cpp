@@ -615,9 +615,13 @@ CalibrationFile load_calibration(const std::filesystem::path& file, std::optiona
   std::vector<FreeParameter> free;
   read_priors(r, *reader.value("priors"), out.scenario.parameters, free);
   if (const auto v = reader.value("method")) read_method(ctx, *v, out.options);
-  if (fitted.empty() && diagnostics.empty()) ctx.error(reader.location("up_to"), format_no_figure(out));
+  // A back-test whose cut-off precedes every figure forecasts from the prior: nothing to fit.
+  const bool prior_backtest = cutoff && fitted.empty() && !out.later_figures.empty();
+  if (fitted.empty() && diagnostics.empty() && !prior_backtest)
+    ctx.error(reader.location("up_to"), format_no_figure(out));
   fail_if_any();
-  out.problem.emplace(out.scenario.parameters, std::move(free), std::move(fitted));
+  out.free_parameters = free;
+  if (!fitted.empty()) out.problem.emplace(out.scenario.parameters, std::move(free), std::move(fitted));
   return out;
 }
 

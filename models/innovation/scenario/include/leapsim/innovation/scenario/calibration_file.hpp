@@ -46,9 +46,11 @@ struct CalibrationFile {
   std::string file;  ///< as given
   std::string text;  ///< as read
   Scenario scenario;
-  int up_to = 2018;                           ///< the last year whose figures are fitted
-  std::optional<CalibrationProblem> problem;  ///< always set after a load
-  std::vector<ObservedRow> fitted_rows;       ///< in figure order
+  int up_to = 2018;  ///< the last year whose figures are fitted
+  /// Set after a load, except for a back-test whose cut-off leaves no figure to fit.
+  std::optional<CalibrationProblem> problem;
+  std::vector<FreeParameter> free_parameters;  ///< as the problem has them, set even without one
+  std::vector<ObservedRow> fitted_rows;        ///< in figure order
   std::vector<LeftOutRow> left_out;
   /// Rows after up_to inside the horizon, with the figures they give: what a back-test scores.
   std::vector<ObservedRow> later_rows;
@@ -61,7 +63,8 @@ struct CalibrationFile {
 /// True when the file's top level is a `calibration` mapping (its first key line).
 bool is_calibration_file(const std::filesystem::path& file);
 
-/// Loads a calibration file; `cutoff`, when given, replaces the file's `up_to` (a back-test).
+/// Loads a calibration file; `cutoff`, when given, replaces the file's `up_to` (a back-test), and
+/// a cut-off before every figure is then no error: `problem` stays empty, the prior is forecast.
 /// Throws ScenarioError listing every located problem, UsageError for a problem of the whole
 /// calibration (a prior outside its parameter's domain, no figure to fit).
 CalibrationFile load_calibration(const std::filesystem::path& file, std::optional<int> cutoff = std::nullopt);
