@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 
 #include "leapsim/engine/bytes.hpp"
 #include "leapsim/engine/errors.hpp"
 #include "leapsim/innovation/model.hpp"
+#include "leapsim/innovation/posterior_draws.hpp"
 
 namespace leapsim::innovation {
 
@@ -73,7 +75,8 @@ ReplicationOutcome decode_outcome(std::string_view bytes) {
 
 StudyRun::StudyRun(const Study& study, std::uint32_t replications, std::uint64_t seed, const RecordRequest& record,
                    std::size_t lookahead)
-    : replications_(replications),
+    : posterior_(study.posterior),
+      replications_(replications),
       seed_(seed),
       record_(record),
       lookahead_(bounded_lookahead(lookahead, replications, study)) {
@@ -81,6 +84,18 @@ StudyRun::StudyRun(const Study& study, std::uint32_t replications, std::uint64_t
   for (const Scenario& s : study.alternatives) scenarios_.push_back(&s);
   results_.replications = replications;
   results_.seed = seed;
+  if (!study.posterior_file.empty() && !posterior_)
+    throw UsageError("the study names the posterior " + study.posterior_file +
+                     ", which was not read: attach it before running (attach_posterior)");
+  if (posterior_) {  // a pure function of (seed, r): any executor, any rank, the same draws
+    results_.particles.resize(replications);
+    for (std::uint32_t r = 0; r < replications; ++r) {
+      const std::uint32_t d = draw_of(r, study.runs_per_draw);
+      results_.particles[r] = r > 0 && d == draw_of(r - 1, study.runs_per_draw)
+                                  ? results_.particles[r - 1]
+                                  : static_cast<std::uint32_t>(drawn_particle(*posterior_, seed, d));
+    }
+  }
   results_.scenarios.resize(scenarios_.size());
   const std::uint32_t kept = std::min(record.replications, replications);
   for (std::size_t s = 0; s < scenarios_.size(); ++s) {
@@ -94,15 +109,46 @@ StudyRun::StudyRun(const Study& study, std::uint32_t replications, std::uint64_t
   draws_like_.resize(scenarios_.size());
   draw_users_.assign(scenarios_.size(), 0);
   shared_until_.assign(scenarios_.size(), 0.0);
+  // The plan of shared starts, made on replication 0's parameters; with a posterior every
+  // replication checks it still holds for its own draw (still_shares).
+  std::vector<Parameters> own;
+  if (posterior_ && replications > 0)
+    for (std::size_t s = 0; s < scenarios_.size(); ++s) own.push_back(drawn(s, 0));
+  const auto parameters_of = [&](std::size_t s) -> const Parameters& {
+    return own.empty() ? scenarios_[s]->parameters : own[s];
+  };
   for (std::size_t s = 0; s < scenarios_.size(); ++s) {
     std::size_t first = 0;
-    while (!same_initial_population(scenarios_[first]->parameters, scenarios_[s]->parameters)) ++first;
+    while (!same_initial_population(parameters_of(first), parameters_of(s))) ++first;
     draws_like_[s] = first;
     ++draw_users_[first];
-    const Parameters& p = scenarios_[first]->parameters;
-    shared_until_[first] = s == first ? year_start(p.end_year + 1)
-                                      : std::min(shared_until_[first], shared_until(p, scenarios_[s]->parameters));
+    const Parameters& p = parameters_of(first);
+    shared_until_[first] =
+        s == first ? year_start(p.end_year + 1) : std::min(shared_until_[first], shared_until(p, parameters_of(s)));
   }
+}
+
+Parameters StudyRun::drawn(std::size_t scenario, std::uint32_t replication) const {
+  Parameters p = scenarios_[scenario]->parameters;
+  const std::uint32_t particle = results_.particles.at(replication);
+  apply_particle(*posterior_, particle, p);
+  try {
+    validate(p);
+  } catch (const UsageError& e) {
+    throw UsageError(posterior_->file + ": particle " + std::to_string(particle) + " (replication " +
+                     std::to_string(replication) + ") makes scenario \"" + scenarios_[scenario]->name +
+                     "\" invalid: " + e.what());
+  }
+  return p;
+}
+
+bool StudyRun::still_shares(std::size_t scenario, std::uint32_t replication, const Parameters& drawn_parameters) const {
+  const std::size_t like = draws_like_[scenario];
+  if (!posterior_ || like == scenario) return true;
+  const Parameters lead = drawn(like, replication);
+  if (!same_initial_population(lead, drawn_parameters)) return false;
+  return shared_until_[like] <= year_start(lead.start_year) ||
+         shared_until(lead, drawn_parameters) >= shared_until_[like];
 }
 
 std::shared_ptr<const StudyRun::SharedStart> StudyRun::shared_start(std::size_t scenario, std::uint32_t replication) {
@@ -119,7 +165,7 @@ std::shared_ptr<const StudyRun::SharedStart> StudyRun::shared_start(std::size_t 
     evict_shared_starts();
   }
   std::call_once(start->made, [&] {
-    const Parameters& p = scenarios_[like]->parameters;
+    const Parameters p = posterior_ ? drawn(like, replication) : scenarios_[like]->parameters;
     std::size_t bytes = 0;
     if (shared_until_[like] > year_start(p.start_year)) {
       start->paused = pause_run(p, seed_, replication, shared_until_[like], nullptr, interrupt_);
@@ -183,9 +229,11 @@ ReplicationOutcome StudyRun::compute(std::size_t item) {
   // Scenarios that draw the same initial firms start alike (common random numbers make it the
   // same population); those that also run alike for a while share those years, paused where
   // they part. A recorded replication runs whole, since its events are all wanted.
-  const Parameters& p = scenarios_[s]->parameters;
+  std::optional<Parameters> with_draw;
+  if (posterior_) with_draw = drawn(s, r);
+  const Parameters& p = with_draw ? *with_draw : scenarios_[s]->parameters;
   RunResult run;
-  if (recording || draw_users_[draws_like_[s]] == 1) {
+  if (recording || draw_users_[draws_like_[s]] == 1 || !still_shares(s, r, p)) {
     run = simulate(p, seed_, r, recording ? &recorder : nullptr, nullptr, interrupt_);
   } else {
     const std::shared_ptr<const SharedStart> start = shared_start(s, r);

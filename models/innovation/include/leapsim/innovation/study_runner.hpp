@@ -35,6 +35,8 @@ struct StudyResults {
   std::uint32_t replications = 0;
   std::uint64_t seed = 0;
   double seconds = 0.0;  // wall time of the run
+  /// With a posterior: the particle each replication drew (the same in every scenario); else empty.
+  std::vector<std::uint32_t> particles;
 };
 
 /// What to keep beyond the yearly metrics, for the first `replications` of every scenario.
@@ -97,11 +99,18 @@ class StudyRun {
     std::size_t users_left = 0;
     std::size_t bytes = 0;
   };
+  /// Scenario s's parameters in replication r: its own, with r's posterior particle set on top.
+  Parameters drawn(std::size_t scenario, std::uint32_t replication) const;
+  /// Whether scenario s may start from its leader's shared start in replication r: always without
+  /// a posterior (the plan was made on these parameters); with one, when the drawn parameters of
+  /// both still draw alike and run alike as long as the plan says.
+  bool still_shares(std::size_t scenario, std::uint32_t replication, const Parameters& drawn_parameters) const;
   std::shared_ptr<const SharedStart> shared_start(std::size_t scenario, std::uint32_t replication);
   void release_shared_start(std::size_t scenario, std::uint32_t replication, const SharedStart* taken);
   void evict_shared_starts();
 
   std::vector<const Scenario*> scenarios_;
+  std::shared_ptr<const PosteriorDraws> posterior_;  // null: every replication runs the scenarios as written
   std::vector<std::size_t> draws_like_;  // by scenario: the first scenario that draws the same initial firms
   std::vector<std::size_t> draw_users_;  // by scenario: how many scenarios draw like it (itself included)
   std::vector<Time> shared_until_;       // by first scenario: until when all that draw like it run alike
