@@ -22,7 +22,8 @@ PosteriorDraws make_posterior_draws(const Parameters& base, std::string file, st
     try {
       draws.parameters.push_back(find_parameter(base, name));
     } catch (const UsageError& e) {
-      fail(name, std::string("not a number of the study's scenario: ") + e.what());
+      throw UsageError(draws.file + ": " + e.what() +
+                       " (a posterior's parameters must be numbers of the study's base scenario)");
     }
   }
   for (std::size_t i = 0; i < draws.particles.size(); ++i) {
