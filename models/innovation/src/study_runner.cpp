@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <optional>
 
 #include "leapsim/engine/bytes.hpp"
@@ -33,6 +34,9 @@ constexpr std::size_t kMaxSharedBytes = std::size_t{4} << 30;
 // Bytes a shared start holds per initial firm, entrants' room included (a paused run: firm record,
 // kernel slots and queue entries); measured 271 on the national scenario paused at 2020.
 constexpr std::size_t kStartBytesPerFirm = 288;
+// Drawn parameter sets (particles drawn x scenarios) kept for the run rather than made again for
+// each item (setting a path walks the schema); a few kilobytes each.
+constexpr std::size_t kMaxDrawnKept = 4096;
 
 /// The lookahead asked for, within the replications and within what the starts it keeps ahead
 /// (one per replication ahead, and the current one) may hold.
@@ -109,8 +113,8 @@ StudyRun::StudyRun(const Study& study, std::uint32_t replications, std::uint64_t
   draws_like_.resize(scenarios_.size());
   draw_users_.assign(scenarios_.size(), 0);
   shared_until_.assign(scenarios_.size(), 0.0);
-  // The plan of shared starts, made on replication 0's parameters; with a posterior every
-  // replication checks it still holds for its own draw (still_shares).
+  // The plan of shared starts, made on replication 0's parameters; with a posterior each particle
+  // drawn is checked against it (check_draws).
   std::vector<Parameters> own;
   if (posterior_ && replications > 0)
     for (std::size_t s = 0; s < scenarios_.size(); ++s) own.push_back(drawn(s, 0));
@@ -126,29 +130,52 @@ StudyRun::StudyRun(const Study& study, std::uint32_t replications, std::uint64_t
     shared_until_[first] =
         s == first ? year_start(p.end_year + 1) : std::min(shared_until_[first], shared_until(p, parameters_of(s)));
   }
+  if (posterior_) check_draws();
 }
 
 Parameters StudyRun::drawn(std::size_t scenario, std::uint32_t replication) const {
   Parameters p = scenarios_[scenario]->parameters;
-  const std::uint32_t particle = results_.particles.at(replication);
-  apply_particle(*posterior_, particle, p);
-  try {
-    validate(p);
-  } catch (const UsageError& e) {
-    throw UsageError(posterior_->file + ": particle " + std::to_string(particle) + " (replication " +
-                     std::to_string(replication) + ") makes scenario \"" + scenarios_[scenario]->name +
-                     "\" invalid: " + e.what());
-  }
+  apply_particle(*posterior_, results_.particles.at(replication), p);
   return p;
 }
 
-bool StudyRun::still_shares(std::size_t scenario, std::uint32_t replication, const Parameters& drawn_parameters) const {
-  const std::size_t like = draws_like_[scenario];
-  if (!posterior_ || like == scenario) return true;
-  const Parameters lead = drawn(like, replication);
-  if (!same_initial_population(lead, drawn_parameters)) return false;
-  return shared_until_[like] <= year_start(lead.start_year) ||
-         shared_until(lead, drawn_parameters) >= shared_until_[like];
+void StudyRun::check_draws() {
+  // Once per particle drawn, not per item: whether every scenario is valid with it, and whether
+  // the plan of shared starts still holds for it (the drawn parameters of a scenario and of the
+  // one it starts like still draw alike and run alike as long as the plan says).
+  const std::size_t S = scenarios_.size();
+  std::map<std::uint32_t, std::size_t> slot_of;
+  draw_slot_.reserve(results_.particles.size());
+  for (std::uint32_t r = 0; r < results_.particles.size(); ++r) {
+    const std::uint32_t particle = results_.particles[r];
+    const auto [found, added] = slot_of.try_emplace(particle, slot_of.size());
+    draw_slot_.push_back(found->second);
+    if (!added) continue;
+    std::vector<Parameters> own;
+    for (std::size_t s = 0; s < S; ++s) {
+      own.push_back(drawn(s, r));
+      try {
+        validate(own.back());
+      } catch (const UsageError& e) {
+        throw UsageError(posterior_->file + ": particle " + std::to_string(particle) + " (drawn for replication " +
+                         std::to_string(r) + ") makes scenario \"" + scenarios_[s]->name + "\" invalid: " + e.what());
+      }
+    }
+    for (std::size_t s = 0; s < S; ++s) {
+      const std::size_t like = draws_like_[s];
+      const Parameters& lead = own[like];
+      shares_.push_back(like == s ||
+                        (same_initial_population(lead, own[s]) && (shared_until_[like] <= year_start(lead.start_year) ||
+                                                                   shared_until(lead, own[s]) >= shared_until_[like])));
+    }
+    if (slot_of.size() * S <= kMaxDrawnKept)
+      for (Parameters& p : own) drawn_kept_.push_back(std::make_shared<const Parameters>(std::move(p)));
+  }
+  if (slot_of.size() * S > kMaxDrawnKept) drawn_kept_.clear();
+}
+
+bool StudyRun::still_shares(std::size_t scenario, std::uint32_t replication) const {
+  return !posterior_ || shares_[draw_slot_[replication] * scenarios_.size() + scenario] != 0;
 }
 
 std::shared_ptr<const StudyRun::SharedStart> StudyRun::shared_start(std::size_t scenario, std::uint32_t replication) {
@@ -165,7 +192,9 @@ std::shared_ptr<const StudyRun::SharedStart> StudyRun::shared_start(std::size_t 
     evict_shared_starts();
   }
   std::call_once(start->made, [&] {
-    const Parameters p = posterior_ ? drawn(like, replication) : scenarios_[like]->parameters;
+    const Parameters p = !posterior_           ? scenarios_[like]->parameters
+                         : drawn_kept_.empty() ? drawn(like, replication)
+                                               : *drawn_kept_[draw_slot_[replication] * scenarios_.size() + like];
     std::size_t bytes = 0;
     if (shared_until_[like] > year_start(p.start_year)) {
       start->paused = pause_run(p, seed_, replication, shared_until_[like], nullptr, interrupt_);
@@ -229,11 +258,13 @@ ReplicationOutcome StudyRun::compute(std::size_t item) {
   // Scenarios that draw the same initial firms start alike (common random numbers make it the
   // same population); those that also run alike for a while share those years, paused where
   // they part. A recorded replication runs whole, since its events are all wanted.
-  std::optional<Parameters> with_draw;
-  if (posterior_) with_draw = drawn(s, r);
-  const Parameters& p = with_draw ? *with_draw : scenarios_[s]->parameters;
+  std::optional<Parameters> with_draw;  // made here only when too many were drawn to keep them all
+  const Parameters* kept_draw =
+      drawn_kept_.empty() ? nullptr : drawn_kept_[draw_slot_[r] * scenarios_.size() + s].get();
+  if (posterior_ && kept_draw == nullptr) with_draw = drawn(s, r);
+  const Parameters& p = kept_draw != nullptr ? *kept_draw : with_draw ? *with_draw : scenarios_[s]->parameters;
   RunResult run;
-  if (recording || draw_users_[draws_like_[s]] == 1 || !still_shares(s, r, p)) {
+  if (recording || draw_users_[draws_like_[s]] == 1 || !still_shares(s, r)) {
     run = simulate(p, seed_, r, recording ? &recorder : nullptr, nullptr, interrupt_);
   } else {
     const std::shared_ptr<const SharedStart> start = shared_start(s, r);

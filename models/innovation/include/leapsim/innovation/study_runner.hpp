@@ -101,16 +101,21 @@ class StudyRun {
   };
   /// Scenario s's parameters in replication r: its own, with r's posterior particle set on top.
   Parameters drawn(std::size_t scenario, std::uint32_t replication) const;
+  /// Validates every scenario with each particle drawn and settles, per particle, which scenarios
+  /// keep their shared start; throws UsageError naming the posterior, particle and scenario.
+  void check_draws();
   /// Whether scenario s may start from its leader's shared start in replication r: always without
-  /// a posterior (the plan was made on these parameters); with one, when the drawn parameters of
-  /// both still draw alike and run alike as long as the plan says.
-  bool still_shares(std::size_t scenario, std::uint32_t replication, const Parameters& drawn_parameters) const;
+  /// a posterior (the plan was made on these parameters), else as check_draws found.
+  bool still_shares(std::size_t scenario, std::uint32_t replication) const;
   std::shared_ptr<const SharedStart> shared_start(std::size_t scenario, std::uint32_t replication);
   void release_shared_start(std::size_t scenario, std::uint32_t replication, const SharedStart* taken);
   void evict_shared_starts();
 
   std::vector<const Scenario*> scenarios_;
   std::shared_ptr<const PosteriorDraws> posterior_;  // null: every replication runs the scenarios as written
+  std::vector<std::size_t> draw_slot_;               // by replication: the index of its particle among those drawn
+  std::vector<char> shares_;                         // by draw slot, then scenario: still_shares
+  std::vector<std::shared_ptr<const Parameters>> drawn_kept_;  // by draw slot, then scenario, when few
   std::vector<std::size_t> draws_like_;  // by scenario: the first scenario that draws the same initial firms
   std::vector<std::size_t> draw_users_;  // by scenario: how many scenarios draw like it (itself included)
   std::vector<Time> shared_until_;       // by first scenario: until when all that draw like it run alike
