@@ -162,3 +162,28 @@ def test_a_bad_posterior_is_refused_naming_it_and_nothing_is_written(leapsim, fi
     }[case]
     assert expected in proc.stderr, proc.stderr
     assert not out.exists()
+
+
+def test_a_saved_file_reopens_with_its_draws_and_a_damaged_draw_table_is_refused(leapsim, fitted, tmp_path):
+    import leapsim as lp
+    out = tmp_path / "drawn.h5"
+    leapsim("run", write_study(fitted), "-q", "-o", out)
+    reopened = lp.open(out)
+    assert len(reopened.parameter_draws()) == 12 and reopened.variance_decomposition("tech_smes").shape == (8, 4)
+    info = leapsim("info", out)
+    assert info.returncode == 0
+    bad = tmp_path / "bad.h5"
+    shutil.copy(out, bad)
+    with h5py.File(bad, "r+") as f:
+        rows = f["parameter_draws/replications"][()]
+        rows["particle"][0] = 999  # the posterior has 40 particles
+        f["parameter_draws/replications"][...] = rows
+    proc = leapsim("info", bad, check=False)
+    assert proc.returncode == 1
+    assert "/parameter_draws/replications: row 0: particle is 999; expected an index below particles" in proc.stderr
+    orphan = tmp_path / "orphan.h5"
+    shutil.copy(out, orphan)
+    with h5py.File(orphan, "r+") as f:
+        del f["parameter_draws"]
+    proc = leapsim("info", orphan, check=False)
+    assert "a variance decomposition without /parameter_draws" in proc.stderr, proc.stderr

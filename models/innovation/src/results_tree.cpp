@@ -8,6 +8,7 @@
 #include <fstream>
 #include <functional>
 #include <iterator>
+#include <map>
 #include <sstream>
 #include <vector>
 
@@ -153,10 +154,15 @@ ResultGroup parameter_draws(const Study& study, const StudyResults& results) {
   for (const ParameterPath& path : draws.parameters) paths.push_back(path.path);
   ResultArray values{"values", {reps, n}, {}, {{"columns", paths}}};
   std::vector<std::int64_t> replication, draw, particle;
+  std::map<std::uint32_t, std::vector<double>> set_by;  // by particle: the values as set, counts rounded
   for (std::size_t r = 0; r < reps; ++r) {
-    Parameters p = study.base.parameters;  // the values as set: counts rounded
-    apply_particle(draws, results.particles[r], p);
-    for (const ParameterPath& path : draws.parameters) values.values.push_back(parameter_value(p, path));
+    auto [found, added] = set_by.try_emplace(results.particles[r]);
+    if (added) {  // once a particle: setting a path walks the schema
+      Parameters p = study.base.parameters;
+      apply_particle(draws, results.particles[r], p);
+      for (const ParameterPath& path : draws.parameters) found->second.push_back(parameter_value(p, path));
+    }
+    values.values.insert(values.values.end(), found->second.begin(), found->second.end());
     replication.push_back(static_cast<std::int64_t>(r));
     draw.push_back(draw_of(static_cast<std::uint32_t>(r), study.runs_per_draw));
     particle.push_back(results.particles[r]);
