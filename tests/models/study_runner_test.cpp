@@ -329,19 +329,24 @@ TEST(PosteriorDraws, EveryScenarioOfAReplicationRunsItsDrawAsIfSetByHand) {
     }
 }
 
-TEST(PosteriorDraws, TheSameBitsOnOneAndTwoThreadsAndInAnyItemOrder) {
+TEST(PosteriorDraws, TheSameBitsOnOneAndTwoThreadsInAnyItemOrderKeptOrNot) {
   const Study study = posterior_study();
   const StudyResults one = run_study(study, 9, 4, RunnerOptions{1, {}, nullptr});
   const StudyResults two = run_study(study, 9, 4, RunnerOptions{2, {}, nullptr});
   StudyRun backwards(study, 9, 4, {}, 3);  // as MPI ranks might, last item first
   for (std::size_t i = backwards.items(); i-- > 0;) backwards.keep(i, backwards.compute(i));
   const StudyResults reversed = std::move(backwards).finish();
+  StudyRun unkept(study, 9, 4, {}, 3, 0);  // every item makes its drawn parameters itself
+  for (std::size_t i = 0; i < unkept.items(); ++i) unkept.keep(i, unkept.compute(i));
+  const StudyResults made_per_item = std::move(unkept).finish();
   EXPECT_EQ(one.particles, two.particles);
   EXPECT_EQ(one.particles, reversed.particles);
   for (std::size_t s = 0; s < one.scenarios.size(); ++s)
     for (std::uint32_t r = 0; r < 9; ++r) {
       EXPECT_EQ(one.scenarios[s].replications[r].years, two.scenarios[s].replications[r].years) << s << " " << r;
       EXPECT_EQ(one.scenarios[s].replications[r].years, reversed.scenarios[s].replications[r].years) << s << " " << r;
+      EXPECT_EQ(one.scenarios[s].replications[r].years, made_per_item.scenarios[s].replications[r].years)
+          << s << " " << r;
     }
 }
 

@@ -34,9 +34,6 @@ constexpr std::size_t kMaxSharedBytes = std::size_t{4} << 30;
 // Bytes a shared start holds per initial firm, entrants' room included (a paused run: firm record,
 // kernel slots and queue entries); measured 271 on the national scenario paused at 2020.
 constexpr std::size_t kStartBytesPerFirm = 288;
-// Drawn parameter sets (particles drawn x scenarios) kept for the run rather than made again for
-// each item (setting a path walks the schema); a few kilobytes each.
-constexpr std::size_t kMaxDrawnKept = 4096;
 
 /// The lookahead asked for, within the replications and within what the starts it keeps ahead
 /// (one per replication ahead, and the current one) may hold.
@@ -78,8 +75,9 @@ ReplicationOutcome decode_outcome(std::string_view bytes) {
 }
 
 StudyRun::StudyRun(const Study& study, std::uint32_t replications, std::uint64_t seed, const RecordRequest& record,
-                   std::size_t lookahead)
+                   std::size_t lookahead, std::size_t max_drawn_kept)
     : posterior_(study.posterior),
+      max_drawn_kept_(max_drawn_kept),
       replications_(replications),
       seed_(seed),
       record_(record),
@@ -168,10 +166,10 @@ void StudyRun::check_draws() {
                         (same_initial_population(lead, own[s]) && (shared_until_[like] <= year_start(lead.start_year) ||
                                                                    shared_until(lead, own[s]) >= shared_until_[like])));
     }
-    if (slot_of.size() * S <= kMaxDrawnKept)
+    if (slot_of.size() * S <= max_drawn_kept_)
       for (Parameters& p : own) drawn_kept_.push_back(std::make_shared<const Parameters>(std::move(p)));
   }
-  if (slot_of.size() * S > kMaxDrawnKept) drawn_kept_.clear();
+  if (slot_of.size() * S > max_drawn_kept_) drawn_kept_.clear();
 }
 
 bool StudyRun::still_shares(std::size_t scenario, std::uint32_t replication) const {

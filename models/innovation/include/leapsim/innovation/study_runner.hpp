@@ -59,6 +59,10 @@ std::string encode(const ReplicationOutcome& outcome);
 /// Decodes what encode wrote; throws SimulationError on a truncated record.
 ReplicationOutcome decode_outcome(std::string_view bytes);
 
+/// Drawn parameter sets a StudyRun keeps for the run rather than making them again for each item
+/// (setting a path walks the schema); a few kilobytes each.
+inline constexpr std::size_t kMaxDrawnKept = 4096;
+
 /// A study run as independent work items, so any executor (threads, MPI ranks) can run them.
 /// The items of one replication (one per scenario) sit together, except that each replication's
 /// first item comes `lookahead` replications early: it makes the start its scenarios share
@@ -69,8 +73,10 @@ class StudyRun {
  public:
   /// The study's scenarios for `replications` keyed by `seed`, keeping what `record` asks for;
   /// the lookahead is cut to the replications and to what the shared starts may hold in memory.
+  /// With a posterior, the parameter sets drawn (particles drawn x scenarios) are kept for the run
+  /// when there are at most `max_drawn_kept`, else made again for each item: the same bits either way.
   StudyRun(const Study& study, std::uint32_t replications, std::uint64_t seed, const RecordRequest& record = {},
-           std::size_t lookahead = 1);
+           std::size_t lookahead = 1, std::size_t max_drawn_kept = kMaxDrawnKept);
 
   /// Number of work items: scenarios times replications.
   std::size_t items() const noexcept { return scenarios_.size() * replications_; }
@@ -114,7 +120,8 @@ class StudyRun {
   std::vector<const Scenario*> scenarios_;
   std::shared_ptr<const PosteriorDraws> posterior_;  // null: every replication runs the scenarios as written
   std::vector<std::size_t> draw_slot_;               // by replication: the index of its particle among those drawn
-  std::vector<char> shares_;                         // by draw slot, then scenario: still_shares
+  std::size_t max_drawn_kept_;
+  std::vector<char> shares_;                                   // by draw slot, then scenario: still_shares
   std::vector<std::shared_ptr<const Parameters>> drawn_kept_;  // by draw slot, then scenario, when few
   std::vector<std::size_t> draws_like_;  // by scenario: the first scenario that draws the same initial firms
   std::vector<std::size_t> draw_users_;  // by scenario: how many scenarios draw like it (itself included)
