@@ -187,3 +187,18 @@ def test_a_saved_file_reopens_with_its_draws_and_a_damaged_draw_table_is_refused
         del f["parameter_draws"]
     proc = leapsim("info", orphan, check=False)
     assert "a variance decomposition without /parameter_draws" in proc.stderr, proc.stderr
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_report_page_tells_where_the_draws_came_from_and_the_parameters_share(leapsim, fitted, tmp_path, lang):
+    import leapsim as lp
+    out = tmp_path / "drawn.h5"
+    leapsim("run", write_study(fitted), "-q", "-o", out)
+    results = lp.open(out)
+    page = (tmp_path / "report.html")
+    results.report(page, lang=lang)
+    html = page.read_text(encoding="utf-8")
+    share = results.variance_decomposition("htes", "base").loc[("base", 2022), "parameter_share"]
+    assert f"{100 * share:.1f}%" in html
+    assert {"en": "(6 draws, 2 replications each)", "zh": "（6 组参数，每组 2 次模拟）"}[lang] in html
+    assert {"en": "holds no posterior", "zh": "不含后验分布"}[lang] not in html
