@@ -40,6 +40,14 @@ struct Terms {
   Term ranking{"\n== Ranking by extra HTEs in %1$d over %2$s (mean), with the mean total paid over the run\n",
                "\n== 按 %1$d 年比 %2$s 增加的高新技术企业数排名（均值），及模拟期内平均奖补资金支出合计\n"};
   Term ranked{"%+7.1f HTEs   %8.1f M yuan paid\n", "%+7.1f 家高新技术企业   支出 %8.0f 万元\n"};
+  Term draws{
+      "\n== Parameter uncertainty: %2$lld draws from %1$s (%3$lld replications per draw); the bands above include it\n",
+      "\n== 参数不确定性：从 %1$s 抽取 %2$lld 组参数，每组 %3$lld 次模拟；以上区间已包含参数不确定性\n"};
+  Term shares{"share of the variance in %d from the parameters (the rest is replication noise)\n",
+              "%d 年方差中来自参数的份额（其余为模拟随机误差）\n"};
+  Term not_estimable{"not estimable: one replication per draw (set study.runs_per_draw to 2 or more to split it)\n",
+                     "无法估计：每组参数仅模拟 1 次（将 study.runs_per_draw 设为 2 或以上可分解方差）\n"};
+  Term scenario{"scenario", "方案"};
 };
 constexpr Terms kTerms;
 
@@ -199,6 +207,41 @@ void write_comparisons(const ResultGroup& root, const ReportView& v, std::ostrea
         << format(say(kTerms.ranked, l), ranking[i].htes, ranking[i].paid / money);
 }
 
+/// Where the posterior draws came from and, per scenario, the parameters' share of the variance of
+/// each headline metric in the report's year; nothing for a run without a posterior.
+void write_parameter_uncertainty(const ResultGroup& root, const ReportView& v, std::ostream& out) {
+  const ResultGroup* draws = root.group("parameter_draws");
+  if (draws == nullptr) return;
+  const Language l = v.language;
+  const std::int64_t runs = attribute<std::int64_t>(*draws, "runs_per_draw");
+  const std::size_t reps = array(*draws, "values").shape.at(0);
+  const auto count =
+      static_cast<long long>((reps + static_cast<std::size_t>(runs) - 1) / static_cast<std::size_t>(runs));
+  out << format(say(kTerms.draws, l), attribute<std::string>(*draws, "posterior_file").c_str(), count,
+                static_cast<long long>(runs));
+  const ResultGroup& scenarios = group(root, "scenarios");
+  const auto& names = attribute<std::vector<std::string>>(root, "scenarios");
+  if (attribute<std::int64_t>(group(group(scenarios, names.front()), "variance_decomposition"), "estimable") == 0) {
+    out << say(kTerms.not_estimable, l);
+    return;
+  }
+  const int year = v.year.value_or(v.last_year);
+  const std::size_t row = year_index(v, year);
+  out << format(say(kTerms.shares, l), year) << pad(say(kTerms.scenario, l), 44);
+  const Column* decomposed[] = {&kColumns[0], &kColumns[1], &kColumns[4]};  // tech SMEs, HTEs, paid
+  for (const Column* c : decomposed) out << "  " << pad(say(c->heading, l), 16);
+  out << '\n';
+  for (const std::string& name : names) {
+    const ResultGroup& split = group(group(scenarios, name), "variance_decomposition");
+    out << pad(name, 44);
+    for (const Column* c : decomposed) {
+      const double share = at(array(split, c->metric), row, 3);  // parameter_share
+      out << "  " << pad(std::isfinite(share) ? format("%.0f%%", 100.0 * share) : std::string("-"), 16);
+    }
+    out << '\n';
+  }
+}
+
 }  // namespace
 
 Language language_named(const std::string& name) {
@@ -220,6 +263,7 @@ void write_report(const ResultGroup& root, const ReportView& view, std::ostream&
   if (!v.comparisons_only) {
     write_forecasts(root, v, out);
     write_targets(root, v.language, out);
+    write_parameter_uncertainty(root, v, out);
   }
   write_comparisons(root, v, out);
 }

@@ -15,6 +15,7 @@
 
 #include "leapsim/engine/errors.hpp"
 #include "leapsim/engine/replication_runner.hpp"
+#include "leapsim/innovation/io/attach_posterior.hpp"
 #include "leapsim/innovation/results_tree.hpp"
 #include "leapsim/innovation/scenario/loader.hpp"
 #include "leapsim/innovation/study_runner.hpp"
@@ -113,6 +114,7 @@ void check_memory(const RunOptions& options, const RunEstimate& estimate) {
 /// process writes and reports (in an MPI job, rank 0).
 PreparedRun prepare_run(const RunOptions& options, bool check_output) {
   PreparedRun run{innovation::load_study(options.study), 0, 0, {}};
+  innovation::attach_posterior(run.study);
   run.replications = options.replications.value_or(run.study.replications);
   run.seed = options.seed.value_or(run.study.seed);
   run.record.replications = options.record_replications;

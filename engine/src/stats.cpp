@@ -5,6 +5,7 @@
 #include <boost/math/distributions/students_t.hpp>
 #include <cmath>
 #include <limits>
+#include <string>
 #include <vector>
 
 #include "leapsim/engine/errors.hpp"
@@ -111,6 +112,41 @@ PairedDifference paired_difference(std::span<const double> a, std::span<const do
                       std::sqrt(r.variance_difference / static_cast<double>(d.size()));
   r.interval = {r.mean - half, r.mean + half};
   return r;
+}
+
+VarianceComponents variance_components(std::span<const double> values, std::span<const std::size_t> group_sizes) {
+  std::size_t n = 0;
+  for (const std::size_t k : group_sizes) {
+    if (k == 0) throw UsageError("variance_components: a group of no values");
+    n += k;
+  }
+  if (n != values.size())
+    throw UsageError("variance_components: the groups hold " + std::to_string(n) + " values, not " +
+                     std::to_string(values.size()));
+  constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+  VarianceComponents c{false, variance(values), nan, nan, nan};
+  const std::size_t g = group_sizes.size();
+  if (g < 2 || n == g) return c;
+  const double grand = mean(values);
+  double between_squares = 0.0, within_squares = 0.0, sum_of_squared_sizes = 0.0;
+  std::size_t at = 0;
+  for (const std::size_t k : group_sizes) {
+    const std::span<const double> group = values.subspan(at, k);
+    const double m = mean(group);
+    between_squares += static_cast<double>(k) * (m - grand) * (m - grand);
+    for (const double v : group) within_squares += (v - m) * (v - m);
+    sum_of_squared_sizes += static_cast<double>(k) * static_cast<double>(k);
+    at += k;
+  }
+  const auto N = static_cast<double>(n), G = static_cast<double>(g);
+  const double msb = between_squares / (G - 1.0), msw = within_squares / (N - G);
+  const double n0 = (N - sum_of_squared_sizes / N) / (G - 1.0);
+  c.estimable = true;
+  c.within = msw;
+  c.between = std::max(0.0, (msb - msw) / n0);
+  const double sum = c.between + c.within;
+  c.between_share = sum > 0.0 ? c.between / sum : nan;
+  return c;
 }
 
 }  // namespace leapsim::stats

@@ -4,9 +4,11 @@
 
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "bindings.hpp"
+#include "leapsim/innovation/io/attach_posterior.hpp"
 #include "leapsim/innovation/metrics.hpp"
 #include "leapsim/innovation/scenario/changes.hpp"
 #include "leapsim/innovation/scenario/loader.hpp"
@@ -34,6 +36,7 @@ void bind_study(py::module_& m) {
       .def_readonly("description", &Scenario::description)
       .def_readonly("source", &Scenario::source, "The file it was read from.")
       .def_readonly("resolved_yaml", &Scenario::resolved_yaml, "Every parameter, as a scenario file.")
+      .def_readonly("posterior", &Scenario::posterior, "The posterior file its `posterior` key names; '' if none.")
       .def_property_readonly("start_year", [](const Scenario& s) { return s.parameters.start_year; })
       .def_property_readonly("end_year", [](const Scenario& s) { return s.parameters.end_year; })
       .def(
@@ -82,6 +85,8 @@ void bind_study(py::module_& m) {
       .def_readonly("targets", &Study::targets)
       .def_readonly("replications", &Study::replications)
       .def_readonly("seed", &Study::seed)
+      .def_readonly("posterior_file", &Study::posterior_file, "The posterior file its draws come from; '' if none.")
+      .def_readonly("runs_per_draw", &Study::runs_per_draw, "Replications that share one posterior draw.")
       .def("__repr__", [](const Study& s) {
         return "<leapsim.Study '" + s.name + "': base and " + std::to_string(s.alternatives.size()) + " alternatives>";
       });
@@ -93,7 +98,9 @@ void bind_study(py::module_& m) {
       "load_study",
       [](const std::filesystem::path& path, bool allow_outside) {
         const innovation::NamedFilesPolicy files(named_files(allow_outside));
-        return innovation::load_study(path);
+        Study study = innovation::load_study(path);
+        innovation::attach_posterior(study);
+        return study;
       },
       py::arg("path"), py::arg("allow_outside") = false, "Reads a study file.");
   m.def(
@@ -103,8 +110,15 @@ void bind_study(py::module_& m) {
         return innovation::load_scenario(path);
       },
       py::arg("path"), py::arg("allow_outside") = false, "Reads a scenario file.");
-  m.def("load_study_text", &innovation::load_study_text, py::arg("yaml"), py::arg("name"),
-        "Reads study YAML given as text; `name` stands for the file in messages and relative paths.");
+  m.def(
+      "load_study_text",
+      [](std::string_view yaml, const std::string& name) {
+        Study study = innovation::load_study_text(yaml, name);
+        innovation::attach_posterior(study);
+        return study;
+      },
+      py::arg("yaml"), py::arg("name"),
+      "Reads study YAML given as text; `name` stands for the file in messages and relative paths.");
   m.def("load_scenario_text", &innovation::load_scenario_text, py::arg("yaml"), py::arg("name"),
         "Reads scenario YAML given as text.");
   m.def("is_study_file", &innovation::is_study_file, py::arg("path"), "Whether the file is a study.");
@@ -131,6 +145,8 @@ void bind_study(py::module_& m) {
         if (study.base.description.empty()) study.base.description = s.name;
         study.replications = replications;
         study.seed = seed;
+        study.posterior_file = s.posterior;
+        innovation::attach_posterior(study);
         return study;
       },
       py::arg("scenario"), py::arg("replications"), py::arg("seed"),

@@ -7,8 +7,10 @@ font is needed to view it), no script, no request to any network. It prints to P
 page break before each section. Sections, in order: the summary, fan charts per scenario with the
 yearly table, target probabilities, paired differences, costs, mechanisms, sensitivity,
 calibration, provenance. Each section is one function below, from the results to a template and
-its data; a section whose data the results file does not hold (cost books, mechanism breakdowns,
-sensitivity results and posteriors are not written yet) says so in one line.
+its data; a section whose data the results file does not hold (cost books, mechanism breakdowns
+and sensitivity results are not written yet) says so in one line. The calibration section shows,
+for a study that drew from a posterior, where the draws came from and the parameters' share of
+each headline metric's variance.
 """
 
 from __future__ import annotations
@@ -248,6 +250,8 @@ def absent_line(results: Results, key: str, lang: str) -> Optional[str]:
     """The line saying the results file lacks an optional section's data, or None when it has it."""
     if OPTIONAL_GROUPS[key] in results._tree.groups(""):
         return None
+    if key == "calibration" and results.has_posterior:  # the draws are the posterior's results
+        return None
     return terms.text("absent", lang, what=terms.text(f"absent_{key}", lang))
 
 
@@ -271,7 +275,32 @@ def _optional(key: str) -> Callable[[_Page], Section]:
 costs = _optional("costs")
 mechanisms = _optional("mechanisms")
 sensitivity = _optional("sensitivity")
-calibration = _optional("calibration")
+_calibration_group = _optional("calibration")
+
+DECOMPOSED_METRICS = ("tech_smes", "htes", "subsidies_paid")
+"""The metrics whose variance a run with posterior draws splits (results_tree.hpp, kDecomposedMetrics)."""
+
+
+def calibration(page: _Page) -> Section:
+    """With posterior draws: where they came from and, per scenario, the parameters' share of the
+    last year's variance of each headline metric; else the calibration group's section."""
+    results = page.results
+    if not results.has_posterior:
+        return _calibration_group(page)
+    draws = results.parameter_draws()
+    year = page.last_year
+    rows = []
+    for name in results.scenarios:
+        cells = []
+        for metric in DECOMPOSED_METRICS:
+            share = results.variance_decomposition(metric, name).loc[(name, year), "parameter_share"]
+            cells.append(percent(share) if share == share else page.t("not_estimable"))
+        rows.append([page.scenario(name)] + cells)
+    note = page.t("posterior_note", file=draws.attrs["posterior_file"], draws=int(draws["draw"].max()) + 1,
+                  runs=int(draws.attrs["runs_per_draw"]), year=year)
+    return Section("calibration", page.t("calibration"), "note_table", {
+        "note": note, "header": [page.t("scenario")] + [page.metric_heading(m) for m in DECOMPOSED_METRICS],
+        "rows": rows})
 
 
 def study_sha256(results: Results) -> Optional[str]:
@@ -381,6 +410,9 @@ nav a { margin-right: 0.8rem; }
 <figure>{{ d.svg | safe }}</figure>
 """,
     "note": """<p class="note">{{ d.note }}</p>
+""",
+    "note_table": """<p class="note">{{ d.note }}</p>
+{% with header = d.header, rows = d.rows %}{% include "table" %}{% endwith %}
 """,
     "listing": """<p class="note">{{ d.note }}</p><ul>{% for item in d["items"] %}<li>{{ item }}</li>{% endfor %}</ul>
 """,

@@ -115,6 +115,49 @@ class Results:
                              "scenario": scenario, **{k: v[t, s] for k, v in arrays.items()}})
         return pd.DataFrame(rows)
 
+    @property
+    def has_posterior(self) -> bool:
+        """Whether each replication drew its parameters from a posterior (the study named one)."""
+        return "parameter_draws" in self._tree.groups()
+
+    def parameter_draws(self) -> pd.DataFrame:
+        """Each replication's posterior draw, the same in every scenario: one row a replication, the
+        draw and particle index, then one column a parameter path with the value set. The frame's
+        attrs hold the posterior file, its digest, the calibration seed and runs_per_draw."""
+        if not self.has_posterior:
+            raise _core.ResultsError("no parameter_draws: the study named no posterior")
+        values = self._tree.array("parameter_draws/values")
+        paths = list(self._tree.dataset_attributes("parameter_draws/values")["columns"])
+        index = self._tree.table("parameter_draws/replications")
+        frame = pd.DataFrame(values, columns=paths)
+        frame.insert(0, "particle", np.asarray(index["particle"]))
+        frame.insert(0, "draw", np.asarray(index["draw"]))
+        frame.index = pd.Index(np.asarray(index["replication"]), name="replication")
+        attrs = self._tree.attributes("parameter_draws")
+        frame.attrs = {key: attrs[key] for key in ("posterior_file", "posterior_digest", "calibration_seed",
+                                                   "runs_per_draw")}
+        return frame
+
+    def variance_decomposition(self, metric: str = "htes", scenario: Optional[str] = None) -> pd.DataFrame:
+        """The share of a headline metric's ensemble variance (tech_smes, htes, subsidies_paid) that
+        comes from the posterior's parameters versus replication noise, per scenario and year: a
+        one-way random-effects ANOVA over the replications of each draw (NaN, "not estimable", when
+        every draw ran one replication: study.runs_per_draw = 1)."""
+        if not self.has_posterior:
+            raise _core.ResultsError("no variance decomposition: the study named no posterior")
+        rows = []
+        for name in ([self._scenario(scenario)] if scenario is not None else self.scenarios):
+            group = f"scenarios/{name}/variance_decomposition"
+            if metric not in self._tree.datasets(group):
+                raise _core.UsageError(f"no decomposition of {metric!r}; there is one of "
+                                       f"{self._tree.datasets(group)}")
+            frame = pd.DataFrame(self._tree.array(f"{group}/{metric}"),
+                                 columns=list(self._tree.attributes(group)["columns"]))
+            frame.insert(0, "year", self.years)
+            frame.insert(0, "scenario", name)
+            rows.append(frame)
+        return pd.concat(rows, ignore_index=True).set_index(["scenario", "year"])
+
     def events(self, scenario: str = "base") -> pd.DataFrame:
         """The firm event log kept with record=("events",), with the kind as a category."""
         path = f"scenarios/{self._scenario(scenario)}/events"

@@ -121,6 +121,13 @@ _TEXT: Dict[str, Tuple[str, str]] = {
     "absent_mechanisms": ("机制分解结果", "mechanism breakdown"),
     "absent_sensitivity": ("敏感性分析结果", "sensitivity results"),
     "absent_calibration": ("后验分布或校准结果", "posterior or calibration results"),
+    "posterior_note": ("各次模拟的参数抽自后验分布 {file}（{draws} 组参数，每组 {runs} 次模拟），以上区间已包含参数不确定性。"
+                       "下表为 {year} 年方差中来自参数的份额，其余为模拟随机误差。",
+                       "Each replication drew its parameters from the posterior {file} ({draws} draws, {runs} "
+                       "replications each): the bands above include parameter uncertainty. The table gives the "
+                       "share of the variance in {year} that comes from the parameters; the rest is replication "
+                       "noise."),
+    "not_estimable": ("无法估计（每组参数仅模拟 1 次）", "not estimable (one replication per draw)"),
     "present_unread": ("此结果文件含有以下数据，但此版本的报告尚不能展示：",
                        "This results file holds the data below, which this version of the report cannot show yet:"),
     "provenance": ("数据来源与运行记录", "Provenance"),

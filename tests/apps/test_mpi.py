@@ -96,6 +96,18 @@ def test_a_sweep_runs_the_same_under_mpirun(leapsim, tmp_path):
         assert len(f.attrs["scenarios"]) == 1 + 3 * 2  # the base and every point of the grid
 
 
+def test_posterior_draws_are_the_same_under_mpirun(leapsim, tmp_path):
+    """Every rank draws replication r's particle from (seed, r) alone: the same draws and bits."""
+    from test_calibrate import write_calibration
+    from test_posterior_forecast import write_study
+    leapsim("calibrate", write_calibration(tmp_path), "-o", tmp_path / "post.h5", "-q")
+    study = write_study(tmp_path, runs_per_draw=2, replications=10)
+    leapsim("run", study, "-j", 2, "-q", "-o", tmp_path / "threads.h5")
+    mpirun(2, "run", study, "-j", 1, "-q", "-o", tmp_path / "np2.h5")
+    found = assert_same_results(tmp_path / "threads.h5", tmp_path / "np2.h5")
+    assert "parameter_draws/values" in found and "scenarios/base/variance_decomposition/htes" in found
+
+
 def test_progress_and_report_come_from_rank_0_only(tmp_path):
     proc = mpirun(2, "run", TINY_STUDY, "-r", 10, "-o", tmp_path / "out.h5")
     assert proc.stdout.count("== Probability of meeting each target") == 1

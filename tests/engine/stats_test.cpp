@@ -3,7 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <vector>
+
+#include "leapsim/engine/errors.hpp"
 
 namespace leapsim::stats {
 namespace {
@@ -37,6 +40,43 @@ TEST(Stats, PairedDifferenceUsesTheTDistribution) {
   EXPECT_NEAR(d.interval.low, 2.0 - 0.877989, 1e-6);
   EXPECT_NEAR(d.interval.high, 2.0 + 0.877989, 1e-6);
   EXPECT_NEAR(d.variance_reduction, (2.5 + 2.5) / 0.5, 1e-12);
+}
+
+TEST(Stats, VarianceComponentsMatchAOneWayAnovaByHand) {
+  // Means 2, 5, 11 about a grand mean of 6: MSB = 3 (16 + 1 + 25) / 2 = 63, MSW = 6 / 6 = 1,
+  // between = (63 - 1) / 3, within = 1, share = 62 / 65; total variance 132 / 8.
+  const std::vector<double> v{1, 2, 3, 4, 5, 6, 10, 11, 12};
+  const std::vector<std::size_t> threes{3, 3, 3};
+  const VarianceComponents c = variance_components(v, threes);
+  EXPECT_TRUE(c.estimable);
+  EXPECT_NEAR(c.total, 16.5, 1e-12);
+  EXPECT_NEAR(c.within, 1.0, 1e-12);
+  EXPECT_NEAR(c.between, 62.0 / 3.0, 1e-12);
+  EXPECT_NEAR(c.between_share, 62.0 / 65.0, 1e-12);
+  // Unequal groups {1, 3}, {2, 4, 6}, {5}: MSB = 7.5 / 2, MSW = 10 / 3, n0 = (6 - 14 / 6) / 2, so
+  // between = (3.75 - 10 / 3) / n0 = 5 / 22.
+  const std::vector<double> u{1, 3, 2, 4, 6, 5};
+  const std::vector<std::size_t> uneven{2, 3, 1};
+  const VarianceComponents d = variance_components(u, uneven);
+  EXPECT_NEAR(d.within, 10.0 / 3.0, 1e-12);
+  EXPECT_NEAR(d.between, 5.0 / 22.0, 1e-12);
+  // Group means alike: MSB < MSW, the between component is truncated at 0.
+  const std::vector<double> alike{1, 5, 2, 4};
+  const std::vector<std::size_t> twos{2, 2};
+  EXPECT_EQ(variance_components(alike, twos).between, 0.0);
+  EXPECT_EQ(variance_components(alike, twos).between_share, 0.0);
+}
+
+TEST(Stats, VarianceComponentsAreNotEstimableFromOneValueAGroupOrOneGroup) {
+  const std::vector<double> v{1, 2, 4};
+  const std::vector<std::size_t> ones{1, 1, 1}, one{3}, short_by_one{1, 1};
+  for (const auto& sizes : {ones, one}) {
+    const VarianceComponents c = variance_components(v, sizes);
+    EXPECT_FALSE(c.estimable);
+    EXPECT_NEAR(c.total, 7.0 / 3.0, 1e-12);  // the ensemble variance is still known
+    EXPECT_TRUE(std::isnan(c.between) && std::isnan(c.within) && std::isnan(c.between_share));
+  }
+  EXPECT_THROW(variance_components(v, short_by_one), UsageError);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // nothing loads while any problem remains.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <string>
 
 #include "leapsim/engine/errors.hpp"
@@ -425,6 +426,80 @@ TEST(Validate, DefaultCapacities) {
   EXPECT_EQ(default_capacity(CarrierKind::maker_space, Level::national), 40u);
   EXPECT_EQ(default_capacity(CarrierKind::maker_space, Level::provincial), 30u);
   EXPECT_EQ(default_capacity(CarrierKind::maker_space, Level::municipal), 15u);
+}
+
+// A posterior named by a study or a scenario: resolved against the file naming it, inherited by
+// the alternatives, and each wrong reference reported where it is written.
+
+/// A scratch folder holding a scenario (tiny's horizon) and an empty file standing for a posterior.
+struct PosteriorFolder {
+  testing::ScratchDir dir;
+  std::filesystem::path posterior = dir.write("fit.h5", "");
+  std::filesystem::path scenario = dir.write("district.yaml", "start_year: 2019\nend_year: 2022\n");
+};
+
+TEST(StudyPosterior, IsResolvedAgainstTheFileNamingItAndTheAlternativesInheritIt) {
+  PosteriorFolder f;
+  std::filesystem::create_directories(f.dir.path() / "sub");
+  f.dir.write("sub/fit.h5", "");
+  f.dir.write("sub/with-posterior.yaml", "extends: ../district.yaml\nposterior: fit.h5\n");
+  const auto study = f.dir.write("study.yaml",
+                                 "study: {name: s, runs_per_draw: 2}\nbase: sub/with-posterior.yaml\n"
+                                 "alternatives:\n  - {name: a, overrides: {hte: {apply_probability: 0.5}}}\n");
+  const Study loaded = load_study(study);
+  EXPECT_EQ(loaded.posterior_file, (f.dir.path() / "sub" / "fit.h5").string());
+  EXPECT_EQ(loaded.runs_per_draw, 2u);
+  EXPECT_EQ(loaded.alternatives.at(0).posterior, loaded.posterior_file);
+  // The study's own wins over its base's; a scenario with none names none.
+  const auto own = f.dir.write("own.yaml", "study: {name: s, posterior: fit.h5}\nbase: sub/with-posterior.yaml\n");
+  EXPECT_EQ(load_study(own).posterior_file, f.posterior.string());
+  EXPECT_EQ(load_scenario(f.scenario).posterior, "");
+}
+
+TEST(StudyPosterior, AMissingFileIsLocatedAtItsKey) {
+  PosteriorFolder f;
+  const auto study = f.dir.write("study.yaml", "study:\n  name: s\n  posterior: missing.h5\nbase: district.yaml\n");
+  expect_single(check_file(study), study, 3, 14, "posterior \"missing.h5\" not found");
+  const auto scenario = f.dir.write("scenario.yaml", "extends: district.yaml\nposterior: gone.h5\n");
+  expect_single(check_file(scenario), scenario, 2, 12, "posterior \"gone.h5\" not found");
+}
+
+TEST(StudyPosterior, OutsideTheFolderIsRefusedUnlessAllowed) {
+  PosteriorFolder f;
+  std::filesystem::create_directories(f.dir.path() / "inner");
+  f.dir.write("inner/district.yaml", "start_year: 2019\nend_year: 2022\n");
+  const auto study = f.dir.write("inner/study.yaml", "study: {name: s, posterior: ../fit.h5}\nbase: district.yaml\n");
+  {
+    const NamedFilesPolicy inside(NamedFiles::inside_folder);
+    expect_single(check_file(study), study, 1, 29, "posterior \"../fit.h5\" is outside the folder of");
+  }
+  EXPECT_TRUE(check_file(study).empty());
+}
+
+TEST(StudyPosterior, AnAlternativeCannotNameOneOfItsOwn) {
+  PosteriorFolder f;
+  const auto study = f.dir.write("study.yaml",
+                                 "study: {name: s, posterior: fit.h5}\nbase: district.yaml\nalternatives:\n"
+                                 "  - name: a\n    posterior: fit.h5\n"
+                                 "  - name: b\n    overrides:\n      posterior: fit.h5\n");
+  const std::vector<Diagnostic> found = check_file(study);
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_EQ(found[0].line, 5);
+  EXPECT_NE(found[0].message.find("alternatives[0].posterior: an alternative cannot name a posterior of its own"),
+            std::string::npos)
+      << found[0].to_string();
+  EXPECT_EQ(found[1].line, 8);
+  EXPECT_NE(found[1].message.find("alternatives[1].overrides.posterior: an alternative cannot name"), std::string::npos)
+      << found[1].to_string();
+}
+
+TEST(StudyPosterior, RunsPerDrawNeedsAPosteriorAndAtLeastOne) {
+  PosteriorFolder f;
+  const auto without = f.dir.write("without.yaml", "study:\n  name: s\n  runs_per_draw: 4\nbase: district.yaml\n");
+  expect_single(check_file(without), without, 3, 18, "study.runs_per_draw: runs per posterior draw needs a posterior");
+  const auto zero =
+      f.dir.write("zero.yaml", "study:\n  name: s\n  posterior: fit.h5\n  runs_per_draw: 0\nbase: district.yaml\n");
+  expect_single(check_file(zero), zero, 4, 18, "study.runs_per_draw must be >= 1, got 0");
 }
 
 }  // namespace

@@ -3,14 +3,17 @@
 // without changing a bit of any result.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <limits>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "event_recorder.hpp"
 #include "leapsim/engine/errors.hpp"
 #include "leapsim/innovation/model.hpp"
+#include "leapsim/innovation/posterior_draws.hpp"
 #include "leapsim/innovation/study_runner.hpp"
 #include "test_parameters.hpp"
 
@@ -274,6 +277,107 @@ TEST(ReplicationOutcome, SurvivesItsByteEncoding) {
   EXPECT_THROW(decode_outcome(std::string_view(bytes).substr(0, bytes.size() - 1)), SimulationError);
   EXPECT_THROW(decode_outcome(bytes + "x"), SimulationError);
   EXPECT_THROW(decode_outcome(std::string_view(bytes).substr(0, 6)), SimulationError);
+}
+
+/// A posterior of six particles over an entry probability and the latent pool's size, unequal weights.
+std::shared_ptr<const PosteriorDraws> tiny_posterior(const Parameters& base) {
+  return std::make_shared<const PosteriorDraws>(make_posterior_draws(
+      base, "tiny-posterior.h5", "fnv1a64:0", 5, {"tech_sme.register_probability", "initial.2.count"},
+      {{0.1, 20}, {0.3, 30}, {0.5, 40}, {0.7, 50}, {0.9, 60}, {0.6, 25}}, {0.1, 0.2, 0.3, 0.1, 0.2, 0.1}));
+}
+
+/// The base, a policy lever that shares the base's start, one that differs by a drawing input the
+/// posterior does not set, and a study of them drawing from tiny_posterior three runs a draw.
+Study posterior_study() {
+  Study study;
+  study.base.name = "base";
+  study.base.parameters = tiny_parameters();
+  study.alternatives.push_back({"reward", "", "", "", bigger_reward()});
+  Parameters other = tiny_parameters();
+  other.initial[1].count += 2;
+  study.alternatives.push_back({"two more SMEs", "", "", "", other});
+  study.posterior_file = "tiny-posterior.h5";
+  study.runs_per_draw = 3;
+  study.posterior = tiny_posterior(study.base.parameters);
+  return study;
+}
+
+TEST(PosteriorDraws, EveryScenarioOfAReplicationRunsItsDrawAsIfSetByHand) {
+  const Study study = posterior_study();
+  constexpr std::uint32_t kReps = 12;
+  const StudyResults results = run_study(study, kReps, 17, RunnerOptions{2, {}, nullptr});
+  ASSERT_EQ(results.particles.size(), kReps);
+  std::vector<std::uint32_t> distinct;
+  for (std::uint32_t r = 0; r < kReps; ++r) {
+    // Keyed as documented: draw r / runs_per_draw of the stream (seed, draw, 0, kPosteriorDrawStream).
+    EXPECT_EQ(results.particles[r], drawn_particle(*study.posterior, 17, r / 3)) << r;
+    if (r % 3 != 0) {
+      EXPECT_EQ(results.particles[r], results.particles[r - 1]) << r;
+    }
+    if (std::find(distinct.begin(), distinct.end(), results.particles[r]) == distinct.end())
+      distinct.push_back(results.particles[r]);
+  }
+  EXPECT_GE(distinct.size(), 2u) << "four draws from six particles all fell on one";
+  const std::vector<const Scenario*> scenarios{&study.base, &study.alternatives[0], &study.alternatives[1]};
+  for (std::size_t s = 0; s < scenarios.size(); ++s)
+    for (std::uint32_t r = 0; r < kReps; ++r) {
+      Parameters p = scenarios[s]->parameters;  // by hand: the scenario's own, the particle's values on top
+      const std::vector<double>& values = study.posterior->particles[results.particles[r]];
+      set_parameter(p, find_parameter(p, "tech_sme.register_probability"), values[0]);
+      set_parameter(p, find_parameter(p, "initial[2].count"), values[1]);
+      EXPECT_EQ(results.scenarios[s].replications[r].years, simulate(p, 17, r).metrics.years) << s << " " << r;
+    }
+}
+
+TEST(PosteriorDraws, TheSameBitsOnOneAndTwoThreadsInAnyItemOrderKeptOrNot) {
+  const Study study = posterior_study();
+  const StudyResults one = run_study(study, 9, 4, RunnerOptions{1, {}, nullptr});
+  const StudyResults two = run_study(study, 9, 4, RunnerOptions{2, {}, nullptr});
+  StudyRun backwards(study, 9, 4, {}, 3);  // as MPI ranks might, last item first
+  for (std::size_t i = backwards.items(); i-- > 0;) backwards.keep(i, backwards.compute(i));
+  const StudyResults reversed = std::move(backwards).finish();
+  StudyRun unkept(study, 9, 4, {}, 3, 0);  // every item makes its drawn parameters itself
+  for (std::size_t i = 0; i < unkept.items(); ++i) unkept.keep(i, unkept.compute(i));
+  const StudyResults made_per_item = std::move(unkept).finish();
+  EXPECT_EQ(one.particles, two.particles);
+  EXPECT_EQ(one.particles, reversed.particles);
+  for (std::size_t s = 0; s < one.scenarios.size(); ++s)
+    for (std::uint32_t r = 0; r < 9; ++r) {
+      EXPECT_EQ(one.scenarios[s].replications[r].years, two.scenarios[s].replications[r].years) << s << " " << r;
+      EXPECT_EQ(one.scenarios[s].replications[r].years, reversed.scenarios[s].replications[r].years) << s << " " << r;
+      EXPECT_EQ(one.scenarios[s].replications[r].years, made_per_item.scenarios[s].replications[r].years)
+          << s << " " << r;
+    }
+}
+
+TEST(PosteriorDraws, AStudyWithoutAPosteriorDrawsNothing) {
+  Study study = posterior_study();
+  study.posterior_file.clear();
+  study.posterior.reset();
+  const StudyResults results = run_study(study, 3, 4, RunnerOptions{1, {}, nullptr});
+  EXPECT_TRUE(results.particles.empty());
+  EXPECT_EQ(results.scenarios[0].replications[2].years, simulate(study.base.parameters, 4, 2).metrics.years);
+  study.posterior_file = "named.h5";  // named but never read: refused, not run as if absent
+  EXPECT_THROW(run_study(study, 3, 4, RunnerOptions{1, {}, nullptr}), UsageError);
+}
+
+TEST(PosteriorDraws, APathTheScenarioLacksOrAValueOutsideItsDomainNamesTheFileAndThePath) {
+  const Parameters base = tiny_parameters();
+  const auto message = [&](const std::string& path, double value) {
+    try {
+      make_posterior_draws(base, "fit.h5", "", 1, {path}, {{value}}, {1.0});
+    } catch (const UsageError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_NE(message("hte.no_such_thing", 0.5).find("fit.h5: parameter 'hte.no_such_thing'"), std::string::npos)
+      << message("hte.no_such_thing", 0.5);
+  EXPECT_NE(message("initial[7].count", 3).find("fit.h5: parameter 'initial[7].count'"), std::string::npos);
+  const std::string outside = message("tech_sme.register_probability", 1.5);
+  EXPECT_NE(outside.find("fit.h5: parameter 'tech_sme.register_probability': particle 0 holds 1.5"), std::string::npos)
+      << outside;
+  EXPECT_NE(outside.find("outside the parameter's domain [0, 1]"), std::string::npos) << outside;
 }
 
 }  // namespace

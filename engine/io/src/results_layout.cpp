@@ -8,6 +8,7 @@
 #include <iterator>
 #include <set>
 #include <sstream>
+#include <string_view>
 
 #include "leapsim/engine/errors.hpp"
 
@@ -24,6 +25,7 @@ constexpr const char* kComparisonColumns[] = {
     "mean_difference",     "ci95_low",          "ci95_high", "variance_base", "variance_alternative",
     "variance_difference", "variance_reduction"};
 constexpr const char* kComparisonSymbols[] = {">=", ">", "<=", "<"};
+constexpr const char* kDecompositionColumns[] = {"total_variance", "between_draws", "within_draws", "parameter_share"};
 /// The calendar years a scenario may span: dates are written YYYY-MM-DD.
 constexpr std::int64_t kFirstYear = 1, kLastYear = 9999;
 
@@ -60,6 +62,7 @@ class Layout {
     check_scenarios();
     check_comparisons();
     check_targets();
+    check_parameter_draws();
   }
 
  private:
@@ -196,6 +199,70 @@ class Layout {
             stats, summary_path, 1, [](double v) { return v >= 0.0; }, "a standard deviation >= 0");
       }
       if (const ResultTable* events = s.table("events")) check_event_kinds(*events, path + "events");
+      if (const ResultGroup* split = s.group("variance_decomposition"))
+        check_decomposition(*split, path + "variance_decomposition");
+    }
+  }
+
+  /// A scenario's variance decomposition: years x columns per metric; shares in [0, 1] or NaN when
+  /// not estimable.
+  void check_decomposition(const ResultGroup& g, const std::string& path) const {
+    if (root_.group("parameter_draws") == nullptr) fail(path, "a variance decomposition without /parameter_draws");
+    check_columns(g.attributes, path, kDecompositionColumns);
+    const auto estimable = required<std::int64_t>(g.attributes, path, "estimable");
+    if (estimable != 0 && estimable != 1) fail(path, "estimable is " + std::to_string(estimable) + "; expected 0 or 1");
+    for (const ResultArray& a : g.arrays) {
+      const std::string p = path + "/" + a.name;
+      array(g, path + "/", a.name, {years_, std::size(kDecompositionColumns)}, "years x columns");
+      values(
+          a, p, 0, [](double v) { return std::isfinite(v) && v >= 0.0; }, "a finite variance >= 0");
+      for (std::size_t c = 1; c <= 2; ++c)
+        values(
+            a, p, c, [&](double v) { return estimable == 0 ? std::isnan(v) : std::isfinite(v) && v >= 0.0; },
+            estimable == 0 ? "NaN (not estimable)" : "a finite variance >= 0");
+      values(
+          a, p, 3, [&](double v) { return std::isnan(v) || (estimable == 1 && v >= 0.0 && v <= 1.0); },
+          "a share in [0, 1], or NaN");
+    }
+  }
+
+  /// Each replication's posterior draw: values [replications x parameters] named by the
+  /// `parameters` attribute, and a table of replication, draw and particle.
+  void check_parameter_draws() const {
+    const ResultGroup* g = root_.group("parameter_draws");
+    if (g == nullptr) return;
+    const std::string at = "/parameter_draws";
+    required<std::string>(g->attributes, at, "posterior_file");
+    required<std::string>(g->attributes, at, "posterior_digest");
+    required<std::uint64_t>(g->attributes, at, "calibration_seed");
+    const auto runs = required<std::int64_t>(g->attributes, at, "runs_per_draw");
+    if (runs < 1) fail(at, "runs_per_draw is " + std::to_string(runs) + "; expected at least 1");
+    const auto particles = required<std::int64_t>(g->attributes, at, "particles");
+    const Texts& paths = required<Texts>(g->attributes, at, "parameters");
+    const ResultArray& v = array(*g, at + "/", "values", {replications_, paths.size()}, "replications x parameters");
+    values(
+        v, at + "/values", std::string::npos, [](double x) { return std::isfinite(x); }, "a finite number");
+    const ResultTable* t = g->table("replications");
+    if (t == nullptr) fail(at + "/replications", "missing table");
+    if (t->rows() != replications_)
+      fail(at + "/replications", std::to_string(t->rows()) + " rows, expected one a replication");
+    for (const char* name : {"replication", "draw", "particle"}) {
+      const auto column =
+          std::find_if(t->columns.begin(), t->columns.end(), [name](const TableColumn& c) { return c.name == name; });
+      const auto* ints = column == t->columns.end() ? nullptr : std::get_if<Integers>(&column->values);
+      if (ints == nullptr) fail(at + "/replications", std::string("no int64 column '") + name + "'");
+      for (std::size_t r = 0; r < ints->size(); ++r) {
+        const std::int64_t x = (*ints)[r];
+        const std::int64_t expected = static_cast<std::int64_t>(r);
+        const bool ok = std::string_view(name) == "replication" ? x == expected
+                        : std::string_view(name) == "draw"      ? x == expected / runs
+                                                                : x >= 0 && x < particles;
+        if (!ok)
+          fail(at + "/replications", "row " + std::to_string(r) + ": " + name + " is " + std::to_string(x) +
+                                         (std::string_view(name) == "particle"
+                                              ? "; expected an index below particles"
+                                              : "; expected replication / runs_per_draw for draw, r for replication"));
+      }
     }
   }
 

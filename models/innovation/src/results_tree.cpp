@@ -8,6 +8,7 @@
 #include <fstream>
 #include <functional>
 #include <iterator>
+#include <map>
 #include <sstream>
 #include <vector>
 
@@ -106,7 +107,83 @@ ResultTable firm_table(const std::vector<std::vector<FirmSnapshot>>& firms) {
       {{"description", std::string("every alive firm on 31 December of each year, first replications")}}};
 }
 
-void add_scenario(ResultGroup& scenarios, const Scenario& scenario, const ScenarioResults& r, std::size_t years) {
+/// Replications in runs of one posterior draw each: the groups of the variance decomposition.
+std::vector<std::size_t> draw_group_sizes(std::size_t replications, std::uint32_t runs_per_draw) {
+  std::vector<std::size_t> sizes;
+  for (std::size_t r = 0; r < replications; r += runs_per_draw)
+    sizes.push_back(std::min<std::size_t>(runs_per_draw, replications - r));
+  return sizes;
+}
+
+/// The share of each headline metric's variance that the parameter draws make, year by year
+/// (stats::variance_components over the draws' groups of replications).
+ResultGroup variance_decomposition(const ScenarioResults& r, std::size_t years, std::uint32_t runs_per_draw) {
+  const std::vector<std::size_t> sizes = draw_group_sizes(r.replications.size(), runs_per_draw);
+  ResultGroup g{"variance_decomposition", {}, {}, {}, {}};
+  bool estimable = false;
+  for (const Metric metric : kDecomposedMetrics) {
+    const MetricInfo& info = metric_infos()[static_cast<std::size_t>(metric)];
+    ResultArray a{std::string(info.name), {years, std::size(kDecompositionColumns)}, {}, metric_attributes(info)};
+    for (std::size_t y = 0; y < years; ++y) {
+      const stats::VarianceComponents c =
+          stats::variance_components(column(r, static_cast<std::size_t>(metric), y), sizes);
+      estimable = c.estimable;
+      a.values.insert(a.values.end(), {c.total, c.between, c.within, c.between_share});
+    }
+    g.arrays.push_back(std::move(a));
+  }
+  g.attributes = {
+      {"columns", labels(kDecompositionColumns, std::size(kDecompositionColumns))},
+      {"estimable", std::int64_t{estimable ? 1 : 0}},
+      {"runs_per_draw", static_cast<std::int64_t>(runs_per_draw)},
+      {"draws", static_cast<std::int64_t>(sizes.size())},
+      {"method",
+       std::string(estimable ? "one-way random-effects ANOVA over the replications of each posterior draw (method of "
+                               "moments, between-draw component truncated at 0)"
+                             : "not estimable: each posterior draw ran one replication (study.runs_per_draw = 1), so "
+                               "parameter and replication variance cannot be told apart")}};
+  return g;
+}
+
+/// Each replication's posterior draw: the values it set, the draw and the particle.
+ResultGroup parameter_draws(const Study& study, const StudyResults& results) {
+  const PosteriorDraws& draws = *study.posterior;
+  const std::size_t reps = results.particles.size(), n = draws.parameters.size();
+  ResultGroup g{"parameter_draws", {}, {}, {}, {}};
+  std::vector<std::string> paths;
+  for (const ParameterPath& path : draws.parameters) paths.push_back(path.path);
+  ResultArray values{"values", {reps, n}, {}, {{"columns", paths}}};
+  std::vector<std::int64_t> replication, draw, particle;
+  std::map<std::uint32_t, std::vector<double>> set_by;  // by particle: the values as set, counts rounded
+  for (std::size_t r = 0; r < reps; ++r) {
+    auto [found, added] = set_by.try_emplace(results.particles[r]);
+    if (added) {  // once a particle: setting a path walks the schema
+      Parameters p = study.base.parameters;
+      apply_particle(draws, results.particles[r], p);
+      for (const ParameterPath& path : draws.parameters) found->second.push_back(parameter_value(p, path));
+    }
+    values.values.insert(values.values.end(), found->second.begin(), found->second.end());
+    replication.push_back(static_cast<std::int64_t>(r));
+    draw.push_back(draw_of(static_cast<std::uint32_t>(r), study.runs_per_draw));
+    particle.push_back(results.particles[r]);
+  }
+  g.attributes = {{"posterior_file", draws.file},
+                  {"posterior_digest", draws.digest},
+                  {"calibration_seed", draws.calibration_seed},
+                  {"runs_per_draw", static_cast<std::int64_t>(study.runs_per_draw)},
+                  {"particles", static_cast<std::int64_t>(draws.particles.size())},
+                  {"parameters", paths},
+                  {"description", std::string("the posterior draw of each replication, the same in every scenario: "
+                                              "replication r takes draw r / runs_per_draw, whose particle is drawn "
+                                              "by the stream (seed, draw, 0, 0xFFF0)")}};
+  g.arrays.push_back(std::move(values));
+  g.tables.push_back(
+      ResultTable{"replications", {{"replication", replication}, {"draw", draw}, {"particle", particle}}, {}});
+  return g;
+}
+
+void add_scenario(ResultGroup& scenarios, const Scenario& scenario, const ScenarioResults& r, std::size_t years,
+                  const std::uint32_t* runs_per_draw) {
   ResultGroup& g = scenarios.add_group(r.name);
   g.attributes = {{"description", scenario.description},
                   {"source", scenario.source},
@@ -132,6 +209,7 @@ void add_scenario(ResultGroup& scenarios, const Scenario& scenario, const Scenar
   }
   g.groups.push_back(std::move(metrics));
   g.groups.push_back(std::move(summary));
+  if (runs_per_draw != nullptr) g.groups.push_back(variance_decomposition(r, years, *runs_per_draw));
   if (!r.event_logs.empty()) g.tables.push_back(event_table(r.event_logs));
   if (!r.firms.empty()) g.tables.push_back(firm_table(r.firms));
 }
@@ -238,13 +316,16 @@ ResultGroup results_tree(const Study& study, const StudyResults& results, const 
   for (std::size_t y = 0; y < years; ++y) year_axis.values.push_back(any.first_year + static_cast<double>(y));
   root.arrays.push_back(std::move(year_axis));
   ResultGroup& scenarios = root.add_group("scenarios");
-  add_scenario(scenarios, study.base, results.scenarios.front(), years);
+  const bool drawn = !results.particles.empty() && study.posterior != nullptr;
+  const std::uint32_t* runs_per_draw = drawn ? &study.runs_per_draw : nullptr;
+  add_scenario(scenarios, study.base, results.scenarios.front(), years, runs_per_draw);
   for (std::size_t s = 1; s < results.scenarios.size(); ++s)
-    add_scenario(scenarios, study.alternatives[s - 1], results.scenarios[s], years);
+    add_scenario(scenarios, study.alternatives[s - 1], results.scenarios[s], years, runs_per_draw);
   root.groups.push_back(comparison_group(names, 0, years, [&results](std::size_t s, std::size_t m, std::size_t y) {
     return column(results.scenarios[s], m, y);
   }));
   add_targets(root, study, results, any.first_year);
+  if (drawn) root.groups.push_back(parameter_draws(study, results));
   return root;
 }
 

@@ -2,10 +2,13 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
+#include <optional>
 
 #include "leapsim/engine/bytes.hpp"
 #include "leapsim/engine/errors.hpp"
 #include "leapsim/innovation/model.hpp"
+#include "leapsim/innovation/posterior_draws.hpp"
 
 namespace leapsim::innovation {
 
@@ -72,8 +75,10 @@ ReplicationOutcome decode_outcome(std::string_view bytes) {
 }
 
 StudyRun::StudyRun(const Study& study, std::uint32_t replications, std::uint64_t seed, const RecordRequest& record,
-                   std::size_t lookahead)
-    : replications_(replications),
+                   std::size_t lookahead, std::size_t max_drawn_kept)
+    : posterior_(study.posterior),
+      max_drawn_kept_(max_drawn_kept),
+      replications_(replications),
       seed_(seed),
       record_(record),
       lookahead_(bounded_lookahead(lookahead, replications, study)) {
@@ -81,6 +86,18 @@ StudyRun::StudyRun(const Study& study, std::uint32_t replications, std::uint64_t
   for (const Scenario& s : study.alternatives) scenarios_.push_back(&s);
   results_.replications = replications;
   results_.seed = seed;
+  if (!study.posterior_file.empty() && !posterior_)
+    throw UsageError("the study names the posterior " + study.posterior_file +
+                     ", which was not read: attach it before running (attach_posterior)");
+  if (posterior_) {  // a pure function of (seed, r): any executor, any rank, the same draws
+    results_.particles.resize(replications);
+    for (std::uint32_t r = 0; r < replications; ++r) {
+      const std::uint32_t d = draw_of(r, study.runs_per_draw);
+      results_.particles[r] = r > 0 && d == draw_of(r - 1, study.runs_per_draw)
+                                  ? results_.particles[r - 1]
+                                  : static_cast<std::uint32_t>(drawn_particle(*posterior_, seed, d));
+    }
+  }
   results_.scenarios.resize(scenarios_.size());
   const std::uint32_t kept = std::min(record.replications, replications);
   for (std::size_t s = 0; s < scenarios_.size(); ++s) {
@@ -94,15 +111,69 @@ StudyRun::StudyRun(const Study& study, std::uint32_t replications, std::uint64_t
   draws_like_.resize(scenarios_.size());
   draw_users_.assign(scenarios_.size(), 0);
   shared_until_.assign(scenarios_.size(), 0.0);
+  // The plan of shared starts, made on replication 0's parameters; with a posterior each particle
+  // drawn is checked against it (check_draws).
+  std::vector<Parameters> own;
+  if (posterior_ && replications > 0)
+    for (std::size_t s = 0; s < scenarios_.size(); ++s) own.push_back(drawn(s, 0));
+  const auto parameters_of = [&](std::size_t s) -> const Parameters& {
+    return own.empty() ? scenarios_[s]->parameters : own[s];
+  };
   for (std::size_t s = 0; s < scenarios_.size(); ++s) {
     std::size_t first = 0;
-    while (!same_initial_population(scenarios_[first]->parameters, scenarios_[s]->parameters)) ++first;
+    while (!same_initial_population(parameters_of(first), parameters_of(s))) ++first;
     draws_like_[s] = first;
     ++draw_users_[first];
-    const Parameters& p = scenarios_[first]->parameters;
-    shared_until_[first] = s == first ? year_start(p.end_year + 1)
-                                      : std::min(shared_until_[first], shared_until(p, scenarios_[s]->parameters));
+    const Parameters& p = parameters_of(first);
+    shared_until_[first] =
+        s == first ? year_start(p.end_year + 1) : std::min(shared_until_[first], shared_until(p, parameters_of(s)));
   }
+  if (posterior_) check_draws();
+}
+
+Parameters StudyRun::drawn(std::size_t scenario, std::uint32_t replication) const {
+  Parameters p = scenarios_[scenario]->parameters;
+  apply_particle(*posterior_, results_.particles.at(replication), p);
+  return p;
+}
+
+void StudyRun::check_draws() {
+  // Once per particle drawn, not per item: whether every scenario is valid with it, and whether
+  // the plan of shared starts still holds for it (the drawn parameters of a scenario and of the
+  // one it starts like still draw alike and run alike as long as the plan says).
+  const std::size_t S = scenarios_.size();
+  std::map<std::uint32_t, std::size_t> slot_of;
+  draw_slot_.reserve(results_.particles.size());
+  for (std::uint32_t r = 0; r < results_.particles.size(); ++r) {
+    const std::uint32_t particle = results_.particles[r];
+    const auto [found, added] = slot_of.try_emplace(particle, slot_of.size());
+    draw_slot_.push_back(found->second);
+    if (!added) continue;
+    std::vector<Parameters> own;
+    for (std::size_t s = 0; s < S; ++s) {
+      own.push_back(drawn(s, r));
+      try {
+        validate(own.back());
+      } catch (const UsageError& e) {
+        throw UsageError(posterior_->file + ": particle " + std::to_string(particle) + " (drawn for replication " +
+                         std::to_string(r) + ") makes scenario \"" + scenarios_[s]->name + "\" invalid: " + e.what());
+      }
+    }
+    for (std::size_t s = 0; s < S; ++s) {
+      const std::size_t like = draws_like_[s];
+      const Parameters& lead = own[like];
+      shares_.push_back(like == s ||
+                        (same_initial_population(lead, own[s]) && (shared_until_[like] <= year_start(lead.start_year) ||
+                                                                   shared_until(lead, own[s]) >= shared_until_[like])));
+    }
+    if (slot_of.size() * S <= max_drawn_kept_)
+      for (Parameters& p : own) drawn_kept_.push_back(std::make_shared<const Parameters>(std::move(p)));
+  }
+  if (slot_of.size() * S > max_drawn_kept_) drawn_kept_.clear();
+}
+
+bool StudyRun::still_shares(std::size_t scenario, std::uint32_t replication) const {
+  return !posterior_ || shares_[draw_slot_[replication] * scenarios_.size() + scenario] != 0;
 }
 
 std::shared_ptr<const StudyRun::SharedStart> StudyRun::shared_start(std::size_t scenario, std::uint32_t replication) {
@@ -119,7 +190,9 @@ std::shared_ptr<const StudyRun::SharedStart> StudyRun::shared_start(std::size_t 
     evict_shared_starts();
   }
   std::call_once(start->made, [&] {
-    const Parameters& p = scenarios_[like]->parameters;
+    const Parameters p = !posterior_           ? scenarios_[like]->parameters
+                         : drawn_kept_.empty() ? drawn(like, replication)
+                                               : *drawn_kept_[draw_slot_[replication] * scenarios_.size() + like];
     std::size_t bytes = 0;
     if (shared_until_[like] > year_start(p.start_year)) {
       start->paused = pause_run(p, seed_, replication, shared_until_[like], nullptr, interrupt_);
@@ -183,9 +256,13 @@ ReplicationOutcome StudyRun::compute(std::size_t item) {
   // Scenarios that draw the same initial firms start alike (common random numbers make it the
   // same population); those that also run alike for a while share those years, paused where
   // they part. A recorded replication runs whole, since its events are all wanted.
-  const Parameters& p = scenarios_[s]->parameters;
+  std::optional<Parameters> with_draw;  // made here only when too many were drawn to keep them all
+  const Parameters* kept_draw =
+      drawn_kept_.empty() ? nullptr : drawn_kept_[draw_slot_[r] * scenarios_.size() + s].get();
+  if (posterior_ && kept_draw == nullptr) with_draw = drawn(s, r);
+  const Parameters& p = kept_draw != nullptr ? *kept_draw : with_draw ? *with_draw : scenarios_[s]->parameters;
   RunResult run;
-  if (recording || draw_users_[draws_like_[s]] == 1) {
+  if (recording || draw_users_[draws_like_[s]] == 1 || !still_shares(s, r)) {
     run = simulate(p, seed_, r, recording ? &recorder : nullptr, nullptr, interrupt_);
   } else {
     const std::shared_ptr<const SharedStart> start = shared_start(s, r);

@@ -45,4 +45,23 @@ struct PairedDifference {
 /// Paired difference b - a (same replication index in both) at the given confidence.
 PairedDifference paired_difference(std::span<const double> a, std::span<const double> b, double confidence = 0.95);
 
+/// The variance of values in groups split into what lies between the groups and what lies within
+/// them, by the one-way random-effects ANOVA (method of moments): with MSB and MSW the mean
+/// squares between and within, and n0 = (N - sum n_i^2 / N) / (g - 1) the effective group size
+/// (k when every group has k values), within = MSW and between = max(0, (MSB - MSW) / n0).
+struct VarianceComponents {
+  bool estimable = false;  ///< at least two groups and one group of two or more values
+  double total = 0.0;      ///< unbiased sample variance of all values
+  double between = 0.0;    ///< of the group effects (NaN when not estimable)
+  double within = 0.0;     ///< of the values about their group's effect (NaN when not estimable)
+  /// between / (between + within): the share of the variance that comes from the groups; NaN
+  /// when not estimable or when neither component varies.
+  double between_share = 0.0;
+};
+
+/// Components of `values` whose consecutive runs of group_sizes[i] values form group i (sizes of
+/// at least 1 summing to values.size(); UsageError otherwise). Not estimable with one group or
+/// when every group has one value: then nothing tells the two components apart.
+VarianceComponents variance_components(std::span<const double> values, std::span<const std::size_t> group_sizes);
+
 }  // namespace leapsim::stats

@@ -138,20 +138,37 @@ std::optional<std::string> read_text(const fs::path& file, const Location& named
   }
 }
 
-std::optional<YAML::Node> read_named_scenario(const Context& ctx, const Location& at, const std::string& what,
-                                              const std::string& written, const fs::path& file) {
+namespace {
+
+/// Whether a file named in ctx.file may be opened and exists; reported at `at` when not.
+bool named_file_found(const Context& ctx, const Location& at, const std::string& what, const std::string& written,
+                      const fs::path& file) {
   // Outside first: whether a file elsewhere exists is none of the scenario's business.
   if (g_named_files == NamedFiles::inside_folder && !inside_folder_of(ctx.file, file)) {
     ctx.error(at, what + " \"" + written + "\" is outside the folder of " + ctx.file +
                       "; files named in a scenario must be in its folder or below it (leapsim --allow-outside "
                       "allows others)");
-    return std::nullopt;
+    return false;
   }
   std::error_code ec;
   if (!fs::exists(fs::symlink_status(file, ec))) {
     ctx.error(at, what + " \"" + written + "\" not found (tried " + file.string() + ")");
-    return std::nullopt;
+    return false;
   }
+  return true;
+}
+
+}  // namespace
+
+std::optional<std::string> named_posterior(const Context& ctx, const Location& at, const std::string& written) {
+  const fs::path file = relative_to(ctx.file, written);
+  if (!named_file_found(ctx, at, "posterior", written, file)) return std::nullopt;
+  return file.string();
+}
+
+std::optional<YAML::Node> read_named_scenario(const Context& ctx, const Location& at, const std::string& what,
+                                              const std::string& written, const fs::path& file) {
+  if (!named_file_found(ctx, at, what, written, file)) return std::nullopt;
   const std::optional<std::string> text = read_text(file, at, ctx.diagnostics);
   if (!text) return std::nullopt;
   std::optional<YAML::Node> root = parse_yaml(*text, file.string(), ctx.diagnostics);  // located, never quoted

@@ -40,6 +40,11 @@ std::optional<YAML::Node> parse_yaml(std::string_view text, const std::string& f
 std::optional<YAML::Node> read_named_scenario(const Context& ctx, const Location& at, const std::string& what,
                                               const std::string& written, const std::filesystem::path& file);
 
+/// The posterior file `ctx.file` names at `at` as `written`, resolved against its folder: it must
+/// exist and be inside that folder tree unless NamedFilesPolicy says otherwise (its content is
+/// read by the layer that links the file format). Problems are reported; nullopt then.
+std::optional<std::string> named_posterior(const Context& ctx, const Location& at, const std::string& written);
+
 /// A path written in `file`, taken relative to that file's folder.
 std::filesystem::path relative_to(const std::string& file, const std::string& written);
 

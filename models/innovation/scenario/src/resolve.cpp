@@ -21,6 +21,12 @@ Resolved apply_layers(const std::vector<Layer>& layers, Diagnostics& diagnostics
     const Context ctx{layer.file, diagnostics, &resolved.provenance, layer.path};
     resolved.origin = ctx.at(layer.root);
     read_struct(ctx, layer.root, resolved.origin, layer.path, resolved.document);
+    if (layer.root.IsMap() && layer.root["posterior"] && layer.root["posterior"].IsScalar()) {
+      const YAML::Node named = layer.root["posterior"];
+      const std::string written = named.Scalar();
+      resolved.posterior.clear();  // "" removes what a file extended named
+      if (!written.empty()) resolved.posterior = named_posterior(ctx, ctx.at(named), written).value_or(std::string());
+    }
   }
   return resolved;
 }
@@ -40,8 +46,12 @@ void check_resolved(const Resolved& resolved, Diagnostics& diagnostics) {
 }
 
 Scenario make_scenario(const Resolved& resolved, std::string name, std::string description, std::string source) {
-  return Scenario{std::move(name), std::move(description), std::move(source), to_yaml(resolved.document.parameters),
-                  resolved.document.parameters};
+  return Scenario{std::move(name),
+                  std::move(description),
+                  std::move(source),
+                  to_yaml(resolved.document.parameters),
+                  resolved.document.parameters,
+                  resolved.posterior};
 }
 
 }  // namespace leapsim::innovation::scenario_detail

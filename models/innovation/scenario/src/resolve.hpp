@@ -13,7 +13,8 @@ namespace leapsim::innovation::scenario_detail {
 
 /// The top-level keys of a scenario file: the parameters plus what names the document.
 struct ScenarioDocument {
-  std::string extends;  // followed by scenario_layers(); read here only to accept the key
+  std::string extends;    // followed by scenario_layers(); read here only to accept the key
+  std::string posterior;  // resolved by apply_layers against the file naming it; read here to accept it
   std::string name;
   std::string description;
   Parameters parameters;
@@ -26,6 +27,11 @@ void describe(V& v, T& d) {
     Field{.help = "file this one is layered on, relative to its folder",
           .help_zh = "本文件所继承的文件（相对路径）",
           .fallback = "none"});
+  v("posterior", d.posterior,
+    Field{.help = "posterior file (leapsim calibrate -o) whose draws replications take, relative to its folder; "
+                  "\"\" for none",
+          .help_zh = "后验分布文件（leapsim calibrate -o 输出，相对路径）；各次重复从中抽取参数",
+          .fallback = "none: the parameters as written"});
   v("name", d.name, Field{.help = "shown in reports", .help_zh = "情景名称", .fallback = "the file's stem"});
   v("description", d.description, Field{.help = "one or two lines on the scenario", .help_zh = "情景说明"});
   schema::describe(v, d.parameters);
@@ -35,7 +41,8 @@ void describe(V& v, T& d) {
 struct Resolved {
   ScenarioDocument document;
   Provenance provenance;
-  Location origin;  // reported for problems no file line explains
+  Location origin;        // reported for problems no file line explains
+  std::string posterior;  // the posterior file the last layer naming one names, resolved; empty if none
 };
 
 /// Resolves a scenario document: its extends chain, its layers, then check_resolved().

@@ -23,6 +23,8 @@ struct StudyMeta {
   std::string description;
   std::uint32_t replications = Study{}.replications;
   std::uint64_t seed = Study{}.seed;
+  std::string posterior;
+  std::uint32_t runs_per_draw = Study{}.runs_per_draw;
 };
 
 template <class V, schema::Is<StudyMeta> T>
@@ -31,6 +33,8 @@ void describe(V& v, T& m) {
   v("description", m.description);
   v("replications", m.replications);
   v("seed", m.seed);
+  v("posterior", m.posterior);
+  v("runs_per_draw", m.runs_per_draw);
 }
 
 constexpr std::array<std::string_view, 5> kTopKeys{"study", "base", "alternatives", "sweep", "targets"};
@@ -54,6 +58,33 @@ void read_meta(const Context& ctx, const MappingReader& top, Study& study) {
   study.description = meta.description;
   study.replications = meta.replications;
   study.seed = meta.seed;
+  study.runs_per_draw = meta.runs_per_draw;
+  const YAML::Node node = top.value("study").value_or(YAML::Node());
+  if (node.IsMap() && node["posterior"] && !meta.posterior.empty())
+    study.posterior_file = named_posterior(ctx, ctx.at(node["posterior"]), meta.posterior).value_or(std::string());
+  if (meta.runs_per_draw == 0)
+    ctx.error(node.IsMap() && node["runs_per_draw"] ? ctx.at(node["runs_per_draw"]) : top.location("study"),
+              "study.runs_per_draw must be >= 1, got 0");
+}
+
+/// The study's posterior: its own, else its base's; runs_per_draw asks for one.
+void settle_posterior(const Context& ctx, const MappingReader& top, Study& study) {
+  if (study.posterior_file.empty()) study.posterior_file = study.base.posterior;
+  const YAML::Node node = top.value("study").value_or(YAML::Node());
+  if (study.posterior_file.empty() && study.runs_per_draw > 1 && node.IsMap() && node["runs_per_draw"])
+    ctx.error(ctx.at(node["runs_per_draw"]),
+              "study.runs_per_draw: runs per posterior draw needs a posterior (study.posterior, or the base "
+              "scenario's posterior key)");
+}
+
+/// An alternative runs on the study's posterior draws: naming another is refused where it is named.
+void refuse_own_posterior(const Context& ctx, const YAML::Node& mapping, const std::string& path) {
+  if (!mapping.IsMap() || !mapping["posterior"]) return;
+  ctx.error(ctx.at(mapping["posterior"]),
+            path +
+                ".posterior: an alternative cannot name a posterior of its own; every scenario of a study takes "
+                "the study's posterior draws (study.posterior or the base scenario's), so that paired "
+                "differences stay paired");
 }
 
 /// The base as a layer: a file named relative to the study, or a mapping written inline.
@@ -98,6 +129,8 @@ void read_alternative(const Context& ctx, const YAML::Node& item, const std::str
   reader("name", name);
   reader("description", description);
   reader.allow("overrides");
+  reader.allow("posterior");
+  refuse_own_posterior(ctx, item, path);
   reader.require(kRequired);
   reader.finish();
   const Location name_at = reader.location("name");
@@ -111,8 +144,15 @@ void read_alternative(const Context& ctx, const YAML::Node& item, const std::str
     ctx.error(name_at, path + ".name: \"" + name + "\" is already the name of another alternative");
   Resolved alternative = base;
   alternative.origin = item_at;
-  if (const auto overrides = reader.value("overrides"))
-    apply_overrides(alternative, ctx.file, *overrides, path + ".overrides", ctx.diagnostics);
+  if (const auto overrides = reader.value("overrides")) {
+    refuse_own_posterior(ctx, *overrides, path + ".overrides");
+    YAML::Node parameters = *overrides;
+    if (parameters.IsMap() && parameters["posterior"]) {  // reported above, not again as an unknown key
+      parameters = YAML::Clone(*overrides);
+      parameters.remove("posterior");
+    }
+    apply_overrides(alternative, ctx.file, parameters, path + ".overrides", ctx.diagnostics);
+  }
   check_resolved(alternative, ctx.diagnostics);
   study.alternatives.push_back(make_scenario(alternative, name, description, ctx.file));
 }
@@ -414,6 +454,7 @@ Study read_study(const std::string& file, const YAML::Node& root, Diagnostics& d
   top.finish();
   read_meta(ctx, top, study);
   const Resolved base = read_base(ctx, top, study);
+  settle_posterior(ctx, top, study);
   read_alternatives(ctx, top, base, study);
   read_sweep(ctx, top, base, study);
   read_targets(ctx, top, study);

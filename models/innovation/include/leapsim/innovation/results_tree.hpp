@@ -34,6 +34,13 @@ inline constexpr const char* kComparisonColumns[] = {
     "mean_difference",     "ci95_low",          "ci95_high", "variance_base", "variance_alternative",
     "variance_difference", "variance_reduction"};
 
+/// The headline metrics whose variance a run with posterior draws splits into parameters and noise.
+inline constexpr Metric kDecomposedMetrics[] = {Metric::tech_smes, Metric::htes, Metric::subsidies_paid};
+/// Columns of a variance decomposition dataset [year x column]: the ensemble variance, its
+/// between-draw (parameter) and within-draw (replication noise) components, and the parameters' share.
+inline constexpr const char* kDecompositionColumns[] = {"total_variance", "between_draws", "within_draws",
+                                                        "parameter_share"};
+
 /// Builds the results tree of a finished study run.
 ResultGroup results_tree(const Study& study, const StudyResults& results, const RunRecord& record);
 

@@ -2,11 +2,13 @@
 // A study: a base scenario, named alternatives and the targets a bureau wants to reach. Plain
 // typed data; the scenario layer builds it from YAML.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "leapsim/innovation/metrics.hpp"
 #include "leapsim/innovation/parameters.hpp"
+#include "leapsim/innovation/posterior_draws.hpp"
 
 namespace leapsim::innovation {
 
@@ -17,6 +19,7 @@ struct Scenario {
   std::string source;         // file it was read from (the study file for alternatives)
   std::string resolved_yaml;  // the merged document after `extends` and overrides
   Parameters parameters;
+  std::string posterior;  // the posterior file its `posterior` key names, resolved; empty if none
 };
 
 /// How a target compares a metric with its threshold.
@@ -70,6 +73,11 @@ struct Study {
   std::vector<Target> targets;
   std::uint32_t replications = 200;
   std::uint64_t seed = 20190614;
+  std::string posterior_file;       // the posterior named (study.posterior or the base's), resolved; empty if none
+  std::uint32_t runs_per_draw = 1;  // replications that share one posterior draw
+  /// The posterior's draws, attached by the layer that reads files (attach_posterior); a study
+  /// with a posterior_file and none attached refuses to run.
+  std::shared_ptr<const PosteriorDraws> posterior;
 };
 
 }  // namespace leapsim::innovation

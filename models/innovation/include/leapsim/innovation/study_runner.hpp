@@ -35,6 +35,8 @@ struct StudyResults {
   std::uint32_t replications = 0;
   std::uint64_t seed = 0;
   double seconds = 0.0;  // wall time of the run
+  /// With a posterior: the particle each replication drew (the same in every scenario); else empty.
+  std::vector<std::uint32_t> particles;
 };
 
 /// What to keep beyond the yearly metrics, for the first `replications` of every scenario.
@@ -57,6 +59,10 @@ std::string encode(const ReplicationOutcome& outcome);
 /// Decodes what encode wrote; throws SimulationError on a truncated record.
 ReplicationOutcome decode_outcome(std::string_view bytes);
 
+/// Drawn parameter sets a StudyRun keeps for the run rather than making them again for each item
+/// (setting a path walks the schema); a few kilobytes each.
+inline constexpr std::size_t kMaxDrawnKept = 4096;
+
 /// A study run as independent work items, so any executor (threads, MPI ranks) can run them.
 /// The items of one replication (one per scenario) sit together, except that each replication's
 /// first item comes `lookahead` replications early: it makes the start its scenarios share
@@ -67,8 +73,10 @@ class StudyRun {
  public:
   /// The study's scenarios for `replications` keyed by `seed`, keeping what `record` asks for;
   /// the lookahead is cut to the replications and to what the shared starts may hold in memory.
+  /// With a posterior, the parameter sets drawn (particles drawn x scenarios) are kept for the run
+  /// when there are at most `max_drawn_kept`, else made again for each item: the same bits either way.
   StudyRun(const Study& study, std::uint32_t replications, std::uint64_t seed, const RecordRequest& record = {},
-           std::size_t lookahead = 1);
+           std::size_t lookahead = 1, std::size_t max_drawn_kept = kMaxDrawnKept);
 
   /// Number of work items: scenarios times replications.
   std::size_t items() const noexcept { return scenarios_.size() * replications_; }
@@ -97,11 +105,24 @@ class StudyRun {
     std::size_t users_left = 0;
     std::size_t bytes = 0;
   };
+  /// Scenario s's parameters in replication r: its own, with r's posterior particle set on top.
+  Parameters drawn(std::size_t scenario, std::uint32_t replication) const;
+  /// Validates every scenario with each particle drawn and settles, per particle, which scenarios
+  /// keep their shared start; throws UsageError naming the posterior, particle and scenario.
+  void check_draws();
+  /// Whether scenario s may start from its leader's shared start in replication r: always without
+  /// a posterior (the plan was made on these parameters), else as check_draws found.
+  bool still_shares(std::size_t scenario, std::uint32_t replication) const;
   std::shared_ptr<const SharedStart> shared_start(std::size_t scenario, std::uint32_t replication);
   void release_shared_start(std::size_t scenario, std::uint32_t replication, const SharedStart* taken);
   void evict_shared_starts();
 
   std::vector<const Scenario*> scenarios_;
+  std::shared_ptr<const PosteriorDraws> posterior_;  // null: every replication runs the scenarios as written
+  std::vector<std::size_t> draw_slot_;               // by replication: the index of its particle among those drawn
+  std::size_t max_drawn_kept_;
+  std::vector<char> shares_;                                   // by draw slot, then scenario: still_shares
+  std::vector<std::shared_ptr<const Parameters>> drawn_kept_;  // by draw slot, then scenario, when few
   std::vector<std::size_t> draws_like_;  // by scenario: the first scenario that draws the same initial firms
   std::vector<std::size_t> draw_users_;  // by scenario: how many scenarios draw like it (itself included)
   std::vector<Time> shared_until_;       // by first scenario: until when all that draw like it run alike
