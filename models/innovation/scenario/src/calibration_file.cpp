@@ -529,8 +529,16 @@ std::vector<ObservedRow> read_observed(const std::filesystem::path& file) {
 }
 
 bool is_calibration_file(const std::filesystem::path& file) {
+  // Only a regular file, and only its head: a device or a FIFO named here must not be read
+  // (the loaders then report it), and the first key comes within the first lines.
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec)) return false;
   std::ifstream in(file);
-  for (std::string line; std::getline(in, line);) {
+  std::string head(4096, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<std::size_t>(in.gcount()));
+  std::stringstream lines(head);
+  for (std::string line; std::getline(lines, line);) {
     if (line.empty() || line[0] == '#' || line[0] == ' ' || line == "---") continue;
     return line.rfind("calibration:", 0) == 0;
   }
@@ -544,7 +552,7 @@ std::string CalibrationFile::data_text() const {
       csv += row.text + "\n";
     else {  // an inline figure: written as a row would be
       csv += row.geography + "," + std::to_string(row.year) + "," + row.metric + "," +
-              schema::format_number(row.value) + "," + row.qualifier + ",\"" + row.source + "\",\n";
+             schema::format_number(row.value) + "," + row.qualifier + ",\"" + row.source + "\",\n";
     }
   }
   return csv;

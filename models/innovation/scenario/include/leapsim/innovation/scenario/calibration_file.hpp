@@ -60,7 +60,8 @@ struct CalibrationFile {
   std::string data_text() const;
 };
 
-/// True when the file's top level is a `calibration` mapping (its first key line).
+/// True when the file is a regular file whose top level is a `calibration` mapping (its first
+/// key line, within the first 4 KiB); a device or FIFO is never read for it.
 bool is_calibration_file(const std::filesystem::path& file);
 
 /// Loads a calibration file; `cutoff`, when given, replaces the file's `up_to` (a back-test), and
