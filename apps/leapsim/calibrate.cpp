@@ -20,6 +20,7 @@
 #include "leapsim/mpi/distributed_runner.hpp"
 #include "leapsim/mpi/session.hpp"
 #endif
+#include "agreed_start.hpp"
 #include "failure.hpp"
 #include "stop_signal.hpp"
 #include "text.hpp"
@@ -209,20 +210,12 @@ abc::ParticleRunner over_ranks(mpi::Session& session, const RunnerOptions& runne
 int calibrate_over_mpi(const CalibrateOptions& options, std::ostream& out, std::ostream& err) {
   mpi::Session session;
   const bool root = session.rank() == 0;
-  std::optional<PreparedCalibration> prepared;
-  std::exception_ptr problem;
-  try {
-    prepared = prepare(options, root);
-  } catch (...) {
-    problem = std::current_exception();
+  auto start = agreed_start(session, [&] { return prepare(options, root); });
+  if (start.root_code != 0 || start.worst_code != 0) {
+    if (root && start.problem) std::rethrow_exception(start.problem);
+    return start.root_code != 0 ? start.root_code : start.worst_code;
   }
-  const int code = problem ? exit_code(problem) : 0;
-  const int root_code = session.from_root(code);
-  const int worst = session.max_over_ranks(code);
-  if (root_code != 0 || worst != 0) {
-    if (root && problem) std::rethrow_exception(problem);
-    return root_code != 0 ? root_code : worst;
-  }
+  std::optional<PreparedCalibration>& prepared = start.prepared;
   RunnerOptions runner{options.threads, {}, &stop_flag()};
   prepared->settings.particle_runner = over_ranks(session, runner);
   try {

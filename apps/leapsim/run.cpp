@@ -24,6 +24,7 @@
 #include "leapsim/mpi/distributed_runner.hpp"
 #include "leapsim/mpi/session.hpp"
 #endif
+#include "agreed_start.hpp"
 #include "estimate.hpp"
 #include "failure.hpp"
 #include "report.hpp"
@@ -265,24 +266,16 @@ int run_study_over_mpi(const RunOptions& options, std::ostream& out, std::ostrea
   const std::string rank = format("rank %d of %d (%s): ", session.rank(), session.size(), session.host().c_str());
   // Every rank reads the study; rank 0 also checks the output path. They agree before any work, so
   // a bad file is reported once (by rank 0) and every rank exits with the same code.
-  std::optional<PreparedRun> run;
-  std::exception_ptr problem;
-  try {
-    run = prepare_run(options, root);
-  } catch (...) {
-    problem = std::current_exception();
+  auto start = agreed_start(session, [&] { return prepare_run(options, root); });
+  if (start.root_code != 0) {
+    if (root) report_failure(start.problem, "", err);
+    return start.root_code;
   }
-  const int code = problem ? exit_code(problem) : 0;
-  const int root_code = session.from_root(code);
-  const int worst = session.max_over_ranks(code);
-  if (root_code != 0) {
-    if (root) report_failure(problem, "", err);
-    return root_code;
+  if (start.worst_code != 0) {
+    if (start.problem) report_failure(start.problem, rank, err);
+    return start.worst_code;
   }
-  if (worst != 0) {
-    if (problem) report_failure(problem, rank, err);
-    return worst;
-  }
+  std::optional<PreparedRun>& run = start.prepared;
 
   if (root && show_estimate(options, *run, out, err)) return 0;
   if (options.estimate_only) return 0;

@@ -195,23 +195,10 @@ class TreeReader {
              "particle " + std::to_string(i) + "'s distance is " + shown(r.distances[i]) + "; a distance is 0 or more");
 
     p.targets = read_targets();
-    const ResultArray& summaries = matrix("summaries");
-    if (summaries.shape[0] != n || summaries.shape[1] != p.targets.size())
-      fail("/summaries", "shape " + shape_text(summaries.shape) + ", expected " + std::to_string(n) + " x " +
-                             std::to_string(p.targets.size()) + " (particles x targets)");
-    same_names(texts(summaries.attributes, "/summaries", "names", p.targets.size()), target_names(p.targets),
-               "/summaries", "/targets");
-    r.summaries = rows_of(summaries);
+    r.summaries = per_target("summaries", n, p.targets);
     check_summaries(r);
-    if (root_.array("predictive") != nullptr) {  // optional: written when the check was run
-      const ResultArray& predictive = matrix("predictive");
-      if (predictive.shape[0] != n || predictive.shape[1] != p.targets.size())
-        fail("/predictive", "shape " + shape_text(predictive.shape) + ", expected " + std::to_string(n) + " x " +
-                                std::to_string(p.targets.size()) + " (particles x targets)");
-      same_names(texts(predictive.attributes, "/predictive", "names", p.targets.size()), target_names(p.targets),
-                 "/predictive", "/targets");
-      p.predictive = rows_of(predictive);
-    }
+    if (root_.array("predictive") != nullptr)  // optional: written when the check was run
+      p.predictive = per_target("predictive", n, p.targets);
 
     r.generations = read_generations(n);
     r.parameters = read_parameters(r.names);
@@ -333,6 +320,17 @@ class TreeReader {
     if (a.shape.size() != 1 || a.shape[0] != n)
       fail("/" + name, "shape " + shape_text(a.shape) + ", expected " + std::to_string(n) + " (one per particle)");
     return a.values;
+  }
+
+  /// A [particles x targets] array whose `names` are the targets', as rows.
+  std::vector<std::vector<double>> per_target(const std::string& name, std::size_t n,
+                                              const std::vector<Target>& targets) const {
+    const ResultArray& a = matrix(name);
+    if (a.shape[0] != n || a.shape[1] != targets.size())
+      fail("/" + name, "shape " + shape_text(a.shape) + ", expected " + std::to_string(n) + " x " +
+                           std::to_string(targets.size()) + " (particles x targets)");
+    same_names(texts(a.attributes, "/" + name, "names", targets.size()), target_names(targets), "/" + name, "/targets");
+    return rows_of(a);
   }
 
   static std::vector<std::vector<double>> rows_of(const ResultArray& a) {

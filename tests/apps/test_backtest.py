@@ -4,17 +4,13 @@ the PNG a real PNG of sensible size, the forecast from the priors when nothing c
 clear errors with nothing written, an existing file kept, and SIGINT with nothing written."""
 
 import csv
-import os
 import pathlib
 import shutil
-import signal
 import struct
-import subprocess
-import time
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, interrupted
 
 TINY = ROOT / "scenarios" / "small" / "tiny.yaml"
 
@@ -119,20 +115,11 @@ def test_errors_are_clear_and_write_nothing(leapsim, tmp_path):
 
 
 def test_sigint_stops_a_backtest_and_writes_nothing(tmp_path):
-    build = pathlib.Path(os.environ.get("LEAPSIM_BUILD_DIR", ROOT / "build" / "release"))
     cal = write_calibration(tmp_path)
     table, plot = tmp_path / "table.csv", tmp_path / "plot.png"
-    proc = subprocess.Popen([str(build / "apps" / "leapsim" / "leapsim"), "backtest", str(cal), "--cutoff", "2020",
-                             "--members", "1000000", "-o", str(table), "--plot", str(plot)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(2.0)
-    proc.send_signal(signal.SIGINT)
-    try:
-        out, err = proc.communicate(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        pytest.fail("backtest did not stop within 10 s of SIGINT")
-    assert proc.returncode == 130, err
+    code, out, err = interrupted("backtest", cal, "--cutoff", "2020", "--members", "1000000", "-o", table,
+                                 "--plot", plot)
+    assert code == 130, err
     assert "nothing was written" in err
     assert "Posterior predictive check" in out and "Forecasts of" not in out  # stopped while forecasting
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fit.yaml", "tiny.yaml"]

@@ -2,17 +2,13 @@
 leapsim.open_posterior, the same bits on one and two threads, the quick mode's refusal of a
 parameter given twice, located errors with nothing written, and SIGINT with nothing written."""
 
-import pathlib
 import shutil
-import signal
-import subprocess
-import time
 
 import h5py
 import numpy as np
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, interrupted
 
 TINY = ROOT / "scenarios" / "small" / "tiny.yaml"
 
@@ -97,21 +93,11 @@ def test_an_existing_posterior_is_kept_without_force(leapsim, tmp_path):
 
 
 def test_sigint_stops_a_calibration_and_writes_nothing(tmp_path):
-    import os
-    build = pathlib.Path(os.environ.get("LEAPSIM_BUILD_DIR", ROOT / "build" / "release"))
     cal = write_calibration(tmp_path, particles=400, budget=10**7,
                             method=", final_tolerance: 0, max_generations: 60")
     out = tmp_path / "posterior.h5"
-    proc = subprocess.Popen([str(build / "apps" / "leapsim" / "leapsim"), "calibrate", str(cal), "-o", str(out)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(1.5)
-    proc.send_signal(signal.SIGINT)
-    try:
-        _, err = proc.communicate(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        pytest.fail("calibrate did not stop within 10 s of SIGINT")
-    assert proc.returncode == 130, err
+    code, _, err = interrupted("calibrate", cal, "-o", out, after=1.5)
+    assert code == 130, err
     assert not out.exists() and list(tmp_path.glob(".*")) == []
 
 

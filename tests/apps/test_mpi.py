@@ -176,10 +176,10 @@ def test_a_rank_that_dies_takes_the_job_down_and_writes_nothing(tmp_path, victim
     assert sorted(p.name for p in tmp_path.iterdir()) == []  # no output and no partial file
 
 
-def test_sigint_to_mpirun_stops_every_rank_and_writes_nothing(tmp_path):
-    out = tmp_path / "out.h5"
-    proc = subprocess.Popen(mpi_command(2, "run", HEBEI, "-r", 40, "-j", 1, "-o", out),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+def interrupt_two_ranks(*args):
+    """Starts `mpirun -np 2 leapsim ARGS`, sends mpirun SIGINT 2 s after both ranks are up and
+    returns (exit code, stderr)."""
+    proc = subprocess.Popen(mpi_command(2, *args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         rank_pids(proc.pid, 2)
         time.sleep(2.0)
@@ -189,7 +189,12 @@ def test_sigint_to_mpirun_stops_every_rank_and_writes_nothing(tmp_path):
         if proc.poll() is None:
             proc.kill()
             proc.communicate()
-    assert proc.returncode != 0, stderr
+    return proc.returncode, stderr
+
+
+def test_sigint_to_mpirun_stops_every_rank_and_writes_nothing(tmp_path):
+    code, stderr = interrupt_two_ranks("run", HEBEI, "-r", 40, "-j", 1, "-o", tmp_path / "out.h5")
+    assert code != 0, stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
@@ -219,16 +224,6 @@ def test_sigint_to_mpirun_stops_a_calibration_and_writes_nothing(tmp_path):
     cal = write_calibration(tmp_path, particles=400, budget=10**7,
                             method=", final_tolerance: 0, max_generations: 60")
     out = tmp_path / "posterior.h5"
-    proc = subprocess.Popen(mpi_command(2, "calibrate", cal, "-o", out, "-j", 1),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        rank_pids(proc.pid, 2)
-        time.sleep(2.0)
-        proc.send_signal(signal.SIGINT)
-        _, stderr = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
-    assert proc.returncode != 0, stderr
+    code, stderr = interrupt_two_ranks("calibrate", cal, "-o", out, "-j", 1)
+    assert code != 0, stderr
     assert not out.exists() and not list(tmp_path.glob(".*"))
