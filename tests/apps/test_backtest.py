@@ -10,7 +10,8 @@ import struct
 
 import pytest
 
-from conftest import ROOT, interrupted
+from conftest import ROOT
+from interrupting import interrupted
 
 TINY = ROOT / "scenarios" / "small" / "tiny.yaml"
 

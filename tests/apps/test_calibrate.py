@@ -8,7 +8,8 @@ import h5py
 import numpy as np
 import pytest
 
-from conftest import ROOT, interrupted
+from conftest import ROOT
+from interrupting import interrupted
 
 TINY = ROOT / "scenarios" / "small" / "tiny.yaml"
 
