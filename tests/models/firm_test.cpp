@@ -196,5 +196,31 @@ TEST(Firm, ExitMultiplierMultipliesTheFactorsInForce) {
   EXPECT_FALSE(has(exit_bits(firm, e.large_employees, e), ExitBit::large));  // "more than" the threshold
 }
 
+TEST(Firm, UpgradeChanceAddsTheCarrierPartAndTheRewardsPull) {
+  const UpgradeParameters u{.probability = 0.1, .in_carrier_probability = 0.2, .probability_per_100k = 0.5};
+  EXPECT_DOUBLE_EQ(upgrade_probability(u, false, 0.0), 0.1);
+  EXPECT_DOUBLE_EQ(upgrade_probability(u, true, 0.0), 0.1 + 0.2);
+  EXPECT_DOUBLE_EQ(upgrade_probability(u, false, 1.0e5), 0.1 + 0.9 * (1.0 - std::exp(-0.5)));
+  EXPECT_DOUBLE_EQ(upgrade_probability(UpgradeParameters{}, true, 1.0e6), 0.0);  // the defaults: never
+}
+
+TEST(Firm, AnUpgradeMeetsOnlyTheThresholdsFallenShortOf) {
+  FirmState firm = booked_firm();  // revenue 10 M yuan: the 5% R&D tier
+  firm.staff_share = 0.05F;
+  firm.rd_base = 0.02F;
+  std::uint16_t other_ip = 0;
+  const HteParameters h;
+  EXPECT_TRUE(upgrade_to_thresholds(firm, other_ip, 0, 1.0e7, h, 0.1));
+  EXPECT_FLOAT_EQ(firm.staff_share, 0.11F);
+  EXPECT_FLOAT_EQ(firm.hitech_share, 0.7F);  // above 60% already: left alone
+  EXPECT_FLOAT_EQ(firm.rd_base, 0.055F);
+  EXPECT_EQ(other_ip, 1);
+  EXPECT_FALSE(upgrade_to_thresholds(firm, other_ip, 0, 1.0e7, h, 0.1));  // nothing short any more
+  FirmState inventor = booked_firm();
+  std::uint16_t none = 0;
+  EXPECT_FALSE(upgrade_to_thresholds(inventor, none, 2, 1.0e7, h, 0.1));  // patents count as IP
+  EXPECT_EQ(none, 0);
+}
+
 }  // namespace
 }  // namespace leapsim::innovation::model

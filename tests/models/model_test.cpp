@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include <map>
 #include <random>
 #include <utility>
@@ -388,6 +390,61 @@ TEST(InnovationModel, BehaviourSchedulesTakeEffectAtTheirDates) {
   EXPECT_GT(stepped.metrics.at(Metric::tech_smes, 2021), constant.metrics.at(Metric::tech_smes, 2021));
   EXPECT_GT(stepped.metrics.at(Metric::hte_new, 2021) + stepped.metrics.at(Metric::hte_new, 2022),
             constant.metrics.at(Metric::hte_new, 2021) + constant.metrics.at(Metric::hte_new, 2022));
+}
+
+TEST(InnovationModel, UpgradingOffKeepsTheBitsAndOnMovesFirmsAcrossThresholds) {
+  Parameters p = tiny_parameters();
+  for (InitialGroup& g : p.initial) g.count *= 10;
+  const RunResult fixed = simulate(p, 5, 0);
+  Parameters unused = p;
+  unused.upgrade.margin = 0.5;  // read only when an upgrade happens, and none can
+  EXPECT_EQ(simulate(unused, 5, 0).metrics.years, fixed.metrics.years);
+  Parameters upgrading = p;
+  upgrading.upgrade.probability = 0.5;
+  const RunResult up = simulate(upgrading, 5, 0);
+  double fixed_new = 0.0, up_new = 0.0;
+  for (int year = p.start_year; year <= p.end_year; ++year)
+    fixed_new += metric(fixed, Metric::hte_new, year), up_new += metric(up, Metric::hte_new, year);
+  // Half the firms short of a threshold meet it each year: many more certify (not a close call).
+  EXPECT_GT(up_new, 1.5 * fixed_new);
+  EXPECT_GT(metric(up, Metric::htes, p.end_year), metric(fixed, Metric::htes, p.end_year));
+}
+
+TEST(InnovationModel, TheBaseEntryRateGrowsYearByYear) {
+  Parameters p = tiny_parameters();
+  p.entry.base_rate = 2000.0;
+  p.entry.rate_per_free_slot = 0.0;
+  p.entry.in_migration_rate = 0.0;
+  const RunResult flat = simulate(p, 3, 0);
+  Parameters zero = p;
+  zero.entry.base_rate_growth = Schedule{{{-std::numeric_limits<Time>::infinity(), 0.0}, {2021.0, 0.0}}};
+  EXPECT_EQ(simulate(zero, 3, 0).metrics.years, flat.metrics.years);  // no growth: the constant rate's bits
+  Parameters growing = p;
+  growing.entry.base_rate_growth = Schedule::constant(0.2);
+  const RunResult grown = simulate(growing, 3, 0);
+  EXPECT_EQ(grown.metrics.years.front(), flat.metrics.years.front());  // the start year runs at base_rate
+  // Entries in year y are Poisson with mean 2000 * 1.2^(y - start): the ratio of the last year's
+  // count to the first has a relative sd of about 2.6% (counts near 2,000 and 6,000), so 10% is
+  // about four sd.
+  const int years = p.end_year - p.start_year;
+  const double ratio = metric(grown, Metric::entries, p.end_year) / metric(grown, Metric::entries, p.start_year);
+  EXPECT_NEAR(ratio / std::pow(1.2, years), 1.0, 0.1);
+}
+
+TEST(InnovationModel, RegistrationWeighsTheExtraDeductionOnlyWhereItPays) {
+  Parameters p = tiny_parameters();
+  for (InitialGroup& g : p.initial) g.count *= 10;
+  p.end_year = 2022;
+  const RunResult unweighed = simulate(p, 4, 0);
+  Parameters weighed = p;
+  weighed.tech_sme.register_probability_per_10k = 1.0;
+  const RunResult pulled = simulate(weighed, 4, 0);
+  // 2019-2021: every firm's rate equals the tech SME's 75% (manufacturers 100% from 2021), so
+  // registering is worth nothing and the bits are the unweighed ones.
+  for (int year = p.start_year; year <= 2021; ++year)
+    EXPECT_EQ(pulled.metrics.years[year - p.start_year], unweighed.metrics.years[year - p.start_year]) << year;
+  // 2022: tech SMEs deduct 100% against 75% for non-manufacturers, and more register.
+  EXPECT_GT(metric(pulled, Metric::tech_smes, 2022), metric(unweighed, Metric::tech_smes, 2022));
 }
 
 }  // namespace

@@ -344,7 +344,7 @@ TEST(Writer, RoundTripReproducesTheParameters) {
   EXPECT_EQ(back.exit.hazards[2], p.exit.hazards[2]);
   EXPECT_EQ(back.hte.round_date, p.hte.round_date);
   EXPECT_EQ(back.initial_platforms, 1000000u);
-  EXPECT_EQ(back.rd.deduction_other.steps[1].from, 2023.0);
+  EXPECT_EQ(back.rd.deduction_other.steps[2].from, 2023.0);
 }
 
 TEST(Writer, WritesReadableYaml) {
@@ -356,7 +356,7 @@ TEST(Writer, WritesReadableYaml) {
   EXPECT_NE(
       yaml.find("  rd_subsidy_rate:\n    - {from: 2019-01-01, value: 0}\n    - {from: 2021-01-01, value: 0.05}\n"),
       std::string::npos);
-  EXPECT_NE(yaml.find("  deduction_manufacturing:\n    - {value: 0.75}\n    - {from: 2021-01-01, value: 1}\n"),
+  EXPECT_NE(yaml.find("  deduction_manufacturing:\n    - {value: 0.5}\n    - {from: 2018-01-01, value: 0.75}\n    - {from: 2021-01-01, value: 1}\n"),
             std::string::npos);
   EXPECT_NE(yaml.find("  age_breaks: [1, 3, 7]\n"), std::string::npos);
   EXPECT_NE(yaml.find("  round_date: \"11-30\"\n"), std::string::npos);
@@ -404,7 +404,7 @@ TEST(Docs, EveryKeyIsDocumented) {
   });
   const auto section_keys = {"region", "initial", "attributes", "carriers", "platform_builds",
                              "entry",  "growth",  "rd",         "patents",  "tech_sme",
-                             "hte",    "exit",    "turnover",   "policy"};
+                             "hte",    "upgrade", "exit",       "turnover",   "policy"};
   keys.insert(section_keys.begin(), section_keys.end());
   for (const std::string& key : keys) EXPECT_NE(doc.find("`" + key + "`"), std::string::npos) << key;
 }
@@ -454,7 +454,9 @@ TEST(Docs, KeyTablesShowTypeDefaultRangeAndSource) {
       }
       if (section.name == "rd" && k.key == "deduction_manufacturing") {
         EXPECT_EQ(k.type, "schedule");
-        EXPECT_EQ(k.fallback, "0.75, 1 from 2021-01-01 (MOF/STA 2021 No. 13)");
+        EXPECT_EQ(k.fallback,
+                  "0.5, 0.75 from 2018-01-01, 1 from 2021-01-01 (Implementing Regulations of the Enterprise Income Tax "
+                  "Law, art. 95; Caishui [2018] No. 99; MOF/STA 2021 No. 13)");
         EXPECT_EQ(k.range, "values >= 0, at most 10");
       }
       if (section.name == "initial" && k.key == "count") {

@@ -135,7 +135,7 @@ TEST(SharedYears, ScenariosRunAlikeUntilTheirFirstDatedDifference) {
   talent.policy.talent_cost_per_firm = Schedule{{{-kForever, 5.0e5}, {2021.5, 5.0e5}}};
   EXPECT_EQ(shared_until(base, talent), 2021.5);
   Parameters deduction = base;
-  deduction.rd.deduction_other = Schedule::constant(0.75);  // the default rises to 1.0 in 2023
+  deduction.rd.deduction_other = Schedule{{{-kForever, 0.5}, {2018.0, 0.75}}};  // the default rises to 1.0 in 2023
   EXPECT_EQ(shared_until(base, deduction), 2023.0);
   Parameters open_at_start = base;
   open_at_start.carriers.push_back(Carrier{});

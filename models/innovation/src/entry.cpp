@@ -12,8 +12,8 @@ std::array<double, 4> InnovationModel::entry_rates() const {
   const EntryParameters& e = p_.entry;
   const Time t = sim_.now();
   const bool payable = region_.budget_left >= levers_.at(t).talent_cost_per_firm;  // thinned again on arrival
-  return {e.base_rate, e.rate_per_free_slot * static_cast<double>(free_slots()), e.in_migration_rate,
-          payable ? levers_.at(t).talent_firms_per_year : 0.0};
+  return {e.base_rate * region_.entry_scale, e.rate_per_free_slot * static_cast<double>(free_slots()),
+          e.in_migration_rate, payable ? levers_.at(t).talent_firms_per_year : 0.0};
 }
 
 void InnovationModel::refresh_entry_rate() {

@@ -183,6 +183,32 @@ inline double rd_target(const FirmState& firm, const RdParameters& r, const RdLe
   return std::min(0.5, firm.rd_base * response * platform);
 }
 
+/// The chance a year that a firm short of an HTE threshold upgrades (docs/model.md §4.2): a base
+/// chance, more in a carrier, and the chance of not upgrading shrinking with the reward in reach.
+inline double upgrade_probability(const UpgradeParameters& u, bool in_carrier, double reward) noexcept {
+  const double p0 = std::min(1.0, u.probability + (in_carrier ? u.in_carrier_probability : 0.0));
+  return p0 + (1.0 - p0) * (1.0 - std::exp(-u.probability_per_100k * reward / 1.0e5));
+}
+
+/// An upgrade: each HTE threshold the firm falls short of (S&T staff share, high-tech revenue
+/// share, R&D intensity for its revenue tier, any IP at all) is met with `margin` to spare. The
+/// R&D ratio the rules read is a three-year one, so a raised intensity qualifies only as it works
+/// through the firm's accounts. Returns whether anything changed.
+inline bool upgrade_to_thresholds(FirmState& firm, std::uint16_t& other_ip, int inventions, double revenue,
+                                  const HteParameters& h, double margin) noexcept {
+  bool changed = false;
+  auto raise = [&changed, margin](float& value, double threshold) {
+    if (value >= threshold) return;
+    value = static_cast<float>(std::min(1.0, threshold * (1.0 + margin)));
+    changed = true;
+  };
+  raise(firm.staff_share, h.min_staff_share);
+  raise(firm.hitech_share, h.min_hitech_share);
+  raise(firm.rd_base, hte_required_rd_ratio(revenue, h));
+  if (inventions == 0 && other_ip == 0) other_ip = 1, changed = true;
+  return changed;
+}
+
 /// Revenue by its GBM law over the time since the last review, and R&D intensity relaxed toward
 /// `target` over the same time (exact for a target constant in between). `z` is the review's
 /// standard normal draw; `decay_one_year` is exp(-adjustment rate), computed once per run.

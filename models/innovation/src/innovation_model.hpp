@@ -82,6 +82,7 @@ struct RegionState {
   double budget_left = 0.0;
   double coaching_left = 0.0;
   double entry_rate = 0.0;
+  double entry_scale = 1.0;  // the base entry rate's growth since the start (entry.base_rate_growth)
   std::uint64_t htes = 0;
   std::uint64_t alive = 0;
   std::uint64_t patents_held = 0;
@@ -146,6 +147,8 @@ class InnovationModel {
   void evaluate_tech_sme(FirmState& firm, EntityId f, const FirmAccounts& a, int year, double draw, Time t);
   void consider_hte(FirmState& firm, EntityId f, const FirmAccounts& a, Time t, double apply_draw, double pass_draw);
   void renew_before_first_review(EntityId f, RandomStream& s);
+  double registration_pull(const FirmState& firm, const FirmAccounts& a, Time t) const;
+  void consider_upgrade(const CaughtUpFirm& caught, const FirmAccounts& a, Time t, double draw);
 
   // hte_round.cpp (§4.3)
   void hte_round(EntityId);
@@ -201,6 +204,7 @@ class InnovationModel {
   Simulation sim_;
   AgeHazard hazard_;
   double rd_decay_one_year_;  // exp(-adjustment rate): R&D relaxation over one year
+  bool upgrades_on_;          // firms may upgrade (§4.2): each review draws one more uniform
   AttributeSampler entrant_sampler_;
   Column<FirmState>& firms_;
   mutable LeversInForce levers_;  // a cache, so const readers may move its window

@@ -58,6 +58,8 @@ InnovationModel::InnovationModel(const Parameters& p, std::uint64_t seed, std::u
       sim_(seed, replication, year_start(p.start_year)),
       hazard_(p.exit),
       rd_decay_one_year_(std::exp(-p.rd.adjustment_rate)),
+      upgrades_on_(p.upgrade.probability > 0.0 || p.upgrade.in_carrier_probability > 0.0 ||
+                   p.upgrade.probability_per_100k > 0.0),
       entrant_sampler_(p.entry.attributes),
       firms_(sim_.population().add_column<FirmState>("firm")),
       levers_(p) {

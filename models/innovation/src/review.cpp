@@ -17,6 +17,8 @@ void InnovationModel::review(EntityId f) {
   boost::random::normal_distribution<double> normal;
   const double z = normal(s);
   const auto [register_draw, apply_draw, pass_draw] = s.uniforms21();
+  const double upgrade_draw =
+      upgrades_on_ ? s.uniform() : 1.0;      // drawn only when firms may upgrade: old bits otherwise
   const CaughtUpFirm caught = caught_up(f);  // patents granted before now count in this review
   FirmState& firm = caught.record;
 
@@ -33,6 +35,7 @@ void InnovationModel::review(EntityId f) {
   const FirmAccounts a = accounts(caught, p_.growth, t);
   evaluate_tech_sme(firm, f, a, year, register_draw, t);
   consider_hte(firm, f, a, t, apply_draw, pass_draw);
+  if (upgrades_on_ && !firm.has(Flag::hte)) consider_upgrade(caught, a, t, upgrade_draw);
   sim_.schedule(review_, f, t + 1.0);
   refresh_patent_rate(caught, f);
   refresh_exit(f, a.employees);
@@ -54,12 +57,32 @@ void InnovationModel::evaluate_tech_sme(FirmState& firm, EntityId f, const FirmA
                                         Time t) {
   if (!tech_sme_eligible(a, p_.tech_sme)) return;
   const bool renewing = firm.tech_sme_year == year - 1;
-  const double p = renewing ? p_.tech_sme.renew_probability
-                            : std::min(1.0, p_.tech_sme.register_probability.at(t) + levers_.at(t).outreach);
+  double p = renewing ? p_.tech_sme.renew_probability
+                      : std::min(1.0, p_.tech_sme.register_probability.at(t) + levers_.at(t).outreach);
+  if (!renewing && p_.tech_sme.register_probability_per_10k > 0.0) p += (1.0 - p) * registration_pull(firm, a, t);
   if (firm.tech_sme_year == year || draw >= p) return;
   firm.tech_sme_year = static_cast<std::int16_t>(year);
   region_.year[Metric::tech_smes] += 1.0;
   if (sink_ != nullptr) emit(t, f, FirmEventKind::tech_sme_registered, tech_sme_score(a).total(), a.revenue);
+}
+
+/// The share of the chance of not registering that the benefit removes: the tax the tech SME's
+/// extra super-deduction saves on last year's R&D, weighed as the HTE reward is for applying.
+double InnovationModel::registration_pull(const FirmState& firm, const FirmAccounts& a, Time t) const {
+  const LeversInForce::Values& levers = levers_.at(t);
+  const double general = firm.has(Flag::manufacturer) ? levers.deduction_manufacturing : levers.deduction_other;
+  const double extra = std::max(0.0, p_.tech_sme.deduction.at(t) - general);
+  const double benefit = extra * a.rd_spend * p_.rd.tax_rate;
+  return 1.0 - std::exp(-p_.tech_sme.register_probability_per_10k * benefit / 1.0e4);
+}
+
+/// A firm short of a threshold may upgrade to meet it; the reward it would earn as a new HTE pulls.
+void InnovationModel::consider_upgrade(const CaughtUpFirm& caught, const FirmAccounts& a, Time t, double draw) {
+  FirmState& firm = caught.record;
+  const double promised = levers_.at(t).hte_reward_new;
+  const double reward = region_.budget_left >= promised ? promised : 0.0;
+  if (draw >= upgrade_probability(p_.upgrade, firm.carrier != kNoCarrier, reward)) return;
+  upgrade_to_thresholds(firm, caught.other_ip(), caught.inventions(), a.revenue, p_.hte, p_.upgrade.margin);
 }
 
 void InnovationModel::consider_hte(FirmState& firm, EntityId f, const FirmAccounts& a, Time t, double apply_draw,

@@ -180,7 +180,12 @@ std::size_t InnovationModel::expected_entries() const {
     slots += c.capacity * (c.opens <= year_start(p_.start_year) ? 1.0 - c.initial_occupancy : 1.0);
   for (const Schedule::Step& step : p_.policy.talent_firms_per_year.steps) talent = std::max(talent, step.value);
   const double years = p_.end_year - p_.start_year + 1;
-  const double mean = (e.base_rate + e.rate_per_free_slot * slots + e.in_migration_rate + talent) * years;
+  double base = 0.0, scale = 1.0;  // the base part grows year by year
+  for (int y = p_.start_year; y <= p_.end_year; ++y) {
+    base += e.base_rate * scale;
+    scale *= 1.0 + std::max(0.0, e.base_rate_growth.at(year_start(y)));
+  }
+  const double mean = base + (e.rate_per_free_slot * slots + e.in_migration_rate + talent) * years;
   return static_cast<std::size_t>(mean + 4.0 * std::sqrt(mean));
 }
 

@@ -39,7 +39,8 @@ void InnovationModel::new_year(EntityId) {
   sim_.catch_up_all();  // the year's report counts the patents held on 31 December
   close_year(year - 1);
   begin_year(year);
-  refresh_entry_rate();  // the talent part depends on the new fund
+  region_.entry_scale *= 1.0 + p_.entry.base_rate_growth.at(year_start(year - 1));
+  refresh_entry_rate();  // the talent part depends on the new fund, the base part on the year
   sim_.schedule(new_year_, year_start(year + 1));
 }
 

@@ -136,6 +136,7 @@ std::vector<KeySection> key_reference() {
           section("patents", p.patents),
           section("tech_sme", p.tech_sme),
           section("hte", p.hte),
+          section("upgrade", p.upgrade),
           section("exit", p.exit),
           section("turnover", p.turnover),
           section("policy", p.policy)};

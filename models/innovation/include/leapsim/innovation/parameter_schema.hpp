@@ -341,7 +341,47 @@ void describe(V& v, T& e) {
           .help_zh = "企业在孵化载体中的停留年数",
           .source = "assumption",
           .max = 100.0});
+  v("base_rate_growth", e.base_rate_growth,
+    Field{.unit = "/ year",
+          .help = "yearly growth of base_rate with the region's enterprise stock, read each 1 January; a schedule",
+          .help_zh = "基础进入率随地区企业总量的年增长率（每年1月1日取值，可按日期变化）",
+          .source = "assumption; enterprise legal units grew 17.7% a year in China and 13.8% in Beijing-Tianjin-Hebei, "
+                    "2013-2018 (Fourth National Economic Census)",
+          .min = -0.5,
+          .max = 1.0});
   v("attributes", e.attributes, Field{.help = "entrants' attributes", .help_zh = "新进入企业的属性分布"});
+}
+
+template <class V, Is<UpgradeParameters> T>
+void describe(V& v, T& u) {
+  constexpr std::string_view assumption = "assumption";
+  v("probability", u.probability,
+    Field{.range = Range::probability,
+          .unit = "/ year",
+          .help =
+              "chance a year that a firm short of an HTE threshold upgrades to meet it (0: attributes fixed at birth)",
+          .help_zh = "未达高企门槛的企业每年提升至门槛以上的概率（0：属性固定）",
+          .source = assumption});
+  v("in_carrier_probability", u.in_carrier_probability,
+    Field{.range = Range::probability,
+          .unit = "/ year",
+          .help = "added while the firm sits in an incubator or maker space",
+          .help_zh = "在孵企业的额外提升概率",
+          .source = assumption});
+  v("probability_per_100k", u.probability_per_100k,
+    Field{.range = Range::non_negative,
+          .unit = "/ 100,000 yuan",
+          .help = "chance of not upgrading shrinks by exp(-k reward/100k), the reward a new HTE would get",
+          .help_zh = "奖励响应：未提升概率按 exp(-k×新认定奖励/10万元) 缩小",
+          .source = assumption,
+          .max = 100.0});
+  v("margin", u.margin,
+    Field{.range = Range::non_negative,
+          .unit = "share",
+          .help = "an upgrade lands this far above each threshold the firm fell short of (0.1: 10% above)",
+          .help_zh = "提升后高出门槛的比例",
+          .source = assumption,
+          .max = 10.0});
 }
 
 template <class V, Is<GrowthParameters> T>
@@ -418,13 +458,15 @@ void describe(V& v, T& r) {
     Field{.range = Range::non_negative,
           .help = "R&D super-deduction rate of manufacturers; dates may lie outside the horizon",
           .help_zh = "制造业企业研发费用加计扣除比例",
-          .source = "MOF/STA 2021 No. 13",
+          .source = "Implementing Regulations of the Enterprise Income Tax Law, art. 95; Caishui [2018] No. 99; "
+                    "MOF/STA 2021 No. 13",
           .max = 10.0});
   v("deduction_other", r.deduction_other,
     Field{.range = Range::non_negative,
           .help = "R&D super-deduction rate of other firms; dates may lie outside the horizon",
           .help_zh = "其他企业研发费用加计扣除比例",
-          .source = "MOF/STA 2023 No. 7",
+          .source = "Implementing Regulations of the Enterprise Income Tax Law, art. 95; Caishui [2018] No. 99; "
+                    "MOF/STA 2023 No. 7",
           .max = 10.0});
   v("platform_multiplier", r.platform_multiplier,
     Field{.range = Range::non_negative,
@@ -538,7 +580,8 @@ void describe(V& v, T& t) {
   v("register_probability", t.register_probability,
     Field{.range = Range::probability,
           .unit = "probability",
-          .help = "chance an eligible unregistered firm registers in a year; a schedule, so the push to register may change at dates",
+          .help = "chance an eligible unregistered firm registers in a year; a schedule, so the push to register may "
+                  "change at dates",
           .help_zh = "符合条件的未入库企业当年入库的概率（可按日期变化）",
           .source = "assumption; the shipped scenarios fit it on Hebei"});
   v("renew_probability", t.renew_probability,
@@ -547,6 +590,21 @@ void describe(V& v, T& t) {
           .help = "chance a registered firm registers again",
           .help_zh = "已入库企业次年继续入库的概率",
           .source = "assumption"});
+  v("deduction", t.deduction,
+    Field{.range = Range::non_negative,
+          .help = "R&D super-deduction rate a registered tech SME may claim; registering is worth its excess over "
+                  "rd.deduction_*",
+          .help_zh = "入库科技型中小企业可享受的研发费用加计扣除比例",
+          .source = "Caishui [2017] No. 34; MOF/STA/MOST 2022 No. 16",
+          .max = 10.0});
+  v("register_probability_per_10k", t.register_probability_per_10k,
+    Field{.range = Range::non_negative,
+          .unit = "/ 10,000 yuan",
+          .help = "chance of not registering shrinks by exp(-k benefit/10,000 yuan), the benefit the tax the extra "
+                  "deduction saves",
+          .help_zh = "入库收益响应：未入库概率按 exp(-k×收益/1万元) 缩小",
+          .source = "assumption (0: the benefit is not weighed)",
+          .max = 100.0});
 }
 
 template <class V, Is<HteParameters> T>
@@ -826,6 +884,7 @@ void describe(V& v, T& p) {
   v("patents", p.patents, Field{.help = "patent applications and decisions", .help_zh = "专利申请与授权"});
   v("tech_sme", p.tech_sme, Field{.help = "the yearly tech-SME evaluation", .help_zh = "科技型中小企业评价"});
   v("hte", p.hte, Field{.help = "the yearly HTE certification round", .help_zh = "高新技术企业认定"});
+  v("upgrade", p.upgrade, Field{.help = "firms that upgrade to the HTE thresholds", .help_zh = "企业达标提升"});
   v("exit", p.exit, Field{.help = "exit hazard", .help_zh = "企业退出"});
   v("turnover", p.turnover, Field{.help = "technology-contract turnover", .help_zh = "技术合同成交额"});
   v("policy", p.policy, Field{.help = "the bureau's levers, each a schedule", .help_zh = "政策工具（均可按日期变化）"});
@@ -853,6 +912,8 @@ template <>
 inline constexpr bool kDescribed<TechSmeParameters> = true;
 template <>
 inline constexpr bool kDescribed<HteParameters> = true;
+template <>
+inline constexpr bool kDescribed<UpgradeParameters> = true;
 template <>
 inline constexpr bool kDescribed<ExitParameters> = true;
 template <>

@@ -116,12 +116,26 @@ struct PlatformBuild {
 
 /// New firms: a Poisson stream whose rate has a base, an incubated and an in-migration part.
 struct EntryParameters {
-  double base_rate = 60.0;           // firms/year; assumption (calibrate)
-  double rate_per_free_slot = 0.5;   // incubated entries per free carrier slot per year; assumption
-  double in_migration_rate = 5.0;    // firms/year attracted from outside; assumption
-  double residence_years = 3.0;      // years a firm stays in its carrier; assumption
+  double base_rate = 60.0;          // firms/year; assumption (calibrate)
+  double rate_per_free_slot = 0.5;  // incubated entries per free carrier slot per year; assumption
+  double in_migration_rate = 5.0;   // firms/year attracted from outside; assumption
+  double residence_years = 3.0;     // years a firm stays in its carrier; assumption
+  /// Yearly growth of the base rate, following the region's enterprise stock: the base rate in
+  /// year y is base_rate times the product of (1 + growth) over the years from start_year to y - 1,
+  /// each year's growth the value in force on its 1 January; assumption (0: a constant rate).
+  Schedule base_rate_growth = Schedule::constant(0.0);
   AttributeDistribution attributes;  // entrants' attributes
   friend bool operator==(const EntryParameters&, const EntryParameters&) = default;
+};
+
+/// Firms that upgrade (docs/model.md §4.2): a yearly chance that a firm short of the HTE
+/// thresholds invests to meet them, raised by a carrier stay and by the reward in reach.
+struct UpgradeParameters {
+  double probability = 0.0;  // per year, for a firm short of a threshold; assumption (0: attributes fixed at birth)
+  double in_carrier_probability = 0.0;  // added while the firm sits in an incubator or maker space; assumption
+  double probability_per_100k = 0.0;    // the chance of not upgrading shrinks by exp(-k reward/100k); assumption
+  double margin = 0.1;                  // an upgrade lands this far above each threshold it fell short of; assumption
+  friend bool operator==(const UpgradeParameters&, const UpgradeParameters&) = default;
 };
 
 /// Revenue growth: geometric Brownian motion with drift by status.
@@ -142,10 +156,12 @@ struct RdParameters {
   double hte_tax_rate = 0.15;    // HTE preferential rate (Enterprise Income Tax Law, art. 28)
   double reference_deduction =
       0.75;  // super-deduction when birth intensities were observed (the 2018 rate, MOF/STA 2018 No. 99)
-  /// Super-deduction rate for manufacturers: 75% to 2020, 100% from 2021 (MOF/STA 2021 No. 13).
-  Schedule deduction_manufacturing{{{-std::numeric_limits<Time>::infinity(), 0.75}, {2021.0, 1.0}}};
-  /// Super-deduction rate for other firms: 75%, 100% for all from 2023 (MOF/STA 2023 No. 7).
-  Schedule deduction_other{{{-std::numeric_limits<Time>::infinity(), 0.75}, {2023.0, 1.0}}};
+  /// Super-deduction rate for manufacturers: 50% to 2017 (Enterprise Income Tax Law Implementing
+  /// Regulations, art. 95), 75% from 2018 (Caishui [2018] No. 99), 100% from 2021 (MOF/STA 2021 No. 13).
+  Schedule deduction_manufacturing{{{-std::numeric_limits<Time>::infinity(), 0.5}, {2018.0, 0.75}, {2021.0, 1.0}}};
+  /// Super-deduction rate for other firms: 50% to 2017, 75% from 2018, 100% for all from 2023
+  /// (MOF/STA 2023 No. 7).
+  Schedule deduction_other{{{-std::numeric_limits<Time>::infinity(), 0.5}, {2018.0, 0.75}, {2023.0, 1.0}}};
   double platform_multiplier = 1.3;  // target multiplier with an R&D platform; assumption
   friend bool operator==(const RdParameters&, const RdParameters&) = default;
 };
@@ -167,28 +183,36 @@ struct PatentParameters {
 
 /// The yearly tech-SME evaluation (Guokefazheng [2017] No. 115).
 struct TechSmeParameters {
-  double max_employees = 500.0;        // published rule
-  double max_revenue = 2.0e8;          // yuan; published rule
-  double max_assets = 2.0e8;           // yuan; published rule
-  double pass_score = 60.0;            // published rule
-  Schedule register_probability = Schedule::constant(0.35);  // eligible unregistered firm registers this year; assumption
-  double renew_probability = 0.9;      // registered firm renews; assumption
+  double max_employees = 500.0;  // published rule
+  double max_revenue = 2.0e8;    // yuan; published rule
+  double max_assets = 2.0e8;     // yuan; published rule
+  double pass_score = 60.0;      // published rule
+  Schedule register_probability =
+      Schedule::constant(0.35);    // eligible unregistered firm registers this year; assumption
+  double renew_probability = 0.9;  // registered firm renews; assumption
+  /// The R&D super-deduction rate a registered tech SME may claim: 75% from 2017 (Caishui [2017]
+  /// No. 34), 100% from 2022 (MOF/STA/MOST 2022 No. 16). Registering is worth the excess over the
+  /// rate the firm gets anyway (`rd.deduction_*`).
+  Schedule deduction{{{-std::numeric_limits<Time>::infinity(), 0.5}, {2017.0, 0.75}, {2022.0, 1.0}}};
+  /// The chance of not registering shrinks by exp(-k benefit / 10,000 yuan), the benefit being the
+  /// tax the excess deduction saves on last year's R&D; assumption (0: registering is not weighed).
+  double register_probability_per_10k = 0.0;
   friend bool operator==(const TechSmeParameters&, const TechSmeParameters&) = default;
 };
 
 /// The yearly HTE certification round (Guokefahuo [2016] No. 32).
 struct HteParameters {
-  Date round_date{2019, 11, 30};             // certificates dated here each year (year ignored); assumption
-  double min_age_years = 1.0;                // published rule: registered at least one year
-  double min_staff_share = 0.10;             // published rule
-  double min_hitech_share = 0.60;            // published rule
-  double min_score = 71.0;                   // published rule
-  double tier_small_revenue = 5.0e7;         // yuan; published rule
-  double tier_medium_revenue = 2.0e8;        // yuan; published rule
-  double rd_ratio_small = 0.05;              // published rule
-  double rd_ratio_medium = 0.04;             // published rule
-  double rd_ratio_large = 0.03;              // published rule
-  double validity_years = 3.0;               // published rule
+  Date round_date{2019, 11, 30};       // certificates dated here each year (year ignored); assumption
+  double min_age_years = 1.0;          // published rule: registered at least one year
+  double min_staff_share = 0.10;       // published rule
+  double min_hitech_share = 0.60;      // published rule
+  double min_score = 71.0;             // published rule
+  double tier_small_revenue = 5.0e7;   // yuan; published rule
+  double tier_medium_revenue = 2.0e8;  // yuan; published rule
+  double rd_ratio_small = 0.05;        // published rule
+  double rd_ratio_medium = 0.04;       // published rule
+  double rd_ratio_large = 0.03;        // published rule
+  double validity_years = 3.0;         // published rule
   Schedule apply_probability = Schedule::constant(0.35);  // eligible firm applies without a reward; assumption
   double apply_probability_per_100k = 0.15;  // chance of not applying shrinks by exp(-k reward/100k); assumption
   double renew_probability = 0.8;            // eligible holder applies to renew; assumption
@@ -249,6 +273,7 @@ struct Parameters {
   PatentParameters patents;
   TechSmeParameters tech_sme;
   HteParameters hte;
+  UpgradeParameters upgrade;
   ExitParameters exit;
   TurnoverParameters turnover;
   PolicyLevers policy;
