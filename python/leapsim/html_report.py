@@ -320,6 +320,24 @@ def _explanation(page: _Page, name: str, metric: str, year: int) -> dict:
     return {"head": head + page.t("full_stop"), "parts": parts}
 
 
+def _divergence(page: _Page, name: str) -> Optional[str]:
+    """How many firm histories of the recorded replications part from the base's, and where, in a
+    sentence; None when the file holds no event log."""
+    r = page.results
+    if any("events" not in r._tree.datasets(f"scenarios/{s}") for s in r.scenarios):
+        return None
+    parted = r.divergence(name)
+    fields = dict(name=page.scenario(name), base=page.scenario(r._tree.attributes("comparisons")["base"]),
+                  firms=parted.attrs["firms"])
+    if parted.empty:
+        return page.t("divergence_none", **fields)
+    first = parted.loc[parted["time"].idxmin()]
+    (year, process), common = parted.groupby(["year", "process"], observed=True).size().idxmax(), \
+        int(parted.groupby(["year", "process"], observed=True).size().max())
+    return page.t("divergence_line", parted=len(parted), year=int(first["year"]), process=first["process"],
+                  common_year=int(year), common_process=process, common=common, **fields)
+
+
 def mechanisms(page: _Page) -> Section:
     """Why each package differs from the base, by mechanism (Results.explain), in plain words for
     HTEs and tech SMEs in the last year."""
@@ -330,8 +348,12 @@ def mechanisms(page: _Page) -> Section:
         return Section("mechanisms", page.t("mechanisms"), "note", {
             "note": terms.text("absent", page.lang, what=page.t("absent_mechanisms"))})
     year = page.last_year
-    paragraphs = [_explanation(page, name, metric, year)
-                  for name in r.compare(metric="htes", year=year).index for metric in MECHANISM_METRICS]
+    paragraphs = []
+    for name in r.compare(metric="htes", year=year).index:
+        paragraphs += [_explanation(page, name, metric, year) for metric in MECHANISM_METRICS]
+        parting = _divergence(page, name)
+        if parting:
+            paragraphs.append({"head": parting, "parts": []})
     return Section("mechanisms", page.t("mechanisms"), "paragraphs", {
         "note": page.t("mechanisms_note", year=year, replications=r.attrs["replications"]),
         "paragraphs": paragraphs})

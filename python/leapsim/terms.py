@@ -137,6 +137,13 @@ _TEXT: Dict[str, Tuple[str, str]] = {
     "mechanism_split": ("{label}中：{parts}", "Of the {label}: {parts}"),
     "mechanism_none": ("“{name}”在每次模拟中{metric}都与{base}相同。",
                        "\"{name}\" leaves {metric} the same as the {base} in every replication."),
+    "divergence_line": ("在记录了事件的模拟中，“{name}”的 {firms} 家企业中有 {parted} 家的经历与{base}不同；最早的分歧在 {year} 年"
+                        "（{process}），最多的分歧在 {common_year} 年（{common_process}，{common} 家）。",
+                        "In the recorded replications, {parted} of the {firms} firm histories of \"{name}\" part "
+                        "from the {base}'s: the first in {year} ({process}), the most in {common_year} "
+                        "({common_process}, {common} firms)."),
+    "divergence_none": ("在记录了事件的模拟中，“{name}”的 {firms} 家企业的经历与{base}完全相同。",
+                        "In the recorded replications, all {firms} firm histories of \"{name}\" are the {base}'s."),
     "list_separator": ("；", "; "),
     "split_separator": ("，", ", "),
     "colon": ("：", ": "),

@@ -3,7 +3,6 @@ difference for every scenario, metric and year; a package that changes nothing e
 in every row; the report page says each package's breakdown in words; a file written before the
 mechanism counters still compares and says it cannot be explained."""
 
-import html
 import pathlib
 import shutil
 
@@ -35,6 +34,16 @@ alternatives:
   - name: more-entry
     overrides: {{entry: {{base_rate: 12}}}}
 """
+
+
+def mechanisms_text(results, lang):
+    """The page's mechanisms section as its reader sees it (the section alone: the whole page, charts
+    included, is rendered by tests/apps/test_report_commands.py)."""
+    section = leapsim.html_report.mechanisms(leapsim.html_report._Page(results, lang))
+    lines = [section.data["note"]]
+    for paragraph in section.data.get("paragraphs", []):
+        lines += [paragraph["head"], *paragraph["parts"]]
+    return "\n".join(lines)
 
 
 @pytest.fixture(scope="module")
@@ -107,7 +116,7 @@ def test_unknown_names_and_years_are_refused(results):
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_the_page_says_each_breakdown_in_words(results, lang):
-    text = html.unescape(leapsim.html_report.render(results, lang))
+    text = mechanisms_text(results, lang)
     rows = results.explain("coaching", "htes")
     mean = results.compare(metric="htes", year=2022).loc["coaching", "mean_difference"]
     if lang == "en":
@@ -140,5 +149,38 @@ def test_a_file_from_before_the_counters_still_compares_and_says_it_cannot_expla
                       -results.compare(metric="htes", year=2022).loc["coaching", "mean_difference"])
     with pytest.raises(leapsim.ResultsError, match="before the mechanism counters"):
         old.explain("coaching", "htes")
-    assert "flow counters a mechanism breakdown needs" in leapsim.html_report.render(old, "en")
+    assert "flow counters a mechanism breakdown needs" in mechanisms_text(old, "en")
     shutil.rmtree(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def recorded(tmp_path_factory):
+    path = tmp_path_factory.mktemp("divergence") / "study.yaml"
+    path.write_text(STUDY, encoding="utf-8")
+    return leapsim.run(leapsim.load(path, allow_outside=True), replications=3, threads=2, progress=False,
+                       record="events", record_replications=3)
+
+
+def test_firm_histories_of_a_package_that_changes_nothing_never_part(recorded):
+    parted = recorded.divergence("same-reward")
+    assert parted.empty and parted.attrs["firms"] > 0
+
+
+def test_coaching_first_parts_a_firm_history_at_an_hte_application_or_decision(recorded):
+    parted = recorded.divergence("coaching")
+    assert 0 < len(parted) < parted.attrs["firms"]
+    # Coaching acts only where a firm applies (a coached firm applies whatever its draw) and at the
+    # round (the coached pass probability): the first parting of each replication is one of those.
+    first = parted.loc[parted.groupby("replication")["time"].idxmin()]
+    assert set(first["process"]) <= {"hte_applied", "hte_certified", "hte_rejected", "hte_renewed"}, first
+    assert (parted["year"] == np.floor(parted["time"])).all() and parted["year"].between(2019, 2022).all()
+    assert set(parted["side"]) <= {"base", "coaching", "base/coaching"}
+
+
+def test_the_page_says_where_recorded_histories_part(recorded):
+    text = mechanisms_text(recorded, "en")
+    parted = recorded.divergence("coaching")
+    assert f'{len(parted)} of the {parted.attrs["firms"]} firm histories of "coaching" part from the base\'s' in text
+    assert 'all ' + str(recorded.divergence("same-reward").attrs["firms"]) + \
+        ' firm histories of "same-reward" are the base\'s' in text
+    assert "在记录了事件的模拟中" in mechanisms_text(recorded, "zh")
