@@ -184,3 +184,10 @@ def test_the_page_says_where_recorded_histories_part(recorded):
     assert 'all ' + str(recorded.divergence("same-reward").attrs["firms"]) + \
         ' firm histories of "same-reward" are the base\'s' in text
     assert "在记录了事件的模拟中" in mechanisms_text(recorded, "zh")
+
+
+def test_against_another_base_the_parts_add_up_to_that_comparison(results):
+    compared = results.compare(base="coaching", metric="htes", year=2022)
+    for scenario in ("base", "more-entry"):
+        rows = results.explain(scenario, "htes", 2022, base="coaching")
+        assert close(rows.loc[rows["parent"] == "", "mean"].sum(), compared.loc[scenario, "mean_difference"])
