@@ -226,6 +226,13 @@ std::string signed_cell(double mean, double low, double high, int decimals, doub
   return format("%+.*f [%+.*f, %+.*f]", decimals, mean / scale, decimals, low / scale, decimals, high / scale);
 }
 
+/// The parts joined by a separator.
+std::string joined(const std::vector<std::string>& parts, const char* separator) {
+  std::string text;
+  for (const std::string& part : parts) text += (text.empty() ? "" : separator) + part;
+  return text;
+}
+
 /// One package's difference in one metric, in words: the total, then each mechanism that moved it,
 /// then each split of a mechanism. Rows that show as zero at the printed precision are left out.
 std::string explanation(const std::string& name, const std::string& base, int year, const Column& c,
@@ -234,11 +241,13 @@ std::string explanation(const std::string& name, const std::string& base, int ye
   const double scale = c.scale(l);
   const int decimals = c.money ? c.places(l) : std::max(c.places(l), 1);
   const double shown = 0.5 * std::pow(10.0, -decimals) * scale;
+  const auto label = [l](const innovation::Mechanism& m) {
+    return std::string(l == Language::zh ? m.label_zh : m.label);
+  };
   const auto item = [&](const innovation::MechanismDifference& r) {
-    const std::string label(l == Language::zh ? r.mechanism->label_zh : r.mechanism->label);
     const std::string value =
         signed_cell(r.difference.mean, r.difference.interval.low, r.difference.interval.high, decimals, scale);
-    return format(say(kTerms.item, l), value.c_str(), label.c_str());
+    return format(say(kTerms.item, l), value.c_str(), label(*r.mechanism).c_str());
   };
   const std::string noun = say(c.heading, l);
   if (at(compared, row, 0) == 0.0 && at(compared, row, 5) == 0.0)  // the same in every replication
@@ -246,26 +255,25 @@ std::string explanation(const std::string& name, const std::string& base, int ye
   const std::string total =
       signed_cell(at(compared, row, 0), at(compared, row, 1), at(compared, row, 2), decimals, scale);
   std::string text = format(say(kTerms.explained, l), name.c_str(), year, total.c_str(), noun.c_str(), base.c_str());
-  std::string parts;
+  std::vector<std::string> parts;
   for (const auto& r : rows)
-    if (r.mechanism->parent.empty() && std::abs(r.difference.mean) >= shown)
-      parts += (parts.empty() ? "" : say(kTerms.semicolon, l)) + item(r);
-  text += (parts.empty() ? "" : say(kTerms.colon, l) + parts) + "\n";
+    if (r.mechanism->parent.empty() && std::abs(r.difference.mean) >= shown) parts.push_back(item(r));
+  text += (parts.empty() ? "" : say(kTerms.colon, l) + joined(parts, say(kTerms.semicolon, l))) + "\n";
   for (const auto& parent : rows) {
     if (!parent.mechanism->parent.empty() || std::abs(parent.difference.mean) < shown) continue;
-    std::string splits, split;
+    std::vector<std::string> splits;  // one entry per split of the parent, its rows joined by commas
+    std::vector<std::string> split;
     std::string_view current;
     for (const auto& r : rows) {
       if (r.mechanism->parent != parent.mechanism->key) continue;
-      if (r.mechanism->split != current && !split.empty())
-        splits += (splits.empty() ? "" : say(kTerms.semicolon, l)) + split, split.clear();
-      current = r.mechanism->split;
-      if (std::abs(r.difference.mean) >= shown) split += (split.empty() ? "" : say(kTerms.comma, l)) + item(r);
+      if (r.mechanism->split != current && !split.empty()) splits.push_back(joined(split, say(kTerms.comma, l)));
+      if (r.mechanism->split != current) split.clear(), current = r.mechanism->split;
+      if (std::abs(r.difference.mean) >= shown) split.push_back(item(r));
     }
-    if (!split.empty()) splits += (splits.empty() ? "" : say(kTerms.semicolon, l)) + split;
-    if (splits.empty()) continue;
-    const std::string label(l == Language::zh ? parent.mechanism->label_zh : parent.mechanism->label);
-    text += format(say(kTerms.of_parent, l), label.c_str()) + splits + "\n";
+    if (!split.empty()) splits.push_back(joined(split, say(kTerms.comma, l)));
+    if (!splits.empty())
+      text += format(say(kTerms.of_parent, l), label(*parent.mechanism).c_str()) +
+              joined(splits, say(kTerms.semicolon, l)) + "\n";
   }
   return text;
 }

@@ -447,6 +447,22 @@ def test_run_prints_each_packages_difference_by_mechanism_in_words(tiny):
     assert any(len(v) > 1 for v in lines.values())  # some package's mechanism is split further
 
 
+def test_a_file_from_before_the_mechanism_counters_compares_and_says_it_cannot_be_explained(leapsim, tiny, tmp_path):
+    path, stdout = tiny
+    old = tmp_path / "old.h5"
+    shutil.copy(path, old)
+    with h5py.File(old, "a") as f:  # the layout an earlier version wrote
+        for name in list(METRICS)[22:]:
+            for s in SCENARIOS:
+                del f[f"scenarios/{s}/metrics/{name}"], f[f"scenarios/{s}/summary/{name}"]
+            for s in SCENARIOS[1:]:
+                del f[f"comparisons/{s}/{name}"]
+    out = leapsim("compare", old).stdout
+    assert comparison_rows(out) == comparison_rows(stdout)
+    assert "(no breakdown: results file: no per-replication 'hte_exits' for scenario 'base'" in out
+    assert "Alternatives against coaching in 2022" in leapsim("compare", old, "--base", "coaching").stdout
+
+
 # ---- (d) the same bits on any number of threads ---------------------------------------------------
 
 

@@ -217,8 +217,10 @@ std::vector<MechanismDifference> explain(const ResultGroup& root, const std::str
                      std::to_string(last));
   const auto y = static_cast<std::size_t>(year - first);
   std::vector<MechanismDifference> rows;
-  for (const Mechanism& m : mechanisms(metric))
-    rows.push_back({&m, stats::paired_difference(values(root, base, m, y), values(root, scenario, m, y))});
+  for (const Mechanism& m : mechanisms(metric)) {
+    const std::vector<double> a = values(root, base, m, y);  // the base first: its errors name it
+    rows.push_back({&m, stats::paired_difference(a, values(root, scenario, m, y))});
+  }
   return rows;
 }
 
