@@ -2,6 +2,7 @@
 #include "leapsim/innovation/mechanisms.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 #include "leapsim/engine/errors.hpp"
@@ -165,9 +166,11 @@ const ResultArray& metric_array(const ResultGroup& root, const std::string& scen
   const ResultGroup* metrics = s->group("metrics");
   const std::string name(metric_infos()[static_cast<std::size_t>(metric)].name);
   const ResultArray* a = metrics != nullptr ? metrics->array(name) : nullptr;
-  if (a == nullptr || a->shape.size() != 2)
+  if (a == nullptr)
     throw IoError("results file: no per-replication '" + name + "' for scenario '" + scenario +
                   "' (a file written before the mechanism counters: run the study again to explain it)");
+  if (a->shape.size() != 2 || a->values.size() != a->shape[0] * a->shape[1])
+    throw IoError("results file: '" + name + "' of scenario '" + scenario + "' is not [replication, year]");
   return *a;
 }
 
@@ -178,6 +181,8 @@ std::vector<double> values(const ResultGroup& root, const std::string& scenario,
     const ResultArray& a = metric_array(root, scenario, term.metric);
     const std::size_t reps = a.shape[0], years = a.shape[1];
     if (y >= years) throw IoError("results file: '" + a.name + "' has fewer years than the results");
+    if (&term != m.terms.data() && reps != out.size())
+      throw IoError("results file: the metrics of scenario '" + scenario + "' differ in replications");
     out.resize(reps, 0.0);
     for (std::size_t r = 0; r < reps; ++r) {
       const double* row = a.values.data() + r * years;
@@ -210,6 +215,8 @@ std::vector<MechanismDifference> explain(const ResultGroup& root, const std::str
                                          Metric metric, int year) {
   const ResultArray* years = root.array("years");
   if (years == nullptr || years->values.empty()) throw IoError("results file has no dataset 'years'");
+  for (const double v : {years->values.front(), years->values.back()})
+    if (!(std::abs(v) < 1.0e6)) throw IoError("results file: dataset 'years' holds no calendar years");
   const auto first = static_cast<int>(years->values.front());
   const auto last = static_cast<int>(years->values.back());
   if (year < first || year > last)
