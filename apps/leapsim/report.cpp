@@ -179,6 +179,8 @@ void write_targets(const ResultGroup& root, Language l, std::ostream& out) {
 /// replications times the variance reduction, to two significant figures with thousands separators.
 std::string unpaired_equivalent(double replications, double reduction, Language l) {
   const double n = replications * reduction;
+  // Beyond what an integer holds exactly (or negative, in a hostile file): exponent form.
+  if (!(n >= 0.0 && n < 1.0e15)) return format(say(kTerms.unpaired, l), format("%.2g", n).c_str());
   const double step = std::pow(10.0, std::max(0.0, std::floor(std::log10(std::max(n, 1.0))) - 1.0));
   const auto rounded = static_cast<long long>(std::llround(n / step) * static_cast<long long>(step));
   std::string digits = std::to_string(rounded), grouped;
