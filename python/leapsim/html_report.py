@@ -28,6 +28,7 @@ from typing import Callable, List, Optional, Sequence, Union
 import numpy as np
 
 from . import plot, terms
+from ._core import ResultsError
 from ._files import check_destination, write_atomically
 from .results import Results
 
@@ -332,10 +333,10 @@ def _divergence(page: _Page, name: str) -> Optional[str]:
     if parted.empty:
         return page.t("divergence_none", **fields)
     first = parted.loc[parted["time"].idxmin()]
-    (year, process), common = parted.groupby(["year", "process"], observed=True).size().idxmax(), \
-        int(parted.groupby(["year", "process"], observed=True).size().max())
+    counts = parted.groupby(["year", "process"], observed=True).size()
+    year, process = counts.idxmax()
     return page.t("divergence_line", parted=len(parted), year=int(first["year"]), process=first["process"],
-                  common_year=int(year), common_process=process, common=common, **fields)
+                  common_year=int(year), common_process=process, common=int(counts.max()), **fields)
 
 
 def mechanisms(page: _Page) -> Section:
@@ -344,16 +345,17 @@ def mechanisms(page: _Page) -> Section:
     r = page.results
     if r.compare(metric="htes", year=page.last_year).empty:
         return Section("mechanisms", page.t("mechanisms"), "note", {"note": page.t("no_alternatives")})
-    if any(m not in r.metric_names for m in ("hte_exits", "tech_sme_renewed")):
-        return Section("mechanisms", page.t("mechanisms"), "note", {
-            "note": terms.text("absent", page.lang, what=page.t("absent_mechanisms"))})
     year = page.last_year
     paragraphs = []
-    for name in r.compare(metric="htes", year=year).index:
-        paragraphs += [_explanation(page, name, metric, year) for metric in MECHANISM_METRICS]
-        parting = _divergence(page, name)
-        if parting:
-            paragraphs.append({"head": parting, "parts": []})
+    try:
+        for name in r.compare(metric="htes", year=year).index:
+            paragraphs += [_explanation(page, name, metric, year) for metric in MECHANISM_METRICS]
+            parting = _divergence(page, name)
+            if parting:
+                paragraphs.append({"head": parting, "parts": []})
+    except ResultsError:  # a file from before the mechanism counters
+        return Section("mechanisms", page.t("mechanisms"), "note", {
+            "note": terms.text("absent", page.lang, what=page.t("absent_mechanisms"))})
     return Section("mechanisms", page.t("mechanisms"), "paragraphs", {
         "note": page.t("mechanisms_note", year=year, replications=r.attrs["replications"]),
         "paragraphs": paragraphs})
