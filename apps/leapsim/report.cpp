@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "leapsim/engine/errors.hpp"
+#include "leapsim/innovation/mechanisms.hpp"
 #include "leapsim/innovation/metrics.hpp"
 #include "text.hpp"
 
@@ -32,11 +33,29 @@ struct Terms {
                "\n== 目标达成概率 [95% Wilson 区间]\n"};
   Term target{"%s (%s %s %g in %lld)\n", "%s（%s %s %g，%lld 年）\n"};
   Term comparisons{
-      "\n== Alternatives against %1$s in %2$d: paired difference, mean [95%% t-interval] (CRN variance "
-      "reduction)\n",
-      "\n== %2$d 年各备选方案与 %1$s 的配对差值，均值 [95%% t 区间]（共同随机数方差缩减倍数）\n"};
+      "\n== Alternatives against %1$s in %2$d: paired difference, mean [95%% t-interval] (common random numbers: "
+      "as precise as about N unpaired replications)\n",
+      "\n== %2$d 年各备选方案与 %1$s 的配对差值，均值 [95%% t 区间]（共同随机数：精度约相当于 N 次非配对模拟）\n"};
   Term alternative{"alternative", "备选方案"};
   Term exact{"exact", "精确"};
+  Term unpaired{"~%s", "约 %s"};
+  Term counts{"\n== What the figures count\n", "\n== 指标说明\n"};
+  Term assumptions{
+      "Assumptions: parameters marked \"assumption\" in the study file or docs/model.md have not been fitted to "
+      "data, and targets marked \"illustrative\" are examples. The intervals count replication noise only unless "
+      "the study draws from a posterior.\n",
+      "假设：研究文件或 docs/model.md 中标为“假设”（assumption）的参数尚未经数据校准，标为“示例”（illustrative）"
+      "的目标仅作示例；除非研究从后验分布抽取参数，区间只反映模拟随机误差。\n"};
+  Term mechanisms{"\n== Why each alternative differs from %1$s in %2$d, by mechanism: mean [95%% t-interval]\n",
+                  "\n== %2$d 年各备选方案与 %1$s 的差值按机制分解：均值 [95%% t 区间]\n"};
+  Term explained{"%1$s: %3$s %4$s in %2$d against %5$s", "%1$s：%2$d 年%4$s比 %5$s 变化 %3$s"};
+  Term item{"%1$s from %2$s", "%2$s %1$s"};
+  Term no_difference{"%1$s: no difference in %2$s in any replication\n", "%1$s：%2$s在每次模拟中都没有差别\n"};
+  Term of_parent{"  of the %s: ", "  %s中："};
+  Term colon{": ", "："};
+  Term semicolon{"; ", "；"};
+  Term comma{", ", "，"};
+  Term old_file{"(no breakdown: %s)\n", "（无法分解：%s）\n"};
   Term ranking{"\n== Ranking by extra HTEs in %1$d over %2$s (mean), with the mean total paid over the run\n",
                "\n== 按 %1$d 年比 %2$s 增加的高新技术企业数排名（均值），及模拟期内平均奖补资金支出合计\n"};
   Term ranked{"%+7.1f HTEs   %8.1f M yuan paid\n", "%+7.1f 家高新技术企业   支出 %8.0f 万元\n"};
@@ -156,13 +175,133 @@ void write_targets(const ResultGroup& root, Language l, std::ostream& out) {
   }
 }
 
-std::string difference_cell(const ResultArray& a, std::size_t row, int decimals, double scale, Language l) {
+/// How many unpaired replications per scenario would give the paired comparison's precision: the
+/// replications times the variance reduction, to two significant figures with thousands separators.
+std::string unpaired_equivalent(double replications, double reduction, Language l) {
+  const double n = replications * reduction;
+  // Beyond what an integer holds exactly (or negative, in a hostile file): exponent form.
+  if (!(n >= 0.0 && n < 1.0e15)) return format(say(kTerms.unpaired, l), format("%.2g", n).c_str());
+  const double step = std::pow(10.0, std::max(0.0, std::floor(std::log10(std::max(n, 1.0))) - 1.0));
+  const auto rounded = static_cast<long long>(std::llround(n / step) * static_cast<long long>(step));
+  std::string digits = std::to_string(rounded), grouped;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) grouped += ',';
+    grouped += digits[i];
+  }
+  return format(say(kTerms.unpaired, l), grouped.c_str());
+}
+
+std::string difference_cell(const ResultArray& a, std::size_t row, int decimals, double scale, double replications,
+                            Language l) {
   // Columns: mean_difference, ci95_low, ci95_high, variance_base, variance_alternative,
   // variance_difference, variance_reduction.
   const double reduction = at(a, row, 6);
-  const std::string factor = std::isfinite(reduction) ? format("x%.1f", reduction) : say(kTerms.exact, l);
+  const std::string factor =
+      std::isfinite(reduction) ? unpaired_equivalent(replications, reduction, l) : say(kTerms.exact, l);
   return format("%+.*f [%+.*f, %+.*f] (%s)", decimals, at(a, row, 0) / scale, decimals, at(a, row, 1) / scale, decimals,
                 at(a, row, 2) / scale, factor.c_str());
+}
+
+/// The metrics a comparison shows: the five key metrics, or the one asked for (headed by its
+/// description).
+std::vector<Column> report_columns(const ReportView& v) {
+  if (!v.metric) return {std::begin(kColumns), std::end(kColumns)};
+  const auto info = innovation::metric_by_name(*v.metric);
+  if (!info) throw UsageError("unknown metric '" + *v.metric + "'");
+  const innovation::MetricInfo& i = innovation::metric_infos()[static_cast<std::size_t>(*info)];
+  return {Column{i.name.data(), {i.description.data(), i.description_zh.data()}, false, 2}};
+}
+
+/// What each figure of the report counts, in one line each, and which figures are assumptions.
+void write_counts(Language l, std::ostream& out) {
+  out << say(kTerms.counts, l);
+  for (const Column& c : kColumns) {
+    const innovation::MetricInfo& i =
+        innovation::metric_infos()[static_cast<std::size_t>(*innovation::metric_by_name(c.metric))];
+    out << pad(say(c.heading, l), 24) << ' ' << (l == Language::zh ? i.description_zh : i.description) << '\n';
+  }
+  out << say(kTerms.assumptions, l);
+}
+
+/// A signed value with its interval, in the column's display unit.
+std::string signed_cell(double mean, double low, double high, int decimals, double scale) {
+  return format("%+.*f [%+.*f, %+.*f]", decimals, mean / scale, decimals, low / scale, decimals, high / scale);
+}
+
+/// The parts joined by a separator.
+std::string joined(const std::vector<std::string>& parts, const char* separator) {
+  std::string text;
+  for (const std::string& part : parts) text += (text.empty() ? "" : separator) + part;
+  return text;
+}
+
+/// One package's difference in one metric, in words: the total, then each mechanism that moved it,
+/// then each split of a mechanism. Rows that show as zero at the printed precision are left out.
+std::string explanation(const std::string& name, const std::string& base, int year, const Column& c,
+                        const ResultArray& compared, std::size_t row,
+                        const std::vector<innovation::MechanismDifference>& rows, Language l) {
+  const double scale = c.scale(l);
+  const int decimals = c.money ? c.places(l) : std::max(c.places(l), 1);
+  const double shown = 0.5 * std::pow(10.0, -decimals) * scale;
+  const auto label = [l](const innovation::Mechanism& m) {
+    return std::string(l == Language::zh ? m.label_zh : m.label);
+  };
+  const auto item = [&](const innovation::MechanismDifference& r) {
+    const std::string value =
+        signed_cell(r.difference.mean, r.difference.interval.low, r.difference.interval.high, decimals, scale);
+    return format(say(kTerms.item, l), value.c_str(), label(*r.mechanism).c_str());
+  };
+  const std::string noun = say(c.heading, l);
+  if (at(compared, row, 0) == 0.0 && at(compared, row, 5) == 0.0)  // the same in every replication
+    return format(say(kTerms.no_difference, l), name.c_str(), noun.c_str());
+  const std::string total =
+      signed_cell(at(compared, row, 0), at(compared, row, 1), at(compared, row, 2), decimals, scale);
+  std::string text = format(say(kTerms.explained, l), name.c_str(), year, total.c_str(), noun.c_str(), base.c_str());
+  std::vector<std::string> parts;
+  for (const auto& r : rows)
+    if (r.mechanism->parent.empty() && std::abs(r.difference.mean) >= shown) parts.push_back(item(r));
+  text += (parts.empty() ? "" : say(kTerms.colon, l) + joined(parts, say(kTerms.semicolon, l))) + "\n";
+  for (const auto& parent : rows) {
+    if (!parent.mechanism->parent.empty() || std::abs(parent.difference.mean) < shown) continue;
+    std::vector<std::string> splits;  // one entry per split of the parent, its rows joined by commas
+    std::vector<std::string> split;
+    std::string_view current;
+    for (const auto& r : rows) {
+      if (r.mechanism->parent != parent.mechanism->key) continue;
+      if (r.mechanism->split != current && !split.empty()) splits.push_back(joined(split, say(kTerms.comma, l)));
+      if (r.mechanism->split != current) split.clear(), current = r.mechanism->split;
+      if (std::abs(r.difference.mean) >= shown) split.push_back(item(r));
+    }
+    if (!split.empty()) splits.push_back(joined(split, say(kTerms.comma, l)));
+    if (!splits.empty())
+      text += format(say(kTerms.of_parent, l), label(*parent.mechanism).c_str()) +
+              joined(splits, say(kTerms.semicolon, l)) + "\n";
+  }
+  return text;
+}
+
+/// Each package's difference from the base split by mechanism (leapsim/innovation/mechanisms.hpp):
+/// HTEs and tech SMEs, or the metric asked for.
+void write_mechanisms(const ResultGroup& root, const ReportView& v, std::ostream& out) {
+  const ResultGroup& comparisons = group(root, "comparisons");
+  if (comparisons.groups.empty()) return;
+  const Language l = v.language;
+  const int year = v.year.value_or(v.last_year);
+  const std::size_t row = year_index(v, year);
+  const std::vector<Column> columns = v.metric ? report_columns(v) : std::vector<Column>{kColumns[1], kColumns[0]};
+  const std::string& base = attribute<std::string>(comparisons, "base");
+  out << format(say(kTerms.mechanisms, l), base.c_str(), year);
+  for (const ResultGroup& alt : comparisons.groups)
+    for (const Column& c : columns) {
+      std::vector<innovation::MechanismDifference> rows;
+      try {
+        rows = innovation::explain(root, base, alt.name, *innovation::metric_by_name(c.metric), year);
+      } catch (const IoError& e) {
+        out << format(say(kTerms.old_file, l), e.what());
+        return;
+      }
+      out << explanation(alt.name, base, year, c, array(alt, c.metric), row, rows, l);
+    }
 }
 
 void write_comparisons(const ResultGroup& root, const ReportView& v, std::ostream& out) {
@@ -171,13 +310,7 @@ void write_comparisons(const ResultGroup& root, const ReportView& v, std::ostrea
   if (comparisons.groups.empty()) return;
   const int year = v.year.value_or(v.last_year);
   const std::size_t row = year_index(v, year);
-  std::vector<Column> columns(std::begin(kColumns), std::end(kColumns));
-  if (v.metric) {
-    const auto info = innovation::metric_by_name(*v.metric);
-    if (!info) throw UsageError("unknown metric '" + *v.metric + "'");
-    const char* name = innovation::metric_infos()[static_cast<std::size_t>(*info)].name.data();
-    columns = {Column{name, {name, name}, false, 2}};
-  }
+  const std::vector<Column> columns = report_columns(v);
   const std::string& base = attribute<std::string>(comparisons, "base");
   out << format(say(kTerms.comparisons, l), base.c_str(), year) << pad(say(kTerms.alternative, l), 44);
   for (const Column& c : columns) out << "  " << pad(v.metric ? metric_label(c.metric, l) : say(c.heading, l), 34);
@@ -189,10 +322,11 @@ void write_comparisons(const ResultGroup& root, const ReportView& v, std::ostrea
   };
   std::vector<Ranked> ranking;
   const ResultGroup& scenarios = group(root, "scenarios");
+  const auto replications = static_cast<double>(attribute<std::int64_t>(root, "replications"));
   for (const ResultGroup& alt : comparisons.groups) {
     out << pad(alt.name, 44);
     for (const Column& c : columns)
-      out << "  " << pad(difference_cell(array(alt, c.metric), row, c.places(l), c.scale(l), l), 34);
+      out << "  " << pad(difference_cell(array(alt, c.metric), row, c.places(l), c.scale(l), replications, l), 34);
     out << '\n';
     const ResultArray& paid = array(group(group(scenarios, alt.name), "summary"), "subsidies_paid");
     double total = 0.0;
@@ -261,11 +395,13 @@ void write_report(const ResultGroup& root, const ReportView& view, std::ostream&
                 static_cast<long long>(attribute<std::int64_t>(root, "replications")),
                 static_cast<unsigned long long>(attribute<std::uint64_t>(root, "seed")));
   if (!v.comparisons_only) {
+    write_counts(v.language, out);
     write_forecasts(root, v, out);
     write_targets(root, v.language, out);
     write_parameter_uncertainty(root, v, out);
   }
   write_comparisons(root, v, out);
+  write_mechanisms(root, v, out);
 }
 
 }  // namespace leapsim::app

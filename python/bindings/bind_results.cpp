@@ -10,6 +10,7 @@
 #include "bindings.hpp"
 #include "leapsim/engine/errors.hpp"
 #include "leapsim/engine/result_tree.hpp"
+#include "leapsim/innovation/mechanisms.hpp"
 #include "leapsim/innovation/results_tree.hpp"
 #include "leapsim/io/results_file.hpp"
 
@@ -138,6 +139,29 @@ void bind_results(py::module_& m) {
             return copy;
           },
           py::arg("base"), "A copy whose comparisons are against another scenario, recomputed from the metrics.")
+      .def(
+          "explain",
+          [](const Tree& t, const std::string& base, const std::string& scenario, const std::string& metric, int year) {
+            const auto which = innovation::metric_by_name(metric);
+            if (!which) throw UsageError("unknown metric '" + metric + "'");
+            py::list rows;
+            for (const innovation::MechanismDifference& row : innovation::explain(*t, base, scenario, *which, year)) {
+              const innovation::Mechanism& mech = *row.mechanism;
+              py::dict d;
+              d["key"] = std::string(mech.key);
+              d["parent"] = std::string(mech.parent);
+              d["split"] = std::string(mech.split);
+              d["mechanism"] = std::string(mech.label);
+              d["mechanism_zh"] = std::string(mech.label_zh);
+              d["mean"] = row.difference.mean;
+              d["low"] = row.difference.interval.low;
+              d["high"] = row.difference.interval.high;
+              rows.append(d);
+            }
+            return rows;
+          },
+          py::arg("base"), py::arg("scenario"), py::arg("metric"), py::arg("year"),
+          "The paired difference of a metric split by mechanism (leapsim/innovation/mechanisms.hpp), one dict a row.")
       .def(
           "save",
           [](const Tree& t, const std::filesystem::path& path, bool force) {

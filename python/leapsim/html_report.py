@@ -7,8 +7,9 @@ font is needed to view it), no script, no request to any network. It prints to P
 page break before each section. Sections, in order: the summary, fan charts per scenario with the
 yearly table, target probabilities, paired differences, costs, mechanisms, sensitivity,
 calibration, provenance. Each section is one function below, from the results to a template and
-its data; a section whose data the results file does not hold (cost books, mechanism breakdowns
-and sensitivity results are not written yet) says so in one line. The calibration section shows,
+its data; a section whose data the results file does not hold (cost books and sensitivity results
+are not written yet) says so in one line. The mechanisms section says each package's difference
+by mechanism in words (Results.explain). The calibration section shows,
 for a study that drew from a posterior, where the draws came from and the parameters' share of
 each headline metric's variance.
 """
@@ -27,6 +28,7 @@ from typing import Callable, List, Optional, Sequence, Union
 import numpy as np
 
 from . import plot, terms
+from ._core import ResultsError
 from ._files import check_destination, write_atomically
 from .results import Results
 
@@ -159,11 +161,19 @@ def summary(page: _Page) -> Section:
         unresolved = not (row["ci95_low"] > 0 or row["ci95_high"] < 0)
     caveats = [page.t("caveat_noise", replications=r.attrs["replications"]), page.t("caveat_assumptions")]
     if not compared.empty:
-        caveats.append(page.t("caveat_crn"))
+        reduction = compared.loc[name, "variance_reduction"]
+        unpaired = f"{_two_figures(r.attrs['replications'] * reduction):,}" if math.isfinite(reduction) else "∞"
+        caveats.append(page.t("caveat_crn", best=page.scenario(name), n=unpaired))
     return Section("summary", page.t("summary"), "summary", {
         "headlines": headlines, "targets": target_lines, "no_targets": page.t("no_targets"),
         "best": best, "unresolved": page.t("best_unresolved") if unresolved else None,
         "no_alternatives": page.t("no_alternatives"), "caveats_title": page.t("caveats"), "caveats": caveats})
+
+
+def _two_figures(value: float) -> int:
+    """A positive count rounded to two significant figures (as the printed report rounds it)."""
+    step = 10 ** max(0, math.floor(math.log10(max(value, 1.0))) - 1)
+    return int(round(value / step) * step)
 
 
 def _by_target(results: Results):
@@ -241,8 +251,7 @@ def differences(page: _Page) -> Section:
         "rows": rows, "svg": _svg(figure)})
 
 
-OPTIONAL_GROUPS = {"costs": "costs", "mechanisms": "mechanisms", "sensitivity": "sensitivity",
-                   "calibration": "calibration"}
+OPTIONAL_GROUPS = {"costs": "costs", "sensitivity": "sensitivity", "calibration": "calibration"}
 """Sections drawn from a root group of the results file when it has one: section key -> group name."""
 
 
@@ -273,7 +282,84 @@ def _optional(key: str) -> Callable[[_Page], Section]:
 
 
 costs = _optional("costs")
-mechanisms = _optional("mechanisms")
+
+MECHANISM_METRICS = ("htes", "tech_smes")
+"""The metrics whose difference the mechanisms section splits, as the printed report does."""
+
+
+def _explanation(page: _Page, name: str, metric: str, year: int) -> dict:
+    """One package's difference in one metric in plain words: the total and its mechanisms, then
+    each split of a mechanism; parts that show as zero at the page's precision are left out."""
+    r = page.results
+    rows = r.explain(name, metric, year)
+    compared = r.compare(metric=metric, year=year).loc[name]
+    base = page.scenario(r._tree.attributes("comparisons")["base"])
+    fields = dict(name=page.scenario(name), metric=page.metric(metric), year=year, base=base)
+    if compared["mean_difference"] == 0 and compared["variance_difference"] == 0:
+        return {"head": page.t("mechanism_none", **fields), "parts": []}
+    label = "mechanism_zh" if page.lang == "zh" else "mechanism"
+    shown = 0.5 * 10 ** -decimals(metric, page.lang) * terms.display_unit(metric, page.lang)[0]
+
+    def cell(mean, low, high):
+        return f"{page.number(mean, metric, True)} [{page.number(low, metric, True)}, {page.number(high, metric, True)}]"
+
+    def part(row):
+        return page.t("mechanism_part", label=row[label], value=cell(row["mean"], row["low"], row["high"]))
+
+    top = rows[(rows["parent"] == "") & (rows["mean"].abs() >= shown)]
+    head = page.t("mechanism_line", total=cell(compared["mean_difference"], compared["ci95_low"],
+                                               compared["ci95_high"]), **fields)
+    if not top.empty:
+        head += page.t("colon") + page.t("list_separator").join(part(row) for _, row in top.iterrows())
+    parts = []
+    for _, parent in top.iterrows():
+        children = rows[(rows["parent"] == parent["key"]) & (rows["mean"].abs() >= shown)]
+        splits = [page.t("split_separator").join(part(row) for _, row in group.iterrows())
+                  for _, group in children.groupby("split", sort=False)]
+        if splits:
+            parts.append(page.t("mechanism_split", label=parent[label], parts=page.t("list_separator").join(splits)))
+    return {"head": head + page.t("full_stop"), "parts": parts}
+
+
+def _divergence(page: _Page, name: str) -> Optional[str]:
+    """How many firm histories of the recorded replications part from the base's, and where, in a
+    sentence; None when the file holds no event log."""
+    r = page.results
+    if any("events" not in r._tree.datasets(f"scenarios/{s}") for s in r.scenarios):
+        return None
+    parted = r.divergence(name)
+    fields = dict(name=page.scenario(name), base=page.scenario(r._tree.attributes("comparisons")["base"]),
+                  firms=parted.attrs["firms"])
+    if parted.empty:
+        return page.t("divergence_none", **fields)
+    first = parted.loc[parted["time"].idxmin()]
+    counts = parted.groupby(["year", "process"], observed=True).size()
+    year, process = counts.idxmax()
+    return page.t("divergence_line", parted=len(parted), year=int(first["year"]), process=first["process"],
+                  common_year=int(year), common_process=process, common=int(counts.max()), **fields)
+
+
+def mechanisms(page: _Page) -> Section:
+    """Why each package differs from the base, by mechanism (Results.explain), in plain words for
+    HTEs and tech SMEs in the last year."""
+    r = page.results
+    if r.compare(metric="htes", year=page.last_year).empty:
+        return Section("mechanisms", page.t("mechanisms"), "note", {"note": page.t("no_alternatives")})
+    year = page.last_year
+    paragraphs = []
+    try:
+        for name in r.compare(metric="htes", year=year).index:
+            paragraphs += [_explanation(page, name, metric, year) for metric in MECHANISM_METRICS]
+            parting = _divergence(page, name)
+            if parting:
+                paragraphs.append({"head": parting, "parts": []})
+    except ResultsError:  # a file from before the mechanism counters
+        return Section("mechanisms", page.t("mechanisms"), "note", {
+            "note": terms.text("absent", page.lang, what=page.t("absent_mechanisms"))})
+    return Section("mechanisms", page.t("mechanisms"), "paragraphs", {
+        "note": page.t("mechanisms_note", year=year, replications=r.attrs["replications"]),
+        "paragraphs": paragraphs})
+
 sensitivity = _optional("sensitivity")
 _calibration_group = _optional("calibration")
 
@@ -413,6 +499,9 @@ nav a { margin-right: 0.8rem; }
 """,
     "note_table": """<p class="note">{{ d.note }}</p>
 {% with header = d.header, rows = d.rows %}{% include "table" %}{% endwith %}
+""",
+    "paragraphs": """<p class="note">{{ d.note }}</p>
+{% for p in d.paragraphs %}<p>{{ p.head }}</p>{% if p.parts %}<ul>{% for x in p.parts %}<li>{{ x }}</li>{% endfor %}</ul>{% endif %}{% endfor %}
 """,
     "listing": """<p class="note">{{ d.note }}</p><ul>{% for item in d["items"] %}<li>{{ item }}</li>{% endfor %}</ul>
 """,

@@ -101,6 +101,57 @@ class Results:
             raise _core.UsageError(f"no year {year}; the results hold {self.years[0]}-{self.years[-1]}")
         return table.xs(year, level="year")
 
+    def explain(self, scenario: str, metric: str = "htes", year: Optional[int] = None,
+                base: Optional[str] = None) -> pd.DataFrame:
+        """Why a scenario differs from the base in a metric, by mechanism: one row per mechanism with
+        its paired difference (scenario - base) over the replications, mean and 95% t-interval
+        (low, high) as compare() computes them (docs/model.md §4.10).
+
+        The rows whose ``parent`` is empty add up exactly (to rounding) to compare()'s mean
+        difference; the rows with one ``parent`` and ``split`` add up to that parent's row. For HTEs:
+        different starting certificates, extra new certifications (split by decision: first
+        applications, rejections avoided; and by origin: entrants, firms there at the start), lapses
+        avoided (renewal rejections avoided, renewals sought) and exits of certified firms avoided.
+        Columns: mechanism (English), mean, low, high, key, parent, split, mechanism_zh. ``year``
+        defaults to the last year, ``base`` to the file's base."""
+        base = self._scenario(base) if base is not None else self._tree.attributes("comparisons")["base"]
+        year = int(self.years[-1]) if year is None else int(year)
+        rows = self._tree.explain(base, self._scenario(scenario), self._metric(metric), year)
+        return pd.DataFrame(rows, columns=["mechanism", "mean", "low", "high", "key", "parent", "split",
+                                           "mechanism_zh"])
+
+    def divergence(self, scenario: str, base: Optional[str] = None) -> pd.DataFrame:
+        """Where the paired firm histories of the recorded replications first part (record=("events",)):
+        one row per (replication, firm) whose event sequence differs between the base and the
+        scenario, with the time, year and process (event kind) of the first event that differs and
+        the scenario it happened in (``side``: the earlier of the two events at that point; both
+        names joined by "/" when they fall at the same time). Firms are paired by their id, which
+        the initial firms share; an entrant pairs with the entrant of the same id, so entry that
+        differs shows as an ``entered`` parting. ``attrs["firms"]`` is the number of firms compared.
+        Group it to see where a package acts first: ``d.groupby(["year", "process"]).size()``."""
+        base = self._scenario(base) if base is not None else self._tree.attributes("comparisons")["base"]
+        fields = ["time", "kind", "value", "detail"]
+        a, b = (self._ordered_events(name) for name in (base, self._scenario(scenario)))
+        both = a.merge(b, on=["replication", "firm", "position"], how="outer", suffixes=("_a", "_b"))
+        same = np.logical_and.reduce([both[f"{f}_a"].to_numpy() == both[f"{f}_b"].to_numpy() for f in fields])
+        parted = both[~same].sort_values(["replication", "firm", "position"]).drop_duplicates(["replication", "firm"])
+        ta, tb = parted["time_a"].fillna(np.inf).to_numpy(), parted["time_b"].fillna(np.inf).to_numpy()
+        first_b = tb < ta
+        names = list(self._tree.dataset_attributes(f"scenarios/{base}/events")["kind_names"])
+        kind = np.where(first_b, parted["kind_b"].fillna(-1), parted["kind_a"].fillna(-1)).astype(int)
+        side = np.where(first_b, scenario, np.where(ta < tb, base, f"{base}/{scenario}"))
+        frame = pd.DataFrame({"replication": parted["replication"].to_numpy(), "firm": parted["firm"].to_numpy(),
+                              "time": np.minimum(ta, tb), "year": np.floor(np.minimum(ta, tb)).astype(int),
+                              "process": pd.Categorical.from_codes(kind, names), "side": side})
+        frame.attrs["firms"] = int(len(both.drop_duplicates(["replication", "firm"])))
+        return frame.reset_index(drop=True)
+
+    def _ordered_events(self, scenario: str) -> pd.DataFrame:
+        """A scenario's event log with each event's position in its firm's history."""
+        events = pd.DataFrame(self._table(f"scenarios/{scenario}/events"))
+        events["position"] = events.groupby(["replication", "firm"]).cumcount()
+        return events
+
     def targets(self) -> pd.DataFrame:
         """The probability of meeting each target in each scenario, with its 95% Wilson interval."""
         attrs = self._tree.attributes("targets")

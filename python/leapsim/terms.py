@@ -61,7 +61,9 @@ _TEXT: Dict[str, Tuple[str, str]] = {
     "variance_base": ("基准方案方差", "variance of the base"),
     "variance_alternative": ("备选方案方差", "variance of the alternative"),
     "variance_difference": ("差值方差", "variance of the difference"),
-    "variance_reduction": ("共同随机数方差缩减倍数", "variance reduction by common random numbers (times)"),
+    "variance_reduction": ("共同随机数带来的精度（倍；乘以模拟次数即为精度相当的非配对模拟次数）",
+                           "precision bought by common random numbers (times; times the replications: the unpaired "
+                           "replications as precise)"),
     "target": ("目标", "target"),
     "threshold": ("目标值", "threshold"),
     "comparison": ("比较", "comparison"),
@@ -97,9 +99,12 @@ _TEXT: Dict[str, Tuple[str, str]] = {
     "caveat_assumptions": ("研究文件中标为“假设”（assumption）的参数尚未经数据校准，目标若标为“示例”（illustrative）则仅作示例。",
                            "Parameters marked \"assumption\" in the study file have not been fitted to data, and "
                            "targets marked \"illustrative\" are examples only."),
-    "caveat_crn": ("各方案在同一次模拟中使用相同的随机数（共同随机数），因此方案之间的差值比各自的区间更精确。",
-                   "Every scenario uses the same random numbers in the same replication (common random numbers), "
-                   "so the differences between scenarios are more precise than each scenario's own band."),
+    "caveat_crn": ("各方案在同一次模拟中使用相同的随机数（共同随机数），因此“{best}”与基准方案的比较精度约相当于每个方案 {n} 次"
+                   "非配对模拟；方案之间的差值比各自的区间更精确。",
+                   "Every scenario uses the same random numbers in the same replication (common random numbers): "
+                   "the comparison of \"{best}\" with the base is as precise as about {n} unpaired replications "
+                   "per scenario would make it, so the differences between scenarios are more precise than each "
+                   "scenario's own band."),
     "fans": ("各方案预测（扇形图）", "Forecasts by scenario (fan charts)"),
     "fans_note": ("实线为中位数，深色带为中间50%的模拟，浅色带为中间90%；虚线为基准方案中位数；◆为目标。",
                   "Line: median; dark band: the middle 50% of replications; light band: the middle 90%; dashed: the "
@@ -118,7 +123,31 @@ _TEXT: Dict[str, Tuple[str, str]] = {
     "calibration": ("校准与回测质量", "Calibration and back-test quality"),
     "absent": ("此结果文件不含{what}，本节从略。", "This results file holds no {what}; the section is left out."),
     "absent_costs": ("成本账目", "cost books"),
-    "absent_mechanisms": ("机制分解结果", "mechanism breakdown"),
+    "absent_mechanisms": ("机制分解所需的流量指标（该文件由较早版本写出，请重新运行研究）",
+                          "flow counters a mechanism breakdown needs (the file was written by an earlier version: "
+                          "run the study again)"),
+    "mechanisms_note": ("同一次模拟中各方案使用相同的随机数，因此每个差值可以精确地分解为构成它的各项流量（{year} 年，"
+                        "{replications} 次模拟的均值，方括号内为95% t区间；显示为0的项从略）。",
+                        "Every scenario uses the same random numbers in the same replication, so each difference "
+                        "splits exactly into the flows that build it ({year}; means over {replications} "
+                        "replications, 95% t-intervals in brackets; parts that show as zero are left out)."),
+    "mechanism_line": ("“{name}”使 {year} 年{metric}比{base}变化 {total}", "\"{name}\" changes {metric} in {year} "
+                       "by {total} against the {base}"),
+    "mechanism_part": ("{label} {value}", "{value} from {label}"),
+    "mechanism_split": ("{label}中：{parts}", "Of the {label}: {parts}"),
+    "mechanism_none": ("“{name}”在每次模拟中{metric}都与{base}相同。",
+                       "\"{name}\" leaves {metric} the same as the {base} in every replication."),
+    "divergence_line": ("在记录了事件的模拟中，“{name}”的 {firms} 家企业中有 {parted} 家的经历与{base}不同；最早的分歧在 {year} 年"
+                        "（{process}），最多的分歧在 {common_year} 年（{common_process}，{common} 家）。",
+                        "In the recorded replications, {parted} of the {firms} firm histories of \"{name}\" part "
+                        "from the {base}'s: the first in {year} ({process}), the most in {common_year} "
+                        "({common_process}, {common} firms)."),
+    "divergence_none": ("在记录了事件的模拟中，“{name}”的 {firms} 家企业的经历与{base}完全相同。",
+                        "In the recorded replications, all {firms} firm histories of \"{name}\" are the {base}'s."),
+    "list_separator": ("；", "; "),
+    "split_separator": ("，", ", "),
+    "colon": ("：", ": "),
+    "full_stop": ("。", "."),
     "absent_sensitivity": ("敏感性分析结果", "sensitivity results"),
     "absent_calibration": ("后验分布或校准结果", "posterior or calibration results"),
     "posterior_note": ("各次模拟的参数抽自后验分布 {file}（{draws} 组参数，每组 {runs} 次模拟），以上区间已包含参数不确定性。"

@@ -40,7 +40,13 @@ METRICS = {
     "rd_subsidies_paid": "yuan", "patent_subsidies_paid": "yuan", "talent_paid": "yuan",
     "subsidies_paid": "yuan", "budget_left": "yuan", "unpaid_claims": "claims",
     "carrier_occupancy": "slots", "carrier_capacity": "slots", "platforms": "platforms",
+    "hte_exits": "firms", "hte_rejected": "firms", "hte_renewal_rejected": "firms", "hte_new_entrants": "firms",
+    "tech_sme_renewed": "firms",
 }
+METRIC_DESCRIPTIONS = {"tech_smes": "technology-based SMEs registered in the year",
+                       "htes": "high-tech enterprises with a valid certificate on 31 December",
+                       "invention_patents_per_10k": "invention patents held per 10,000 residents on 31 December",
+                       "rd_spend": "R&D spending of all firms in the year", "subsidies_paid": "all rewards and subsidies paid"}
 SUMMARY_COLUMNS = ["mean", "sd", "p05", "p50", "p95"]
 COMPARISON_COLUMNS = ["mean_difference", "ci95_low", "ci95_high", "variance_base", "variance_alternative",
                       "variance_difference", "variance_reduction"]
@@ -104,12 +110,18 @@ def comparison_rows(stdout):
             continue
         if inside and line and not line.startswith("alternative"):
             name = line.split()[0]
-            rows[name] = re.findall(r"([-+][\d.]+) \[([-+][\d.]+), ([-+][\d.]+)\] \((x[\d.]+|exact)\)", line)
+            rows[name] = re.findall(r"([-+][\d.]+) \[([-+][\d.]+), ([-+][\d.]+)\] \((~[\d,]+|exact)\)", line)
     return rows
 
 
-def reduction_text(value):
-    return f"x{value:.1f}" if math.isfinite(value) else "exact"
+def reduction_text(value, replications=REPLICATIONS):
+    """What common random numbers bought, as printed: about how many unpaired replications would be
+    as precise (replications x variance reduction, two significant figures)."""
+    if not math.isfinite(value):
+        return "exact"
+    n = replications * value
+    step = 10 ** max(0, math.floor(math.log10(max(n, 1.0))) - 1)
+    return f"~{round(n / step) * step:,}"
 
 
 def h5dump_objects(path):
@@ -359,10 +371,10 @@ def test_info_names_the_groups(leapsim, tiny):
     assert "  scenarios: [" + ", ".join(SCENARIOS) + "]" in lines
     assert "/years  [4]  calendar year" in lines
     for s in SCENARIOS:
-        assert f"/scenarios/{s}/metrics/  22 datasets [20 x 4], one per metric" in lines
-        assert f"/scenarios/{s}/summary/  22 datasets [4 x 5], one per metric" in lines
+        assert f"/scenarios/{s}/metrics/  27 datasets [20 x 4], one per metric" in lines
+        assert f"/scenarios/{s}/summary/  27 datasets [4 x 5], one per metric" in lines
     for s in SCENARIOS[1:]:
-        assert f"/comparisons/{s}/  22 datasets [4 x 7], one per metric" in lines
+        assert f"/comparisons/{s}/  27 datasets [4 x 7], one per metric" in lines
     for name in ("probability", "wilson95_low", "wilson95_high", "replications_met"):
         assert f"/targets/{name}  [2 x 4]" in lines
 
@@ -384,6 +396,71 @@ def test_compare_prints_the_differences_in_the_file(leapsim, tiny):
     assert [len(cells) for cells in comparison_rows(again).values()] == [5, 5, 5]
     assert comparison_rows(again) == comparison_rows(run_stdout)
     assert again.split("\n== Alternatives")[1] == run_stdout.split("\n== Alternatives")[1]
+
+
+def mechanism_lines(stdout):
+    """The mechanism section of a printed report: {(alternative, metric heading): [line, sub-lines...]}."""
+    section = stdout.split("\n== Why each alternative differs from ")[1].splitlines()[1:]
+    lines = {}
+    for line in section:
+        if line.startswith("== "):
+            break
+        if line.startswith("  "):
+            lines[key].append(line.strip())
+            continue
+        m = re.match(r"^(\S+): (?:no difference in (.+) in any replication|\S+ \[\S+, \S+\] (.+?) in \d{4} )", line)
+        key = (m[1], m[2] or m[3])
+        lines[key] = [line]
+    return lines
+
+
+def test_run_says_what_each_figure_counts_and_what_is_assumed(tiny):
+    _, stdout = tiny
+    counts = stdout.split("== What the figures count\n")[1].split("\n\n")[0].splitlines()
+    for (metric, _, _), line in zip(REPORT_COLUMNS, counts):
+        assert line.endswith(METRIC_DESCRIPTIONS[metric]), (metric, line)
+    assert counts[len(REPORT_COLUMNS)].startswith('Assumptions: parameters marked "assumption"')
+    assert "CRN variance reduction" not in stdout
+    assert "(common random numbers: as precise as about N unpaired replications)" in stdout
+
+
+def test_run_prints_each_packages_difference_by_mechanism_in_words(tiny):
+    path, stdout = tiny
+    lines = mechanism_lines(stdout)
+    assert sorted(lines) == sorted((alt, noun) for alt in SCENARIOS[1:] for noun in ("HTEs", "tech SMEs"))
+    with h5py.File(path, "r") as f:
+        for alt in SCENARIOS[1:]:
+            row = f[f"comparisons/{alt}/htes"][-1]
+            line = lines[(alt, "HTEs")]
+            if row[0] == 0 and row[5] == 0:
+                assert line == [f"{alt}: no difference in HTEs in any replication"]
+                continue
+            head = line[0]
+            assert head.startswith(f"{alt}: {row[0]:+.1f} [{row[1]:+.1f}, {row[2]:+.1f}] HTEs in 2022 against base")
+            # The printed parts add up to the printed total within their rounding: 0.05 for the total
+            # and for each of the four HTE mechanisms, printed or left out as showing zero.
+            parts = [float(x) for x in re.findall(r"(?:^|; )([-+][\d.]+) \[", head.split(" against base: ")[1])]
+            assert parts and abs(sum(parts) - round(row[0], 1)) <= 0.05 * 5 + 1e-9, head
+            words = re.findall(r"\] from ([^;]+)", head)
+            assert set(words) <= {"extra new certifications", "lapses avoided (renewals kept)",
+                                  "exits of certified firms avoided", "different starting certificates"}, words
+    assert any(len(v) > 1 for v in lines.values())  # some package's mechanism is split further
+
+
+def test_a_file_from_before_the_mechanism_counters_compares_and_says_it_cannot_be_explained(leapsim, tiny, tmp_path):
+    path, stdout = tiny
+    old = tmp_path / "old.h5"
+    shutil.copy(path, old)
+    with h5py.File(old, "a") as f:  # the layout an earlier version wrote
+        for name in list(METRICS)[22:]:
+            for s in SCENARIOS:
+                del f[f"scenarios/{s}/metrics/{name}"], f[f"scenarios/{s}/summary/{name}"]
+            for s in SCENARIOS[1:]:
+                del f[f"comparisons/{s}/{name}"]
+    out = leapsim("compare", old).stdout
+    assert comparison_rows(out) == comparison_rows(stdout)
+    assert "(no breakdown: results file: no per-replication 'hte_exits' for scenario 'base'" in out
+    assert "Alternatives against coaching in 2022" in leapsim("compare", old, "--base", "coaching").stdout
 
 
 # ---- (d) the same bits on any number of threads ---------------------------------------------------

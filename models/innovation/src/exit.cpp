@@ -48,7 +48,10 @@ void InnovationModel::refresh_exit(EntityId f, double staff) {
 void InnovationModel::exit(EntityId f) {
   const CaughtUpFirm firm = caught_up(f);
   const Time t = sim_.now();
-  if (firm.record.has(Flag::hte)) --region_.htes;
+  if (firm.record.has(Flag::hte)) {
+    --region_.htes;
+    region_.year[Metric::hte_exits] += 1.0;
+  }
   region_.patents_held -= firm.inventions();
   if (firm.record.carrier != kNoCarrier) leave_carrier(f);
   --region_.alive;

@@ -16,6 +16,7 @@ void InnovationModel::hte_round(EntityId) {
     firms_[f].set(Flag::applied, false);
     const double pass = app.coached ? p_.hte.coached_pass_probability : p_.hte.pass_probability;
     if (app.pass_draw >= pass) {
+      region_.year[firms_[f].has(Flag::hte) ? Metric::hte_renewal_rejected : Metric::hte_rejected] += 1.0;
       emit(t, f, FirmEventKind::hte_rejected, 0.0);
       continue;
     }
@@ -49,6 +50,7 @@ void InnovationModel::certify(EntityId f, Time t, int year) {
     firm.set(Flag::hte);
     ++region_.htes;
     region_.year[Metric::hte_new] += 1.0;
+    if (firm.born >= static_cast<float>(year_start(p_.start_year))) region_.year[Metric::hte_new_entrants] += 1.0;
     refresh_exit(f);
   }
   emit(t, f, renewal ? FirmEventKind::hte_renewed : FirmEventKind::hte_certified, paid ? reward : 0.0);

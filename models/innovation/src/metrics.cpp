@@ -39,6 +39,18 @@ const std::array<MetricInfo, kMetricCount>& metric_infos() noexcept {
        "孵化载体年末容量"},
       {Metric::platforms, "platforms", "platforms", "R&D platforms and academician workstations on 31 December",
        "年末省级以上研发平台和院士工作站数"},
+      {Metric::hte_exits, "hte_exits", "firms", "high-tech enterprises that exited in the year while certified",
+       "当年退出的有效高新技术企业数"},
+      {Metric::hte_rejected, "hte_rejected", "firms", "first HTE applications rejected in the year",
+       "当年首次申报高新技术企业未通过数"},
+      {Metric::hte_renewal_rejected, "hte_renewal_rejected", "firms", "HTE renewal applications rejected in the year",
+       "当年重新认定申报未通过数"},
+      {Metric::hte_new_entrants, "hte_new_entrants", "firms",
+       "first HTE certifications in the year of firms that entered during the run",
+       "当年新认定高新技术企业中模拟期内新进入企业数"},
+      {Metric::tech_sme_renewed, "tech_sme_renewed", "firms",
+       "tech-SME registrations in the year of firms also registered the year before",
+       "当年入库科技型中小企业中上年已入库数"},
   }};
   return infos;
 }

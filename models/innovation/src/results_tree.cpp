@@ -219,7 +219,7 @@ using ColumnOf = std::function<std::vector<double>(std::size_t s, std::size_t me
 
 /// Every scenario but the base against the base, for every metric and year.
 ResultGroup comparison_group(const std::vector<std::string>& names, std::size_t base, std::size_t years,
-                             const ColumnOf& column) {
+                             const ColumnOf& column, const std::function<bool(std::size_t metric)>& held = {}) {
   ResultGroup comparisons{"comparisons", {}, {}, {}, {}};
   comparisons.attributes = {
       {"base", names.at(base)}, {"confidence", 0.95}, {"columns", labels(kComparisonColumns, kComparisonWidth)}};
@@ -228,6 +228,7 @@ ResultGroup comparison_group(const std::vector<std::string>& names, std::size_t 
     ResultGroup& g = comparisons.add_group(names[s]);
     for (const MetricInfo& info : metric_infos()) {
       const auto m = static_cast<std::size_t>(info.metric);
+      if (held && !held(m)) continue;
       ResultArray a{std::string(info.name), {years, kComparisonWidth}, {}, metric_attributes(info)};
       for (std::size_t y = 0; y < years; ++y) {
         const stats::PairedDifference d = stats::paired_difference(column(base, m, y), column(s, m, y));
@@ -372,7 +373,12 @@ void compare_against(ResultGroup& root, const std::string& base) {
     for (std::size_t r = 0; r < a->shape[0]; ++r) v.push_back(a->values[r * years + y]);
     return v;
   };
-  ResultGroup replacement = comparison_group(names, static_cast<std::size_t>(found - names.begin()), years, column_of);
+  // A file written before a metric was added lacks it in every scenario: compare what it holds.
+  const auto held = [&](std::size_t m) {
+    return metrics.front()->array(std::string(metric_infos()[m].name)) != nullptr;
+  };
+  ResultGroup replacement =
+      comparison_group(names, static_cast<std::size_t>(found - names.begin()), years, column_of, held);
   for (ResultGroup& g : root.groups)
     if (g.name == "comparisons") g = std::move(replacement);
 }

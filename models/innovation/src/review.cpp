@@ -63,6 +63,7 @@ void InnovationModel::evaluate_tech_sme(FirmState& firm, EntityId f, const FirmA
   if (firm.tech_sme_year == year || draw >= p) return;
   firm.tech_sme_year = static_cast<std::int16_t>(year);
   region_.year[Metric::tech_smes] += 1.0;
+  if (renewing) region_.year[Metric::tech_sme_renewed] += 1.0;
   if (sink_ != nullptr) emit(t, f, FirmEventKind::tech_sme_registered, tech_sme_score(a).total(), a.revenue);
 }
 

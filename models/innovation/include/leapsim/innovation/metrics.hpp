@@ -33,10 +33,17 @@ enum class Metric : std::size_t {
   carrier_occupancy,          ///< carrier slots occupied on 31 December
   carrier_capacity,           ///< carrier slots open on 31 December
   platforms,                  ///< R&D platforms and workstations on 31 December
+  // Counters of the flows that close the stock identities Results.explain splits a difference by
+  // (docs/model.md §4.10); appended so that the columns above keep their places.
+  hte_exits,             ///< firms exiting in the year while certified
+  hte_rejected,          ///< first-certification applications rejected in the year
+  hte_renewal_rejected,  ///< renewal applications rejected in the year (each lapses the same day)
+  hte_new_entrants,      ///< first certifications of firms that entered during the run
+  tech_sme_renewed,      ///< tech-SME registrations of firms registered the year before
 };
 
 /// Number of metrics.
-inline constexpr std::size_t kMetricCount = static_cast<std::size_t>(Metric::platforms) + 1;
+inline constexpr std::size_t kMetricCount = static_cast<std::size_t>(Metric::tech_sme_renewed) + 1;
 
 /// Name, unit and descriptions (English, Chinese) of a metric, for reports and results files.
 struct MetricInfo {
