@@ -37,6 +37,12 @@ constexpr Examples kExamples[] = {
      "Examples:\n"
      "  leapsim backtest scenarios/backtest/hebei-2013.calibration.yaml --cutoff 2015\n"
      "  leapsim backtest scenarios/backtest/hebei-2013.calibration.yaml --cutoff 2015 -o hebei.csv --plot hebei.png"},
+    {"sensitivity",
+     "Examples:\n"
+     "  leapsim sensitivity scenarios/congtai-2019.yaml --inputs scenarios/congtai-2019.sensitivity.yaml -o "
+     "congtai-morris.h5\n"
+     "  leapsim sensitivity scenarios/small/tiny-study.yaml --inputs scenarios/small/tiny-study.sensitivity.yaml "
+     "--method sobol -o tiny-sobol.h5"},
     {"report",
      "Examples:\n"
      "  leapsim report results/congtai.h5 -o congtai.html\n"
