@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <numeric>
+#include <optional>
 #include <ostream>
 
 #include "leapsim/engine/errors.hpp"
@@ -92,6 +93,7 @@ void print_table(const innovation::SensitivityStudyResult& r, const innovation::
 }  // namespace
 
 int sensitivity_command(const SensitivityOptions& options, std::ostream& out, std::ostream& err) {
+  stop_on_signals();  // from the start: a Ctrl-C while the design is checked stops the run before it begins
   innovation::Study study = innovation::load_study(options.study);
   innovation::attach_posterior(study);
   innovation::SensitivityFile file = innovation::load_sensitivity(options.inputs, study);
@@ -110,11 +112,20 @@ int sensitivity_command(const SensitivityOptions& options, std::ostream& out, st
              options.study.c_str(), innovation::to_string(s.method), s.inputs.size(), analysis.points(), s.replications,
              static_cast<unsigned long long>(analysis.runs()), static_cast<unsigned long long>(s.seed))
       << std::flush;
-  stop_on_signals();
   RunnerOptions runner{options.threads, {}, &stop_flag()};
   SensitivityProgress progress(err);
-  if (!options.quiet) runner.on_progress = [&](const Progress& p) { progress(p); };
-  const innovation::SensitivityStudyResult result = analysis.run(runner);
+  std::size_t done = 0;
+  runner.on_progress = [&](const Progress& p) {
+    done = p.done;
+    if (!options.quiet) progress(p);
+  };
+  std::optional<innovation::SensitivityStudyResult> ran;
+  try {
+    ran = analysis.run(runner);
+  } catch (const Cancelled&) {
+    throw Cancelled(format("stopped after %zu of %llu runs", done, static_cast<unsigned long long>(analysis.runs())));
+  }
+  const innovation::SensitivityStudyResult& result = *ran;
   if (!options.quiet) progress.finish();
   const innovation::RunRecord record = innovation::record_of_run(LEAPSIM_VERSION, options.command_line, options.study);
   io::write_results(options.output, innovation::sensitivity_tree(result, record, file.text), io::Overwrite::refuse,

@@ -145,13 +145,19 @@ SensitivityStudy::SensitivityStudy(const Study& study, SensitivitySettings setti
     sobol_ = sensitivity::sobol_design(inputs, {s.samples, sensitivity::Sampling::sobol, s.seed, s.bootstrap});
     points_ = sobol_->points;
   }
-  for (const Scenario* sc : scenarios)
+  // Where each input lives in each scenario, and whether the scenario takes it (the base always;
+  // an alternative that sets its own value keeps it: that number is its package).
+  for (const Scenario* sc : scenarios) {
+    std::vector<std::optional<ParameterPath>> own;
     for (const SensitivityInput& in : s.inputs) try {
-        (void)find_parameter(sc->parameters, in.path.path);
+        ParameterPath path = find_parameter(sc->parameters, in.path.path);
+        const bool takes = sc == &study.base || parameter_value(sc->parameters, path) == parameter_value(base, in.path);
+        own.push_back(takes ? std::optional<ParameterPath>(std::move(path)) : std::nullopt);
       } catch (const UsageError& e) {
         throw UsageError("input '" + in.path.path + "' in scenario '" + sc->name + "': " + e.what());
       }
-  for (std::size_t p = 0; p < points_.size(); ++p) (void)study_at(p);
+    paths_.push_back(std::move(own));
+  }
 }
 
 Study SensitivityStudy::study_at(std::size_t point) const {
@@ -173,19 +179,11 @@ Study SensitivityStudy::study_at(std::size_t point) const {
   };
   out.base = copy(study_.base);
   for (const Scenario& a : study_.alternatives) out.alternatives.push_back(copy(a));
-  const Parameters& base = study_.base.parameters;
   std::vector<Scenario*> scenarios{&out.base};
   for (Scenario& a : out.alternatives) scenarios.push_back(&a);
-  for (std::size_t i = 0; i < settings_.inputs.size(); ++i) {
-    const ParameterPath& path = settings_.inputs[i].path;
-    const double base_value = parameter_value(base, path);
-    for (Scenario* sc : scenarios) {
-      const ParameterPath own = find_parameter(sc->parameters, path.path);
-      // An alternative that sets its own value keeps it: that number is its package.
-      if (sc != &out.base && parameter_value(sc->parameters, own) != base_value) continue;
-      set_parameter(sc->parameters, own, x[i]);
-    }
-  }
+  for (std::size_t sc = 0; sc < scenarios.size(); ++sc)
+    for (std::size_t i = 0; i < x.size(); ++i)
+      if (paths_[sc][i]) set_parameter(scenarios[sc]->parameters, *paths_[sc][i], x[i]);
   for (Scenario* sc : scenarios) try {
       validate(sc->parameters);
     } catch (const UsageError& e) {
@@ -196,6 +194,21 @@ Study SensitivityStudy::study_at(std::size_t point) const {
                        "' is invalid there: " + e.what() + "; narrow the ranges");
     }
   return out;
+}
+
+void SensitivityStudy::check_points(const RunnerOptions& runner) const {
+  // On the threads (setting a path walks the schema), each point's problem in its own slot so
+  // the first bad point is reported whatever the thread count.
+  std::vector<std::string> problems(points_.size());
+  ReplicationRunner({runner.threads, {}, runner.stop}).run(points_.size(), [&](std::size_t p) {
+    try {
+      (void)study_at(p);
+    } catch (const UsageError& e) {
+      problems[p] = e.what();
+    }
+  });
+  for (const std::string& problem : problems)
+    if (!problem.empty()) throw UsageError(problem);
 }
 
 std::uint64_t SensitivityStudy::runs() const noexcept {
@@ -262,6 +275,7 @@ SensitivityStudyResult SensitivityStudy::run(const RunnerOptions& runner) const 
     for (double& v : mean) v /= static_cast<double>(reps);
     return mean;
   };
+  check_points(runner);
   std::vector<std::vector<double>> nominal_runs;
   out.nominal = run_point(study_, 0, &nominal_runs);
   for (std::size_t p = 0; p < points_.size(); ++p) out.values.push_back(run_point(study_at(p), p + 1, nullptr));

@@ -102,9 +102,10 @@ struct SensitivityStudyResult {
   double seconds = 0.0;
 };
 
-/// Checks the settings against the study (every path in every scenario, ranges inside each
-/// field's domain, the years inside the horizon) and builds every design point's scenarios,
-/// validated, before anything runs. Throws UsageError naming the input, point or scenario.
+/// An analysis of a study, designed: the constructor checks the settings against the study (every
+/// path in every scenario, ranges inside each field's domain, the years inside the horizon), and
+/// run() checks every design point's scenarios before anything is simulated. Both throw
+/// UsageError naming the input, point or scenario.
 class SensitivityStudy {
  public:
   SensitivityStudy(const Study& study, SensitivitySettings settings);
@@ -126,12 +127,17 @@ class SensitivityStudy {
   std::vector<std::vector<double>> points_;
   std::optional<sensitivity::MorrisDesign> morris_;
   std::optional<sensitivity::SobolDesign> sobol_;
+  /// Builds and validates every point's scenarios on the runner's threads; throws UsageError for
+  /// the first invalid point.
+  void check_points(const RunnerOptions& runner) const;
   /// The study with point p's inputs set; throws UsageError naming the point when a scenario
   /// is invalid there.
   Study study_at(std::size_t point) const;
   /// The outputs of one replication of a point's run.
   std::vector<double> outputs_of(const StudyResults& results, std::size_t replication) const;
 
+  /// [scenario][input]: the input's path in the scenario, or none where an alternative keeps its own value.
+  std::vector<std::vector<std::optional<ParameterPath>>> paths_;
   std::vector<std::size_t> decision_outputs_;  ///< per alternative: its difference at the decision
   bool higher_is_better_ = true;
   std::string decision_;
