@@ -56,14 +56,23 @@ def test_plots(morris, tmp_path):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    leapsim.plot.cjk_font()  # before the figure, whose title and label texts take the font family then
     fig, (left, right) = plt.subplots(1, 2)
     ax = leapsim.plot.morris(morris, "tech_smes_2019", ax=left, lang="zh")
-    assert len(ax.collections[0].get_offsets()) == 2
+    offsets = ax.collections[0].get_offsets()
+    ranked = morris.ranked("tech_smes_2019")
+    assert np.allclose(offsets, ranked[["mu_star", "sigma"]].to_numpy())
     sobol = leapsim.sensitivity(leapsim.load(TINY_STUDY), INPUTS, method="sobol", samples=4, bootstrap=20,
                                 replications=2)
     assert {"S1", "S1_low", "ST", "ST_high"} <= set(sobol.indices)
-    ax = leapsim.plot.sobol(sobol, "tech_smes_2019", ax=right)
-    assert len(ax.containers) == 2 and len(ax.containers[0]) == 2
-    fig.savefig(tmp_path / "sensitivity.png")
+    ax = leapsim.plot.sobol(sobol, "tech_smes_2019", ax=right, lang="zh")
+    from matplotlib.container import BarContainer
+    bars = [c for c in ax.containers if isinstance(c, BarContainer)]
+    ranked = sobol.ranked("tech_smes_2019")
+    assert len(bars) == 2 and [b.get_height() for b in bars[1]] == pytest.approx(list(ranked["ST"]))
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a missing glyph warns: the Chinese labels must draw
+        fig.savefig(tmp_path / "sensitivity.png")
     assert (tmp_path / "sensitivity.png").stat().st_size > 0
     plt.close(fig)
