@@ -15,3 +15,8 @@ start=$(date +%s.%N)
 end=$(date +%s.%N)
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "wall time: $(echo "$end - $start" | bc) s"
+# The same study run plainly under the same load: the runs per second a point's runs can reach.
+start=$(date +%s.%N)
+"$build/apps/leapsim/leapsim" run "$root/scenarios/congtai-2019.yaml" -r 200 -j "$threads" -q > /dev/null
+end=$(date +%s.%N)
+echo "leapsim run -r 200 (1000 runs): $(echo "scale=1; 1000 / ($end - $start)" | bc) runs/s"

@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <numeric>
 #include <optional>
 #include <ostream>
+#include <string_view>
 
 #include "leapsim/engine/errors.hpp"
 #include "leapsim/innovation/io/attach_posterior.hpp"
@@ -93,6 +95,11 @@ void print_table(const innovation::SensitivityStudyResult& r, const innovation::
 }  // namespace
 
 int sensitivity_command(const SensitivityOptions& options, std::ostream& out, std::ostream& err) {
+  // Not over MPI ranks yet: each rank would run the whole analysis and write the same file.
+  if (const char* ranks = std::getenv("OMPI_COMM_WORLD_SIZE"); ranks != nullptr && std::string_view(ranks) != "1")
+    throw UsageError("started as one of " + std::string(ranks) +
+                     " MPI ranks, but `leapsim sensitivity` runs on the threads of one process (each rank would run "
+                     "the whole analysis); run it without mpirun, with -j for the threads");
   stop_on_signals();  // from the start: a Ctrl-C while the design is checked stops the run before it begins
   innovation::Study study = innovation::load_study(options.study);
   innovation::attach_posterior(study);

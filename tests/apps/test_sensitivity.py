@@ -1,6 +1,9 @@
 """`leapsim sensitivity`: the results file read back by h5py, the same bits on one and two
 threads, located errors with nothing written, and SIGINT leaving nothing behind."""
 
+import os
+import subprocess
+
 import h5py
 import numpy as np
 
@@ -93,3 +96,12 @@ def test_sigint_writes_nothing(tmp_path):
                                ROOT / "bench" / "congtai-2019.sensitivity.yaml", "-o", out, after=1.5)
     assert code == 130, err
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_refused_as_one_of_several_mpi_ranks(leapsim, tmp_path):
+    binary = leapsim("--version").args[0]
+    out = tmp_path / "out.h5"
+    proc = subprocess.run([binary, "sensitivity", TINY_STUDY, "--inputs", write_inputs(tmp_path), "-o", out],
+                          capture_output=True, text=True, env={**os.environ, "OMPI_COMM_WORLD_SIZE": "2"})
+    assert proc.returncode == 1 and "runs on the threads of one process" in proc.stderr, proc.stderr
+    assert not out.exists()
