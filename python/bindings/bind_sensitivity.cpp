@@ -36,28 +36,8 @@ void bind_sensitivity(py::module_& m) {
         if (seed) s.seed = *seed;
         if (replications) s.replications = *replications;
         const innovation::SensitivityStudy analysis(study, s);
-        std::atomic<bool> stop{false};
-        std::exception_ptr callback_error;
-        RunnerOptions runner{threads, {}, &stop};
-        if (progress)
-          runner.on_progress = [&](const Progress& p) {
-            py::gil_scoped_acquire locked;
-            try {
-              progress(p.done, p.total);
-            } catch (...) {  // e.g. KeyboardInterrupt raised in the callback: stop the run
-              if (!callback_error) callback_error = std::current_exception();
-              stop = true;
-            }
-          };
         std::optional<innovation::SensitivityStudyResult> result;
-        run_hearing_signals(stop, [&] {
-          try {
-            result = analysis.run(runner);
-          } catch (const Cancelled&) {
-            if (!callback_error && !stop) throw;
-          }
-        });
-        if (callback_error) std::rethrow_exception(callback_error);
+        run_with_progress(threads, progress, [&](const RunnerOptions& runner) { result = analysis.run(runner); });
         const innovation::RunRecord record =
             innovation::record_of_run(LEAPSIM_VERSION, "python: leapsim.sensitivity", study.source);
         return std::make_shared<ResultGroup>(innovation::sensitivity_tree(*result, record, file.text));

@@ -571,15 +571,9 @@ CalibrationFile load_calibration(const std::filesystem::path& file, std::optiona
   auto fail_if_any = [&] {
     if (!diagnostics.empty()) throw ScenarioError(diagnostics.list());
   };
-  {
-    MappingReader top(ctx, *document, "");
-    top.allow("calibration");
-    top.require(std::array<std::string_view, 1>{"calibration"});
-    top.finish();
-  }
-  fail_if_any();
-  const YAML::Node body = (*document)["calibration"];
-  if (!scenario_detail::expect_mapping(ctx, body, ctx.at(body), "calibration")) fail_if_any();
+  const std::optional<YAML::Node> top = scenario_detail::sole_top_level_mapping(ctx, *document, "calibration");
+  if (!top) throw ScenarioError(diagnostics.list());
+  const YAML::Node& body = *top;
   MappingReader reader(ctx, body, "calibration");
   for (const char* key : {"name", "description", "scenario", "observed", "geography", "up_to", "figures", "tolerances",
                           "priors", "method"})

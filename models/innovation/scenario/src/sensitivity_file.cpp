@@ -145,15 +145,9 @@ SensitivityFile read_sensitivity(const std::string& text, const std::string& fil
   const std::optional<YAML::Node> document = scenario_detail::parse_yaml(text, file, diagnostics);
   if (!document) throw ScenarioError(diagnostics.list());
   const Context ctx{file, diagnostics};
-  {
-    MappingReader top(ctx, *document, "");
-    top.allow("sensitivity");
-    top.require(std::array<std::string_view, 1>{"sensitivity"});
-    top.finish();
-  }
-  fail_if_any();
-  const YAML::Node body = (*document)["sensitivity"];
-  if (!scenario_detail::expect_mapping(ctx, body, ctx.at(body), "sensitivity")) fail_if_any();
+  const std::optional<YAML::Node> top = scenario_detail::sole_top_level_mapping(ctx, *document, "sensitivity");
+  if (!top) throw ScenarioError(diagnostics.list());
+  const YAML::Node& body = *top;
   MappingReader reader(ctx, body, "sensitivity");
   for (const char* key : {"method", "inputs", "trajectories", "levels", "samples", "bootstrap", "replications", "seed",
                           "metrics", "years", "decision"})
