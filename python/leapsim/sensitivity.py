@@ -150,6 +150,9 @@ def sensitivity(study: "_core.Study", inputs: Union[PathLike, Iterable], *, meth
     elif callable(progress):
         callback = progress
     tree = _core.sensitivity(study, text, name, method, seed, replications, int(threads), callback)
+    if progress is True:
+        import sys
+        print(file=sys.stderr)  # ends the redrawn line
     if output is not None:
         tree.save(os.fspath(output), False)
     return Sensitivity(tree, os.fspath(output) if output is not None else study.source)

@@ -137,7 +137,7 @@ SensitivityStudy::SensitivityStudy(const Study& study, SensitivitySettings setti
              m, y, alt, alt + " - base, " + metric_name(m) + " " + std::to_string(y)});
       }
 
-  // The design, every point's scenarios checked before anything runs.
+  // The design (its points' scenarios are checked by run(), on the threads, before any simulation).
   if (s.method == SensitivityMethod::morris) {
     morris_ = sensitivity::morris_design(inputs, {s.trajectories, s.levels, s.seed});
     points_ = morris_->points;
