@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Morris screening of 20 inputs of the Congtai study (10 trajectories, 50 replications a point):
 # the figure in docs/performance.md, "Sensitivity analysis". Prints the machine's load, the wall
-# time and the scenario runs per second. Usage: bench/sensitivity_morris.sh [THREADS] [BUILD_DIR]
+# time, the CPU time and the scenario runs per second. Usage: bench/sensitivity_morris.sh [THREADS] [BUILD_DIR]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 threads="${1:-2}"
@@ -10,8 +10,10 @@ out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores, $threads threads"
 start=$(date +%s.%N)
-"$build/apps/leapsim/leapsim" sensitivity "$root/scenarios/congtai-2019.yaml" \
+/usr/bin/time -f "CPU: %U s user, %S s system" -o "$out/cpu.txt" \
+  "$build/apps/leapsim/leapsim" sensitivity "$root/scenarios/congtai-2019.yaml" \
   --inputs "$root/bench/congtai-2019.sensitivity.yaml" -o "$out/morris.h5" -j "$threads" -q | tail -n 1
+cat "$out/cpu.txt"
 end=$(date +%s.%N)
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "wall time: $(echo "$end - $start" | bc) s"
