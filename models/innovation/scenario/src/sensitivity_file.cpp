@@ -17,13 +17,6 @@ using scenario_detail::Diagnostics;
 using scenario_detail::Location;
 using scenario_detail::MappingReader;
 
-bool read_finite(const Context& ctx, const YAML::Node& node, const std::string& what, double& out) {
-  if (!scenario_detail::read_value(ctx, node, ctx.at(node), what, out, schema::Range::any)) return false;
-  if (std::isfinite(out)) return true;
-  ctx.error(ctx.at(node), what + ": expected a finite number, got " + scenario_detail::describe_node(node));
-  return false;
-}
-
 /// A count of at least `least`.
 template <class T>
 void read_count(const Context& ctx, const MappingReader& reader, const char* key, std::uint64_t least, T& slot) {
@@ -73,8 +66,8 @@ void read_inputs(const Context& ctx, const YAML::Node& node, const Study& study,
       ctx.error(reader.location("path"), what + ".path: '" + in.path.path + "' is given twice");
       continue;
     }
-    if (!read_finite(ctx, *reader.value("low"), what + ".low", in.low) ||
-        !read_finite(ctx, *reader.value("high"), what + ".high", in.high))
+    if (!scenario_detail::read_finite(ctx, *reader.value("low"), what + ".low", in.low) ||
+        !scenario_detail::read_finite(ctx, *reader.value("high"), what + ".high", in.high))
       continue;
     if (!(in.low < in.high)) {
       ctx.error(reader.location("low"), what + ": low (" + schema::format_number(in.low) + ") must be below high (" +
