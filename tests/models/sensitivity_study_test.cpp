@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
 
 #include "leapsim/engine/errors.hpp"
 #include "leapsim/innovation/scenario/loader.hpp"
@@ -106,25 +107,21 @@ std::string error_of(const std::string& text) {
 }
 
 TEST(SensitivityFile, ErrorsAreLocated) {
-  EXPECT_NE(error_of("sensitivity:\n  inputs:\n    - {path: hte.apply_probabilty, low: 0.1, high: 0.5}\n")
-                .find("inputs.yaml:3:14: error: sensitivity.inputs[0].path: parameter 'hte.apply_probabilty'"),
-            std::string::npos);
-  EXPECT_NE(error_of("sensitivity:\n  inputs:\n    - {path: hte.apply_probability, low: 0.5, high: 0.5}\n")
-                .find("inputs.yaml:3:42: error: sensitivity.inputs[0]: low (0.5) must be below high (0.5)"),
-            std::string::npos);
-  EXPECT_NE(error_of("sensitivity:\n  inputs:\n    - {path: hte.apply_probability, low: 0.5, high: 2}\n")
-                .find("inputs.yaml:3:53: error: sensitivity.inputs[0].high: 2 is outside"),
-            std::string::npos);
-  EXPECT_NE(error_of("sensitivity:\n  inputs:\n    - {path: entry.base_rate, low: 1, high: 2}\n"
-                     "    - {path: entry.base_rate, low: 1, high: 3}\n")
-                .find("inputs.yaml:4:14: error: sensitivity.inputs[1].path: 'entry.base_rate' is given twice"),
-            std::string::npos);
-  EXPECT_NE(error_of("sensitivity:\n  inputs:\n    - {path: entry.base_rate, low: 1, high: 2}\n  years: [2030]\n")
-                .find("inputs.yaml:4:11: error: sensitivity.years[0]: 2030 is outside the study's horizon 2019-2022"),
-            std::string::npos);
-  EXPECT_NE(error_of("sensitivity:\n  inputs:\n    - {path: entry.base_rate, low: 1, high: 2}\n  method: sobel\n")
-                .find("inputs.yaml:4:11: error: sensitivity.method: unknown method \"sobel\""),
-            std::string::npos);
+  const std::string one_input = "sensitivity:\n  inputs:\n    - {path: entry.base_rate, low: 1, high: 2}\n";
+  const std::pair<std::string, std::string> cases[] = {
+      {"sensitivity:\n  inputs:\n    - {path: hte.apply_probabilty, low: 0.1, high: 0.5}\n",
+       "inputs.yaml:3:14: error: sensitivity.inputs[0].path: parameter 'hte.apply_probabilty'"},
+      {"sensitivity:\n  inputs:\n    - {path: hte.apply_probability, low: 0.5, high: 0.5}\n",
+       "inputs.yaml:3:42: error: sensitivity.inputs[0]: low (0.5) must be below high (0.5)"},
+      {"sensitivity:\n  inputs:\n    - {path: hte.apply_probability, low: 0.5, high: 2}\n",
+       "inputs.yaml:3:53: error: sensitivity.inputs[0].high: 2 is outside"},
+      {one_input + "    - {path: entry.base_rate, low: 1, high: 3}\n",
+       "inputs.yaml:4:14: error: sensitivity.inputs[1].path: 'entry.base_rate' is given twice"},
+      {one_input + "  years: [2030]\n",
+       "inputs.yaml:4:11: error: sensitivity.years[0]: 2030 is outside the study's horizon 2019-2022"},
+      {one_input + "  method: sobel\n", "inputs.yaml:4:11: error: sensitivity.method: unknown method \"sobel\""},
+  };
+  for (const auto& [text, expected] : cases) EXPECT_NE(error_of(text).find(expected), std::string::npos) << text;
 }
 
 }  // namespace
