@@ -37,6 +37,12 @@ constexpr Examples kExamples[] = {
      "Examples:\n"
      "  leapsim backtest scenarios/backtest/hebei-2013.calibration.yaml --cutoff 2015\n"
      "  leapsim backtest scenarios/backtest/hebei-2013.calibration.yaml --cutoff 2015 -o hebei.csv --plot hebei.png"},
+    {"sensitivity",
+     "Examples:\n"
+     "  leapsim sensitivity scenarios/congtai-2019.yaml --inputs bench/congtai-2019.sensitivity.yaml -o "
+     "congtai-morris.h5\n"
+     "  leapsim sensitivity scenarios/congtai-2019.yaml --inputs few-inputs.yaml --method sobol -r 20 -o "
+     "congtai-sobol.h5   (docs/sensitivity.md)"},
     {"report",
      "Examples:\n"
      "  leapsim report results/congtai.h5 -o congtai.html\n"

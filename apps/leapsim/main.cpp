@@ -25,6 +25,7 @@
 #include "python_command.hpp"
 #include "report.hpp"
 #include "run.hpp"
+#include "sensitivity.hpp"
 #include "validate.hpp"
 
 namespace {
@@ -176,6 +177,33 @@ int main(int argc, char** argv) {
   backtest_cmd->add_flag("-q,--quiet", backtest.quiet, "No progress on stderr");
   add_allow_outside(backtest_cmd, allow_outside);
 
+  // sensitivity: which scenario numbers drive a study's answer (docs/sensitivity.md).
+  leapsim::app::SensitivityOptions sensitivity;
+  CLI::App* sensitivity_cmd = app.add_subcommand(
+      "sensitivity",
+      "Find which scenario numbers drive a study's forecasts and its ranking of packages (Morris, Sobol)");
+  sensitivity_cmd->add_option("study", sensitivity.study, "Study file (YAML)")->required()->check(kRegularFile);
+  sensitivity_cmd
+      ->add_option("--inputs", sensitivity.inputs,
+                   "Sensitivity file (YAML, docs/sensitivity.md): the inputs, their ranges and the design")
+      ->required()
+      ->check(kRegularFile);
+  sensitivity_cmd
+      ->add_option("--method", sensitivity.method, "morris (screening) or sobol (default: the file's, else morris)")
+      ->check(CLI::IsMember({"morris", "sobol"}));
+  sensitivity_cmd->add_option("-o,--output", sensitivity.output, "Results file to write (HDF5, must not exist)")
+      ->required();
+  sensitivity_cmd
+      ->add_option("-r,--replications", sensitivity.replications,
+                   "Replications a design point (default: the file's, else 50)")
+      ->check(CLI::Range(2u, 1000000u));
+  sensitivity_cmd->add_option("-j,--threads", sensitivity.threads, "Worker threads (0: one per core)")
+      ->check(CLI::Range(0u, 4096u));
+  sensitivity_cmd->add_option("--seed", sensitivity.seed, "Random seed (default: the file's, else the study's)")
+      ->check(kSeed);
+  sensitivity_cmd->add_flag("-q,--quiet", sensitivity.quiet, "No progress on stderr");
+  add_allow_outside(sensitivity_cmd, allow_outside);
+
   // The report page and the workbook, built by the Python package; --lang of the printed reports.
   leapsim::app::PythonCommandOptions report_page, workbook;
   CLI::App* report_cmd = leapsim::app::add_python_command(
@@ -202,6 +230,10 @@ int main(int argc, char** argv) {
     if (*run_cmd) {
       for (int i = 0; i < argc; ++i) run.command_line += (i ? " " : "") + std::string(argv[i]);
       return leapsim::app::run_study_command(run, std::cout, std::cerr);
+    }
+    if (*sensitivity_cmd) {
+      for (int i = 0; i < argc; ++i) sensitivity.command_line += (i ? " " : "") + std::string(argv[i]);
+      return leapsim::app::sensitivity_command(sensitivity, std::cout, std::cerr);
     }
     if (*compare_cmd) return leapsim::app::compare_command(compare, std::cout);
     if (*info_cmd) return leapsim::app::info_command(info_file, std::cout);

@@ -31,29 +31,11 @@ void bind_run(py::module_& m) {
          const std::function<void(std::size_t, std::size_t)>& progress, bool record_events, bool record_firms,
          std::uint32_t record_replications) {
         if (replications == 0) throw UsageError("replications must be at least 1");
-        std::atomic<bool> stop{false};
-        std::exception_ptr callback_error;
-        RunnerOptions runner{threads, {}, &stop};
-        if (progress)
-          runner.on_progress = [&](const Progress& p) {
-            py::gil_scoped_acquire locked;
-            try {
-              progress(p.done, p.total);
-            } catch (...) {  // e.g. KeyboardInterrupt raised in the callback: stop the run
-              if (!callback_error) callback_error = std::current_exception();
-              stop = true;
-            }
-          };
         innovation::StudyResults results;
-        run_hearing_signals(stop, [&] {
-          try {
-            results = innovation::run_study(study, replications, seed, runner,
-                                            {record_events, record_firms, record_replications});
-          } catch (const Cancelled&) {
-            if (!callback_error && !stop) throw;
-          }
+        run_with_progress(threads, progress, [&](const RunnerOptions& runner) {
+          results = innovation::run_study(study, replications, seed, runner,
+                                          {record_events, record_firms, record_replications});
         });
-        if (callback_error) std::rethrow_exception(callback_error);
         const innovation::RunRecord record =
             innovation::record_of_run(LEAPSIM_VERSION, "python: leapsim.run", study.source);
         return std::make_shared<ResultGroup>(innovation::results_tree(study, results, record));

@@ -16,6 +16,8 @@ void bind_posterior(pybind11::module_& m);
 void bind_calibration(pybind11::module_& m);
 /// Running a study (models/innovation/study_runner.hpp).
 void bind_run(pybind11::module_& m);
+/// Sensitivity analysis of a study (models/innovation/sensitivity_study.hpp).
+void bind_sensitivity(pybind11::module_& m);
 /// The scenario-key reference (models/innovation/scenario/reference.hpp).
 void bind_reference(pybind11::module_& m);
 

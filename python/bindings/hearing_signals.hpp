@@ -6,10 +6,15 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstddef>
 #include <exception>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <thread>
+
+#include "leapsim/engine/errors.hpp"
+#include "leapsim/engine/replication_runner.hpp"
 
 namespace leapsim::python {
 
@@ -55,6 +60,35 @@ void run_hearing_signals(std::atomic<bool>& stop, Work work) {
   worker.join();
   if (interrupted) throw std::move(*interrupted);
   if (failure) std::rethrow_exception(failure);
+}
+
+/// Runs `work(runner)` as run_hearing_signals does, with a runner on `threads` threads whose
+/// progress, when given, calls progress(done, total) under the GIL. An exception the callback
+/// raises (e.g. KeyboardInterrupt) stops the run and is thrown in place of the Cancelled it causes.
+template <class Work>
+void run_with_progress(unsigned threads, const std::function<void(std::size_t, std::size_t)>& progress, Work work) {
+  namespace py = pybind11;
+  std::atomic<bool> stop{false};
+  std::exception_ptr callback_error;
+  RunnerOptions runner{threads, {}, &stop};
+  if (progress)
+    runner.on_progress = [&](const Progress& p) {
+      py::gil_scoped_acquire locked;
+      try {
+        progress(p.done, p.total);
+      } catch (...) {  // e.g. KeyboardInterrupt raised in the callback: stop the run
+        if (!callback_error) callback_error = std::current_exception();
+        stop = true;
+      }
+    };
+  run_hearing_signals(stop, [&] {
+    try {
+      work(runner);
+    } catch (const Cancelled&) {
+      if (!callback_error && !stop) throw;
+    }
+  });
+  if (callback_error) std::rethrow_exception(callback_error);
 }
 
 }  // namespace leapsim::python

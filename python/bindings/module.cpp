@@ -11,4 +11,5 @@ PYBIND11_MODULE(_core, m) {
   leapsim::python::bind_calibration(m);
   leapsim::python::bind_run(m);
   leapsim::python::bind_reference(m);
+  leapsim::python::bind_sensitivity(m);
 }

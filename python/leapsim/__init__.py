@@ -16,6 +16,7 @@ Load a study or scenario file, run it, and read the results::
     results.to_excel("congtai.xlsx")           # the workbook
     leapsim.scenario_keys(lang="zh")           # every scenario key with its unit, default and help
     leapsim.backtest_plot("bt.csv", "bt.png")  # a back-test table (leapsim backtest -o) as a PNG
+    leapsim.sensitivity(study, "inputs.yaml")  # which assumptions drive the answer (docs/sensitivity.md)
 """
 
 from ._core import (Cancelled, Error, ResultsError, Scenario, ScenarioError, SimulationError, Study, Target,
@@ -29,6 +30,7 @@ from .html_report import report
 from .workbook import export
 from .backtest_plot import backtest_plot, read_backtest_table
 from .keys import scenario_keys
+from .sensitivity import Sensitivity, open_sensitivity, sensitivity
 
-__all__ = ["load", "from_dict", "run", "open", "open_posterior", "calibrate", "Posterior", "check_file", "report", "export", "backtest_plot", "read_backtest_table", "scenario_keys", "Results", "Study", "Scenario", "Target", "Error", "UsageError",
+__all__ = ["load", "from_dict", "run", "open", "open_posterior", "calibrate", "Posterior", "check_file", "report", "export", "backtest_plot", "read_backtest_table", "scenario_keys", "sensitivity", "open_sensitivity", "Sensitivity", "Results", "Study", "Scenario", "Target", "Error", "UsageError",
            "ScenarioError", "SimulationError", "ResultsError", "Cancelled", "__version__"]

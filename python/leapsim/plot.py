@@ -36,8 +36,9 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers only
     from matplotlib.axes import Axes
 
     from .results import Results
+    from .sensitivity import Sensitivity
 
-__all__ = ["fan", "fan_grid", "differences", "target_probabilities", "cjk_font"]
+__all__ = ["fan", "fan_grid", "differences", "target_probabilities", "morris", "sobol", "cjk_font"]
 
 
 @functools.lru_cache(maxsize=None)
@@ -269,5 +270,74 @@ def target_probabilities(results: "Results", ax: Optional["Axes"] = None, *, lan
     ax.set_ylim(0, 1.05)
     ax.set_ylabel(terms.text("chart_target_probability", lang))
     ax.set_title(terms.text("chart_targets_title", lang, replications=results.attrs["replications"]))
+    ax.legend(loc="best", fontsize="small")
+    return ax
+
+
+def morris(analysis: "Sensitivity", output: str, ax: Optional["Axes"] = None, *, lang: str = "en") -> "Axes":
+    """The mu_star-sigma plot of a Morris analysis for one output (Campolongo et al. 2007).
+
+    One labelled point per input at (mu_star, sigma) from analysis.ranked(output), a dashed
+    vertical line at the output's noise floor (inputs left of it are not told from seed noise) and
+    the line sigma = mu_star (inputs above it act through interactions or non-linearly).
+
+    Args:
+        analysis: a Morris analysis (leapsim.sensitivity or leapsim.open_sensitivity).
+        output: an output name, e.g. "htes_2025" (analysis.outputs lists them).
+        ax: the Axes to draw into; the current Axes when None.
+        lang: "en" or "zh", the language of the labels.
+
+    Returns:
+        The Axes; ax.collections[0] holds the inputs' points in analysis.ranked(output) order.
+    """
+    terms.check_language(lang)
+    if analysis.method != "morris":
+        raise ValueError("morris() draws a Morris analysis; use sobol() for this one")
+    ax = _axes(ax)
+    table = analysis.ranked(output)
+    x = table["mu_star"].to_numpy(dtype=float)
+    y = table["sigma"].to_numpy(dtype=float)
+    ax.scatter(x, y, zorder=3)
+    for name, xi, yi in zip(table.index, x, y):
+        ax.annotate(name, (xi, yi), fontsize="x-small", xytext=(3, 3), textcoords="offset points")
+    top = max(float(np.max(x, initial=0.0)), float(np.max(y, initial=0.0)), 1e-12)
+    ax.plot([0, top], [0, top], color="grey", linewidth=1, linestyle=":", zorder=1)
+    ax.axvline(float(analysis.outputs.loc[output, "noise_floor"]), color="grey", linewidth=1, linestyle="--")
+    ax.set_xlabel(terms.text("chart_morris_x", lang, output=analysis.outputs.loc[output, "label"]))
+    ax.set_ylabel(terms.text("chart_morris_y", lang))
+    ax.set_title(terms.text("chart_morris_title", lang, replications=int(analysis.attrs["replications"])))
+    return ax
+
+
+def sobol(analysis: "Sensitivity", output: str, ax: Optional["Axes"] = None, *, lang: str = "en") -> "Axes":
+    """Bars of a Sobol analysis for one output: first-order and total index per input with their
+    95% bootstrap intervals, the strongest input (by ST) first, and the noise floor dashed.
+
+    Args:
+        analysis: a Sobol analysis (leapsim.sensitivity(..., method="sobol") or leapsim.open_sensitivity).
+        output: an output name, e.g. "htes_2025".
+        ax: the Axes to draw into; the current Axes when None.
+        lang: "en" or "zh", the language of the labels.
+
+    Returns:
+        The Axes, with two bar containers (S1, then ST) in analysis.ranked(output) order.
+    """
+    terms.check_language(lang)
+    if analysis.method != "sobol":
+        raise ValueError("sobol() draws a Sobol analysis; use morris() for this one")
+    ax = _axes(ax)
+    table = analysis.ranked(output)
+    centres = np.arange(len(table))
+    for offset, key, label in ((-0.2, "S1", "chart_sobol_first"), (0.2, "ST", "chart_sobol_total")):
+        value = table[key].to_numpy(dtype=float)
+        errors = np.vstack([value - table[f"{key}_low"].to_numpy(dtype=float),
+                            table[f"{key}_high"].to_numpy(dtype=float) - value])
+        ax.bar(centres + offset, value, 0.4, yerr=np.clip(errors, 0, None), capsize=2,
+               label=terms.text(label, lang), error_kw={"elinewidth": 1})
+    ax.axhline(float(analysis.outputs.loc[output, "noise_floor"]), color="grey", linewidth=1, linestyle="--")
+    ax.set_xticks(centres)
+    ax.set_xticklabels(list(table.index), rotation=30, ha="right", fontsize="small")
+    ax.set_ylabel(terms.text("chart_sobol_y", lang, output=analysis.outputs.loc[output, "label"]))
+    ax.set_title(terms.text("chart_sobol_title", lang))
     ax.legend(loc="best", fontsize="small")
     return ax

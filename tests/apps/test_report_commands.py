@@ -33,7 +33,7 @@ DISPLAY = {
            "subsidies_paid": (1e6, 2)},
 }
 BASE_NAME = {"zh": "基准方案", "en": "base"}
-COMMANDS = ["demo", "run", "compare", "info", "validate", "calibrate", "backtest", "report", "export"]
+COMMANDS = ["demo", "run", "compare", "info", "validate", "calibrate", "backtest", "sensitivity", "report", "export"]
 
 
 def leapsim(*args, env=None, binary=None):

@@ -90,13 +90,6 @@ struct Reading {
   double absolute_tolerance = 1.0;
 };
 
-bool read_number(const Context& ctx, const YAML::Node& node, const std::string& what, double& out) {
-  if (!scenario_detail::read_value(ctx, node, ctx.at(node), what, out, schema::Range::any)) return false;
-  if (std::isfinite(out)) return true;
-  ctx.error(ctx.at(node), what + ": expected a finite number, got " + scenario_detail::describe_node(node));
-  return false;
-}
-
 /// A prior written as {uniform: [low, high]}, {log_uniform: [low, high]} or
 /// {normal: {mean, sd, low, high}}.
 std::optional<abc::Prior> read_prior(const Context& ctx, const std::string& path, const YAML::Node& node) {
@@ -117,8 +110,8 @@ std::optional<abc::Prior> read_prior(const Context& ctx, const std::string& path
                 what + "." + kind + ": expected [low, high], got " + scenario_detail::describe_node(body));
       return std::nullopt;
     }
-    if (!read_number(ctx, body[0], what + "." + kind + "[0]", range[0]) ||
-        !read_number(ctx, body[1], what + "." + kind + "[1]", range[1]))
+    if (!scenario_detail::read_finite(ctx, body[0], what + "." + kind + "[0]", range[0]) ||
+        !scenario_detail::read_finite(ctx, body[1], what + "." + kind + "[1]", range[1]))
       return std::nullopt;
     return kind == "uniform" ? abc::Prior::uniform(path, range[0], range[1])
                              : abc::Prior::log_uniform(path, range[0], range[1]);
@@ -132,7 +125,8 @@ std::optional<abc::Prior> read_prior(const Context& ctx, const std::string& path
     reader.finish();
     bool ok = true;
     for (auto [key, slot] : {std::pair{"mean", &mean}, {"sd", &sd}, {"low", &low}, {"high", &high}})
-      if (const auto v = reader.value(key)) ok = read_number(ctx, *v, what + ".normal." + key, *slot) && ok;
+      if (const auto v = reader.value(key))
+        ok = scenario_detail::read_finite(ctx, *v, what + ".normal." + key, *slot) && ok;
     if (!ok || !reader.has("mean") || !reader.has("sd")) return std::nullopt;
     return abc::Prior::normal(path, mean, sd, low, high);
   }
@@ -298,7 +292,7 @@ void read_figures(Reading& r, const YAML::Node& node, const std::vector<Observed
     std::optional<double> tolerance;
     if (const auto v = reader.value("tolerance")) {
       double t = 0.0;
-      if (read_number(ctx, *v, what + ".tolerance", t) && !(t > 0.0))
+      if (scenario_detail::read_finite(ctx, *v, what + ".tolerance", t) && !(t > 0.0))
         ctx.error(ctx.at(*v), what + ".tolerance: expected a relative tolerance > 0, e.g. 0.1 for 10%");
       else
         tolerance = t;
@@ -322,7 +316,7 @@ void read_figures(Reading& r, const YAML::Node& node, const std::vector<Observed
     std::optional<ObservedRow> row;
     if (const auto v = reader.value("value")) {  // a figure given here, not in the data file
       ObservedRow inline_row = want;
-      if (!read_number(ctx, *v, what + ".value", inline_row.value)) continue;
+      if (!scenario_detail::read_finite(ctx, *v, what + ".value", inline_row.value)) continue;
       if (inline_row.qualifier.empty()) inline_row.qualifier = "exact";
       inline_row.source = reader.value("source") ? reader.value("source")->Scalar() : "the calibration file";
       inline_row.line = ctx.at(entry).line;
@@ -372,14 +366,14 @@ void read_tolerances(Reading& r, const YAML::Node& node) {
   for (auto& [kind, value] : r.tolerances)
     if (const auto v = reader.value(kind)) {
       double t = 0.0;
-      if (read_number(ctx, *v, "tolerances." + kind, t) && t > 0.0)
+      if (scenario_detail::read_finite(ctx, *v, "tolerances." + kind, t) && t > 0.0)
         value = t;
       else
         ctx.error(ctx.at(*v), "tolerances." + kind + ": expected a relative tolerance > 0, e.g. 0.05 for 5%");
     }
   if (const auto v = reader.value("absolute")) {
     double t = 0.0;
-    if (read_number(ctx, *v, "tolerances.absolute", t) && t >= 0.0)
+    if (scenario_detail::read_finite(ctx, *v, "tolerances.absolute", t) && t >= 0.0)
       r.absolute_tolerance = t;
     else
       ctx.error(ctx.at(*v), "tolerances.absolute: expected a number >= 0 (units of the figure)");
@@ -430,7 +424,7 @@ void read_method(const Context& ctx, const YAML::Node& node, abc::AbcOptions& o)
   auto number = [&](const char* key, double& slot, double low, double high, const char* words) {
     if (const auto v = reader.value(key)) {
       double x = 0.0;
-      if (read_number(ctx, *v, std::string("method.") + key, x)) {
+      if (scenario_detail::read_finite(ctx, *v, std::string("method.") + key, x)) {
         if (!(x >= low && x <= high))
           ctx.error(ctx.at(*v), std::string("method.") + key + ": expected " + words);
         else
@@ -571,15 +565,9 @@ CalibrationFile load_calibration(const std::filesystem::path& file, std::optiona
   auto fail_if_any = [&] {
     if (!diagnostics.empty()) throw ScenarioError(diagnostics.list());
   };
-  {
-    MappingReader top(ctx, *document, "");
-    top.allow("calibration");
-    top.require(std::array<std::string_view, 1>{"calibration"});
-    top.finish();
-  }
-  fail_if_any();
-  const YAML::Node body = (*document)["calibration"];
-  if (!scenario_detail::expect_mapping(ctx, body, ctx.at(body), "calibration")) fail_if_any();
+  const std::optional<YAML::Node> top = scenario_detail::sole_top_level_mapping(ctx, *document, "calibration");
+  if (!top) throw ScenarioError(diagnostics.list());
+  const YAML::Node& body = *top;
   MappingReader reader(ctx, body, "calibration");
   for (const char* key : {"name", "description", "scenario", "observed", "geography", "up_to", "figures", "tolerances",
                           "priors", "method"})

@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include <yaml-cpp/depthguard.h>
 
+#include <array>
 #include <cerrno>
 #include <system_error>
 
@@ -159,6 +160,18 @@ bool named_file_found(const Context& ctx, const Location& at, const std::string&
 }
 
 }  // namespace
+
+std::optional<YAML::Node> sole_top_level_mapping(const Context& ctx, const YAML::Node& document, std::string_view key) {
+  const std::size_t problems = ctx.diagnostics.size();
+  MappingReader top(ctx, document, "");
+  top.allow(key);
+  top.require(std::array<std::string_view, 1>{key});
+  top.finish();
+  if (ctx.diagnostics.size() != problems) return std::nullopt;
+  const YAML::Node body = document[std::string(key)];
+  if (!expect_mapping(ctx, body, ctx.at(body), std::string(key))) return std::nullopt;
+  return body;
+}
 
 std::optional<std::string> named_posterior(const Context& ctx, const Location& at, const std::string& written) {
   const fs::path file = relative_to(ctx.file, written);

@@ -45,6 +45,11 @@ std::optional<YAML::Node> read_named_scenario(const Context& ctx, const Location
 /// read by the layer that links the file format). Problems are reported; nullopt then.
 std::optional<std::string> named_posterior(const Context& ctx, const Location& at, const std::string& written);
 
+/// The mapping under `key` of a document that must hold that one top-level key (a calibration or
+/// sensitivity file); nullopt, with the problem reported, when it has other keys, lacks it, or
+/// it is no mapping.
+std::optional<YAML::Node> sole_top_level_mapping(const Context& ctx, const YAML::Node& document, std::string_view key);
+
 /// A path written in `file`, taken relative to that file's folder.
 std::filesystem::path relative_to(const std::string& file, const std::string& written);
 

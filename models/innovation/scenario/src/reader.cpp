@@ -407,6 +407,13 @@ bool read_numbers(const Context& ctx, const YAML::Node& node, const Location& wh
   return ok;
 }
 
+bool read_finite(const Context& ctx, const YAML::Node& node, const std::string& what, double& out) {
+  if (!read_value(ctx, node, ctx.at(node), what, out, Range::any)) return false;
+  if (std::isfinite(out)) return true;
+  ctx.error(ctx.at(node), what + ": expected a finite number, got " + describe_node(node));
+  return false;
+}
+
 bool expect_mapping(const Context& ctx, const YAML::Node& node, const Location& where, const std::string& what) {
   if (node.IsMap()) return true;
   ctx.error(where, what + ": expected a mapping of keys, got " + describe_node(node));

@@ -127,6 +127,9 @@ bool read_value(const Context& ctx, const YAML::Node& node, const Location& wher
 bool read_numbers(const Context& ctx, const YAML::Node& node, const Location& where, const std::string& path,
                   std::span<double> out, std::size_t rows);
 
+/// A finite number (of a calibration or sensitivity file's own keys); otherwise reports what was expected.
+bool read_finite(const Context& ctx, const YAML::Node& node, const std::string& what, double& out);
+
 /// True when the node is a mapping; otherwise reports what was expected.
 bool expect_mapping(const Context& ctx, const YAML::Node& node, const Location& where, const std::string& what);
 

@@ -1,0 +1,150 @@
+#pragma once
+// Global sensitivity analysis of a study (docs/sensitivity.md): which scenario numbers drive its
+// forecasts and its choice of package. Inputs are parameter paths with uniform ranges; each
+// design point sets them in the base and in every alternative that keeps the base's value, runs
+// every scenario for a fixed number of replications with the study's seeds (replication r of
+// every point and scenario keyed by (seed, r): common random numbers), and reduces the runs to
+// outputs: headline metrics by year (replication means), target probabilities and the paired
+// difference of each alternative against the base. The engine's estimators (sensitivity.hpp)
+// turn the outputs into Morris or Sobol indices; the nominal point (the study as written) gives
+// the seed-noise floor and the ranking of packages the design points are compared with.
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "leapsim/engine/replication_runner.hpp"
+#include "leapsim/engine/result_tree.hpp"
+#include "leapsim/engine/sensitivity.hpp"
+#include "leapsim/innovation/metrics.hpp"
+#include "leapsim/innovation/parameter_paths.hpp"
+#include "leapsim/innovation/results_tree.hpp"
+#include "leapsim/innovation/study.hpp"
+#include "leapsim/innovation/study_runner.hpp"
+
+namespace leapsim::innovation {
+
+/// One scenario number varied uniformly over [low, high].
+struct SensitivityInput {
+  ParameterPath path;
+  double low = 0.0;
+  double high = 1.0;
+};
+
+/// Which design and estimators.
+enum class SensitivityMethod { morris, sobol };
+
+/// "morris" or "sobol".
+const char* to_string(SensitivityMethod method) noexcept;
+
+/// What to vary, how, and what to read off the runs.
+struct SensitivitySettings {
+  SensitivityMethod method = SensitivityMethod::morris;
+  std::vector<SensitivityInput> inputs;
+  std::size_t trajectories = 10;  ///< Morris: trajectories through the grid
+  std::size_t levels = 4;         ///< Morris: grid levels p (even)
+  std::size_t samples = 64;       ///< Sobol: base samples N (N (k + 2) points)
+  std::size_t bootstrap = 200;    ///< Sobol: resamples for the intervals
+  std::uint32_t replications = 50;
+  std::uint64_t seed = 0;  ///< keys the runs and the design; the study's seed unless set otherwise
+  std::vector<Metric> metrics{Metric::htes, Metric::tech_smes};
+  std::vector<int> years;  ///< empty: every year of the base's horizon
+  /// The metric and year whose paired difference ranks the packages; unset: the first target's
+  /// (its direction says whether more is better), else HTEs in the last year.
+  std::optional<Metric> decision_metric;
+  std::optional<int> decision_year;
+};
+
+/// What one output is.
+struct SensitivityOutput {
+  enum class Kind { metric, target, difference };
+  std::string name;  ///< unique, usable as an HDF5 group name: "htes_2025", "target_1", "diff_<alt>_htes_2025"
+  Kind kind = Kind::metric;
+  Metric metric = Metric::htes;
+  int year = 0;
+  std::string scenario;    ///< the alternative of a difference, the scenario of a target probability
+  std::string label;       ///< in words, for reports
+  std::size_t target = 0;  ///< a target probability's target, as listed in the study
+};
+
+/// "metric", "target" or "difference".
+const char* to_string(SensitivityOutput::Kind kind) noexcept;
+
+/// A finished analysis.
+struct SensitivityStudyResult {
+  SensitivityMethod method = SensitivityMethod::morris;
+  std::vector<std::string> inputs;     ///< canonical paths
+  std::vector<double> low, high;       ///< per input
+  std::vector<double> nominal_inputs;  ///< per input: its value in the study as written
+  std::vector<SensitivityOutput> outputs;
+  std::vector<std::vector<double>> points;  ///< [point][input]
+  std::vector<std::vector<double>> values;  ///< [point][output]
+  std::vector<double> nominal;              ///< per output, at the study as written
+  sensitivity::NoiseFloor noise;            ///< per output, from the nominal point's replications
+  std::vector<double> floor;                ///< per output: an index at or below it is not told from zero
+  std::optional<sensitivity::MorrisResult> morris;
+  std::optional<sensitivity::SobolResult> sobol;
+  double delta = 0.0;  ///< Morris step, as a fraction of each range
+  /// Packages ranked: the base ("doing nothing more", effect 0) and the alternatives.
+  std::vector<std::string> packages;
+  std::string decision;  ///< the metric and year that rank them, in words
+  bool higher_is_better = true;
+  std::vector<std::size_t> nominal_ranking;        ///< package indices, best first
+  std::vector<std::vector<std::size_t>> rankings;  ///< per point
+  double ranking_changed = 0.0;                    ///< share of points whose ranking differs from the nominal
+  std::vector<double> ranking_flips;               ///< per input: share of its moves that change the ranking
+  std::uint32_t replications = 0;
+  std::uint64_t seed = 0;
+  std::uint64_t runs = 0;  ///< scenario replications simulated
+  double seconds = 0.0;
+};
+
+/// An analysis of a study, designed: the constructor checks the settings against the study (every
+/// path in every scenario, ranges inside each field's domain, the years inside the horizon), and
+/// run() checks every design point's scenarios before anything is simulated. Both throw
+/// UsageError naming the input, point or scenario.
+class SensitivityStudy {
+ public:
+  SensitivityStudy(const Study& study, SensitivitySettings settings);
+
+  /// Number of scenario replications the analysis runs (design points and the nominal point).
+  std::uint64_t runs() const noexcept;
+  /// Number of design points (the nominal point not counted).
+  std::size_t points() const noexcept { return points_.size(); }
+  /// Runs every point on the runner's threads (progress per scenario replication, the stop flag
+  /// raised: Cancelled) and analyses them; the same bits for any thread count.
+  SensitivityStudyResult run(const RunnerOptions& runner) const;
+
+  const SensitivitySettings& settings() const noexcept { return settings_; }
+
+ private:
+  const Study& study_;
+  SensitivitySettings settings_;
+  std::vector<SensitivityOutput> outputs_;
+  std::vector<std::vector<double>> points_;
+  std::optional<sensitivity::MorrisDesign> morris_;
+  std::optional<sensitivity::SobolDesign> sobol_;
+  /// Builds and validates every point's scenarios on the runner's threads; throws UsageError for
+  /// the first invalid point.
+  void check_points(const RunnerOptions& runner) const;
+  /// The study with point p's inputs set; throws UsageError naming the point when a scenario
+  /// is invalid there.
+  Study study_at(std::size_t point) const;
+  /// The outputs of one replication of a point's run.
+  std::vector<double> outputs_of(const StudyResults& results, std::size_t replication) const;
+
+  /// [scenario][input]: the input's path in the scenario, or none where an alternative keeps its own value.
+  std::vector<std::vector<std::optional<ParameterPath>>> paths_;
+  std::vector<std::size_t> decision_outputs_;  ///< per alternative: its difference at the decision
+  bool higher_is_better_ = true;
+  std::string decision_;
+};
+
+/// The results file of an analysis (docs/output-format.md, "Sensitivity files").
+ResultGroup sensitivity_tree(const SensitivityStudyResult& result, const RunRecord& record,
+                             const std::string& settings_text);
+
+}  // namespace leapsim::innovation

@@ -1,0 +1,439 @@
+#include "leapsim/innovation/sensitivity_study.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cmath>
+#include <numeric>
+#include <set>
+
+#include "leapsim/engine/errors.hpp"
+#include "leapsim/engine/stats.hpp"
+#include "leapsim/innovation/study_runner.hpp"
+
+namespace leapsim::innovation {
+namespace {
+
+/// A name made of letters, digits, '-' and '_' only, so it can name an HDF5 group.
+std::string slug(const std::string& name) {
+  std::string out;
+  for (const char c : name) out += std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' ? c : '_';
+  return out.empty() ? "_" : out;
+}
+
+std::string metric_name(Metric m) { return std::string(metric_infos()[static_cast<std::size_t>(m)].name); }
+
+std::vector<sensitivity::Input> engine_inputs(const std::vector<SensitivityInput>& inputs) {
+  std::vector<sensitivity::Input> out;
+  for (const SensitivityInput& in : inputs) out.push_back({in.path.path, in.low, in.high});
+  return out;
+}
+
+std::vector<const Scenario*> scenarios_of(const Study& study) {
+  std::vector<const Scenario*> out{&study.base};
+  for (const Scenario& a : study.alternatives) out.push_back(&a);
+  return out;
+}
+
+/// Packages ordered best first by their effect (the base's is 0), ties in file order.
+std::vector<std::size_t> ranking(const std::vector<double>& effects, bool higher_is_better) {
+  std::vector<std::size_t> order(effects.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return higher_is_better ? effects[a] > effects[b] : effects[a] < effects[b];
+  });
+  return order;
+}
+
+}  // namespace
+
+const char* to_string(SensitivityMethod method) noexcept {
+  return method == SensitivityMethod::morris ? "morris" : "sobol";
+}
+
+const char* to_string(SensitivityOutput::Kind kind) noexcept {
+  switch (kind) {
+    case SensitivityOutput::Kind::metric:
+      return "metric";
+    case SensitivityOutput::Kind::target:
+      return "target";
+    case SensitivityOutput::Kind::difference:
+      return "difference";
+  }
+  return "?";
+}
+
+SensitivityStudy::SensitivityStudy(const Study& study, SensitivitySettings settings)
+    : study_(study), settings_(std::move(settings)) {
+  SensitivitySettings& s = settings_;
+  const Parameters& base = study.base.parameters;
+  if (s.replications < 2)
+    throw UsageError("sensitivity: at least 2 replications a point are needed (the noise floor is their spread)");
+  if (s.metrics.empty()) throw UsageError("sensitivity: no metrics to read");
+  const std::vector<sensitivity::Input> inputs = engine_inputs(s.inputs);
+  sensitivity::validate(inputs);
+  for (const SensitivityInput& in : s.inputs) {
+    for (const double x : {in.low, in.high})
+      if (!in_domain(in.path, x))
+        throw UsageError("input '" + in.path.path + "': " + schema::format_number(x) + " is outside the field's " +
+                         domain_words(in.path));
+    if (study.posterior)
+      for (const ParameterPath& drawn : study.posterior->parameters)
+        if (drawn.path == in.path.path)
+          throw UsageError("input '" + in.path.path + "': the study's posterior (" + study.posterior_file +
+                           ") draws it in every replication; leave it out, or run on a study without the posterior");
+  }
+  // Years and the decision.
+  if (s.years.empty())
+    for (int y = base.start_year; y <= base.end_year; ++y) s.years.push_back(y);
+  if (!s.decision_metric) {
+    if (!study.targets.empty()) {
+      const Target& t = study.targets.front();
+      s.decision_metric = t.metric, s.decision_year = s.decision_year.value_or(t.year);
+      higher_is_better_ = t.comparison == Comparison::at_least || t.comparison == Comparison::more_than;
+    } else {
+      s.decision_metric = Metric::htes;
+    }
+  }
+  if (!s.decision_year) s.decision_year = base.end_year;
+  if (std::find(s.metrics.begin(), s.metrics.end(), *s.decision_metric) == s.metrics.end())
+    s.metrics.push_back(*s.decision_metric);
+  if (std::find(s.years.begin(), s.years.end(), *s.decision_year) == s.years.end()) s.years.push_back(*s.decision_year);
+  std::sort(s.years.begin(), s.years.end());
+  for (const int y : s.years)
+    if (y < base.start_year || y > base.end_year)
+      throw UsageError("sensitivity: the year " + std::to_string(y) + " is outside the study's horizon " +
+                       std::to_string(base.start_year) + "-" + std::to_string(base.end_year));
+  decision_ = metric_name(*s.decision_metric) + " in " + std::to_string(*s.decision_year);
+
+  // Outputs: base metrics by year, target probabilities per scenario, differences per alternative.
+  const std::vector<const Scenario*> scenarios = scenarios_of(study);
+  std::set<std::string> names;
+  auto add = [&](SensitivityOutput o) {
+    std::string name = o.name;
+    for (int n = 2; !names.insert(name).second; ++n) name = o.name + "_" + std::to_string(n);
+    o.name = std::move(name);
+    outputs_.push_back(std::move(o));
+  };
+  for (const Metric m : s.metrics)
+    for (const int y : s.years)
+      add({metric_name(m) + "_" + std::to_string(y), SensitivityOutput::Kind::metric, m, y, study.base.name,
+           metric_name(m) + " " + std::to_string(y)});
+  for (std::size_t t = 0; t < study.targets.size(); ++t)
+    for (std::size_t sc = 0; sc < scenarios.size(); ++sc) {
+      const Target& target = study.targets[t];
+      const std::string id = "target_" + std::to_string(t + 1);
+      add({sc == 0 ? id : id + "_" + slug(scenarios[sc]->name), SensitivityOutput::Kind::target, target.metric,
+           target.year, scenarios[sc]->name, "P(" + target.label + ")" + (sc == 0 ? "" : " " + scenarios[sc]->name),
+           t});
+    }
+  decision_outputs_.assign(study.alternatives.size(), 0);
+  for (std::size_t a = 0; a < study.alternatives.size(); ++a)
+    for (const Metric m : s.metrics)
+      for (const int y : s.years) {
+        if (m == *s.decision_metric && y == *s.decision_year) decision_outputs_[a] = outputs_.size();
+        const std::string& alt = study.alternatives[a].name;
+        add({"diff_" + slug(alt) + "_" + metric_name(m) + "_" + std::to_string(y), SensitivityOutput::Kind::difference,
+             m, y, alt, alt + " - base, " + metric_name(m) + " " + std::to_string(y)});
+      }
+
+  // The design (its points' scenarios are checked by run(), on the threads, before any simulation).
+  if (s.method == SensitivityMethod::morris) {
+    morris_ = sensitivity::morris_design(inputs, {s.trajectories, s.levels, s.seed});
+    points_ = morris_->points;
+  } else {
+    sobol_ = sensitivity::sobol_design(inputs, {s.samples, sensitivity::Sampling::sobol, s.seed, s.bootstrap});
+    points_ = sobol_->points;
+  }
+  // Where each input lives in each scenario, and whether the scenario takes it (the base always;
+  // an alternative that sets its own value keeps it: that number is its package).
+  for (const Scenario* sc : scenarios) {
+    std::vector<std::optional<ParameterPath>> own;
+    for (const SensitivityInput& in : s.inputs) try {
+        ParameterPath path = find_parameter(sc->parameters, in.path.path);
+        const bool takes = sc == &study.base || parameter_value(sc->parameters, path) == parameter_value(base, in.path);
+        own.push_back(takes ? std::optional<ParameterPath>(std::move(path)) : std::nullopt);
+      } catch (const UsageError& e) {
+        throw UsageError("input '" + in.path.path + "' in scenario '" + sc->name + "': " + e.what());
+      }
+    paths_.push_back(std::move(own));
+  }
+}
+
+Study SensitivityStudy::study_at(std::size_t point) const {
+  const std::vector<double>& x = points_.at(point);
+  Study out;
+  out.name = study_.name;
+  out.source = study_.source;
+  out.targets = study_.targets;
+  out.posterior_file = study_.posterior_file;
+  out.runs_per_draw = study_.runs_per_draw;
+  out.posterior = study_.posterior;
+  auto copy = [&](const Scenario& from) {
+    Scenario sc;
+    sc.name = from.name;
+    sc.source = from.source;
+    sc.posterior = from.posterior;
+    sc.parameters = from.parameters;
+    return sc;
+  };
+  out.base = copy(study_.base);
+  for (const Scenario& a : study_.alternatives) out.alternatives.push_back(copy(a));
+  std::vector<Scenario*> scenarios{&out.base};
+  for (Scenario& a : out.alternatives) scenarios.push_back(&a);
+  for (std::size_t sc = 0; sc < scenarios.size(); ++sc)
+    for (std::size_t i = 0; i < x.size(); ++i)
+      if (paths_[sc][i]) set_parameter(scenarios[sc]->parameters, *paths_[sc][i], x[i]);
+  for (Scenario* sc : scenarios) try {
+      validate(sc->parameters);
+    } catch (const UsageError& e) {
+      std::string where;
+      for (std::size_t i = 0; i < x.size(); ++i)
+        where += (i ? ", " : "") + settings_.inputs[i].path.path + " = " + schema::format_number(x[i]);
+      throw UsageError("design point " + std::to_string(point + 1) + " (" + where + "): scenario '" + sc->name +
+                       "' is invalid there: " + e.what() + "; narrow the ranges");
+    }
+  return out;
+}
+
+void SensitivityStudy::check_points(const RunnerOptions& runner) const {
+  // On the threads (setting a path walks the schema), each point's problem in its own slot so
+  // the first bad point is reported whatever the thread count.
+  std::vector<std::string> problems(points_.size());
+  ReplicationRunner({runner.threads, {}, runner.stop}).run(points_.size(), [&](std::size_t p) {
+    try {
+      (void)study_at(p);
+    } catch (const UsageError& e) {
+      problems[p] = e.what();
+    }
+  });
+  for (const std::string& problem : problems)
+    if (!problem.empty()) throw UsageError(problem);
+}
+
+std::uint64_t SensitivityStudy::runs() const noexcept {
+  return static_cast<std::uint64_t>(points_.size() + 1) * settings_.replications * (1 + study_.alternatives.size());
+}
+
+std::vector<double> SensitivityStudy::outputs_of(const StudyResults& r, std::size_t replication) const {
+  std::vector<double> y;
+  y.reserve(outputs_.size());
+  const MetricTable& base = r.scenarios[0].replications[replication];
+  for (const SensitivityOutput& o : outputs_) {
+    if (o.kind == SensitivityOutput::Kind::metric) {
+      y.push_back(base.at(o.metric, o.year));
+      continue;
+    }
+    std::size_t s = 0;
+    while (r.scenarios[s].name != o.scenario) ++s;
+    const MetricTable& own = r.scenarios[s].replications[replication];
+    if (o.kind == SensitivityOutput::Kind::difference) {
+      y.push_back(own.at(o.metric, o.year) - base.at(o.metric, o.year));
+    } else {
+      y.push_back(study_.targets[o.target].met(own.at(o.metric, o.year)) ? 1.0 : 0.0);
+    }
+  }
+  return y;
+}
+
+SensitivityStudyResult SensitivityStudy::run(const RunnerOptions& runner) const {
+  const auto started = std::chrono::steady_clock::now();
+  const SensitivitySettings& s = settings_;
+  const std::uint32_t reps = s.replications;
+  const std::size_t per_point = static_cast<std::size_t>(reps) * (1 + study_.alternatives.size());
+  const std::size_t total = (points_.size() + 1) * per_point;
+  SensitivityStudyResult out;
+  out.method = s.method;
+  for (const SensitivityInput& in : s.inputs) {
+    out.inputs.push_back(in.path.path);
+    out.low.push_back(in.low);
+    out.high.push_back(in.high);
+    out.nominal_inputs.push_back(parameter_value(study_.base.parameters, in.path));
+  }
+  out.outputs = outputs_;
+  out.points = points_;
+  out.replications = reps;
+  out.seed = s.seed;
+  out.decision = decision_;
+  out.higher_is_better = higher_is_better_;
+  out.packages.push_back(study_.base.name);
+  for (const Scenario& a : study_.alternatives) out.packages.push_back(a.name);
+
+  // Points one after another, each one's replications over the threads: one point's runs are in
+  // memory at a time, and each is what `leapsim run` gives for that point (shared starts included).
+  auto run_point = [&](const Study& study, std::size_t index, std::vector<std::vector<double>>* each) {
+    RunnerOptions options = runner;
+    if (runner.on_progress)
+      options.on_progress = [&](const Progress& p) { runner.on_progress({index * per_point + p.done, total}); };
+    const StudyResults r = run_study(study, reps, s.seed, options);
+    std::vector<double> mean(outputs_.size(), 0.0);
+    for (std::uint32_t k = 0; k < reps; ++k) {
+      std::vector<double> y = outputs_of(r, k);
+      for (std::size_t o = 0; o < y.size(); ++o) mean[o] += y[o];
+      if (each) each->push_back(std::move(y));
+    }
+    for (double& v : mean) v /= static_cast<double>(reps);
+    return mean;
+  };
+  check_points(runner);
+  std::vector<std::vector<double>> nominal_runs;
+  out.nominal = run_point(study_, 0, &nominal_runs);
+  for (std::size_t p = 0; p < points_.size(); ++p) out.values.push_back(run_point(study_at(p), p + 1, nullptr));
+
+  // The noise floor: each output's spread over the nominal point's single replications.
+  out.noise.runs = reps;
+  for (std::size_t o = 0; o < outputs_.size(); ++o) {
+    std::vector<double> col(reps);
+    for (std::uint32_t k = 0; k < reps; ++k) col[k] = nominal_runs[k][o];
+    out.noise.mean.push_back(stats::mean(col));
+    out.noise.sd.push_back(std::sqrt(stats::variance(col)));
+  }
+  if (morris_) {
+    out.morris = sensitivity::morris_analyse(*morris_, out.values);
+    out.delta = morris_->delta;
+    // Twice the sd of an elementary effect that seed noise alone gives (independent noise at the
+    // two ends; common random numbers make the true one smaller, so the floor is cautious).
+    for (std::size_t o = 0; o < outputs_.size(); ++o)
+      out.floor.push_back(2.0 * out.noise.effect_sd(o, reps, out.delta));
+  } else {
+    out.sobol = sensitivity::sobol_analyse(*sobol_, out.values,
+                                           {s.samples, sensitivity::Sampling::sobol, s.seed, s.bootstrap, 0.95});
+    for (std::size_t o = 0; o < outputs_.size(); ++o)
+      out.floor.push_back(out.noise.variance_share(o, reps, out.sobol->variance[o]));
+  }
+
+  // Does the decision change? Rankings by the decision's paired difference.
+  auto rank = [&](const std::vector<double>& y) {
+    std::vector<double> effects{0.0};
+    for (const std::size_t o : decision_outputs_) effects.push_back(y[o]);
+    return ranking(effects, higher_is_better_);
+  };
+  out.nominal_ranking = rank(out.nominal);
+  std::size_t changed = 0;
+  for (const std::vector<double>& y : out.values) {
+    out.rankings.push_back(rank(y));
+    if (out.rankings.back() != out.nominal_ranking) ++changed;
+  }
+  out.ranking_changed = static_cast<double>(changed) / static_cast<double>(out.values.size());
+  const std::size_t k = s.inputs.size();
+  std::vector<double> flips(k, 0.0), moves(k, 0.0);
+  if (morris_) {
+    for (std::size_t j = 0; j < points_.size(); ++j)
+      if (morris_->direction[j] != 0.0) {
+        const std::size_t i = morris_->moved[j];
+        moves[i] += 1.0;
+        flips[i] += out.rankings[j] != out.rankings[j - 1] ? 1.0 : 0.0;
+      }
+  } else {
+    const std::size_t n = sobol_->base_samples;
+    for (std::size_t i = 0; i < k; ++i)
+      for (std::size_t j = 0; j < n; ++j) {
+        moves[i] += 1.0;
+        flips[i] += out.rankings[(2 + i) * n + j] != out.rankings[j] ? 1.0 : 0.0;
+      }
+  }
+  for (std::size_t i = 0; i < k; ++i) out.ranking_flips.push_back(moves[i] > 0.0 ? flips[i] / moves[i] : 0.0);
+  out.runs = total;
+  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return out;
+}
+
+namespace {
+
+ResultArray vector_array(std::string name, std::vector<double> values) {
+  const std::size_t n = values.size();
+  return {std::move(name), {n}, std::move(values), {}};
+}
+
+ResultArray matrix_array(std::string name, const std::vector<std::vector<double>>& rows, std::size_t cols) {
+  ResultArray a{std::move(name), {rows.size(), cols}, {}, {}};
+  for (const auto& row : rows) a.values.insert(a.values.end(), row.begin(), row.end());
+  return a;
+}
+
+std::vector<double> flags_above(const std::vector<double>& index, double floor) {
+  std::vector<double> out;
+  for (const double v : index) out.push_back(v > floor ? 1.0 : 0.0);
+  return out;
+}
+
+}  // namespace
+
+ResultGroup sensitivity_tree(const SensitivityStudyResult& r, const RunRecord& record,
+                             const std::string& settings_text) {
+  ResultGroup root;
+  root.name = "/";
+  root.attributes = {{"format", std::string("leapsim-sensitivity")},
+                     {"format_version", std::int64_t{1}},
+                     {"leapsim_version", record.leapsim_version},
+                     {"created", record.created},
+                     {"command_line", record.command_line},
+                     {"study_file", record.study_file},
+                     {"study_yaml", record.study_yaml},
+                     {"settings_yaml", settings_text},
+                     {"method", std::string(to_string(r.method))},
+                     {"seed", r.seed},
+                     {"replications", std::int64_t{r.replications}},
+                     {"runs", r.runs},
+                     {"seconds", r.seconds}};
+  if (r.morris) root.attributes.push_back({"delta", r.delta});
+  ResultGroup& inputs = root.add_group("inputs");
+  inputs.attributes.push_back({"names", r.inputs});
+  inputs.arrays = {vector_array("low", r.low), vector_array("high", r.high), vector_array("nominal", r.nominal_inputs)};
+
+  std::vector<std::string> output_names;
+  for (const SensitivityOutput& o : r.outputs) output_names.push_back(o.name);
+  ResultGroup& design = root.add_group("design");
+  design.attributes.push_back({"outputs", output_names});
+  design.arrays.push_back(matrix_array("points", r.points, r.inputs.size()));
+  design.arrays.push_back(matrix_array("outputs", r.values, r.outputs.size()));
+  std::vector<std::vector<double>> ranks;
+  for (const auto& order : r.rankings) ranks.emplace_back(order.begin(), order.end());
+  design.arrays.push_back(matrix_array("ranking", ranks, r.packages.size()));
+
+  ResultGroup& nominal = root.add_group("nominal");
+  nominal.attributes.push_back({"outputs", output_names});
+  nominal.arrays = {vector_array("outputs", r.nominal), vector_array("noise_sd", r.noise.sd),
+                    vector_array("noise_floor", r.floor)};
+
+  ResultGroup& decision = root.add_group("decision");
+  decision.attributes = {{"decision", r.decision},
+                         {"higher_is_better", std::int64_t{r.higher_is_better ? 1 : 0}},
+                         {"packages", r.packages},
+                         {"ranking_changed", r.ranking_changed}};
+  decision.arrays = {vector_array("nominal_ranking", {r.nominal_ranking.begin(), r.nominal_ranking.end()}),
+                     vector_array("ranking_flips", r.ranking_flips)};
+
+  ResultGroup& indices = root.add_group("sensitivity");
+  indices.attributes.push_back({"inputs", r.inputs});
+  for (std::size_t o = 0; o < r.outputs.size(); ++o) {
+    const SensitivityOutput& out = r.outputs[o];
+    ResultGroup& g = indices.add_group(out.name);
+    g.attributes = {{"kind", std::string(to_string(out.kind))},
+                    {"metric", metric_name(out.metric)},
+                    {"year", std::int64_t{out.year}},
+                    {"scenario", out.scenario},
+                    {"label", out.label},
+                    {"nominal", r.nominal[o]},
+                    {"noise_sd", r.noise.sd[o]},
+                    {"noise_floor", r.floor[o]}};
+    if (r.morris) {
+      g.arrays = {vector_array("mu", r.morris->mu[o]), vector_array("mu_star", r.morris->mu_star[o]),
+                  vector_array("sigma", r.morris->sigma[o]),
+                  vector_array("distinguishable", flags_above(r.morris->mu_star[o], r.floor[o]))};
+    } else {
+      const sensitivity::SobolResult& s = *r.sobol;
+      g.attributes.push_back({"variance", s.variance[o]});
+      g.arrays = {vector_array("S1", s.first[o]),
+                  vector_array("S1_low", s.first_low[o]),
+                  vector_array("S1_high", s.first_high[o]),
+                  vector_array("ST", s.total[o]),
+                  vector_array("ST_low", s.total_low[o]),
+                  vector_array("ST_high", s.total_high[o]),
+                  vector_array("distinguishable", flags_above(s.total[o], r.floor[o]))};
+    }
+  }
+  return root;
+}
+
+}  // namespace leapsim::innovation
