@@ -242,11 +242,12 @@ std::exception_ptr in_replications(const std::exception_ptr& failure, const Prep
 /// Prints the estimate (to `out` for --estimate, else to `err` for a run of more than a few seconds).
 bool show_estimate(const RunOptions& options, const PreparedRun& run, std::ostream& out, std::ostream& err) {
   const RunEstimate estimate = estimate_of(options, run);
+  const std::string label = run.adaptive ? "estimate at the cap of --precision: " : "estimate: ";
   if (options.estimate_only) {
-    out << "estimate: " << describe(estimate) << '\n';
+    out << label << describe(estimate) << '\n';
     return true;
   }
-  if (!options.quiet && estimate.seconds > kShowEstimateAfterSeconds) err << "estimate: " << describe(estimate) << '\n';
+  if (!options.quiet && estimate.seconds > kShowEstimateAfterSeconds) err << label << describe(estimate) << '\n';
   return false;
 }
 
