@@ -232,8 +232,10 @@ std::exception_ptr in_replications(const std::exception_ptr& failure, const Prep
     std::rethrow_exception(failure);
   } catch (const Cancelled&) {
     const std::size_t scenarios = 1 + run.study.alternatives.size();
+    const std::uint32_t planned = run.adaptive ? run.adaptive->max_replications : run.replications;
     return std::make_exception_ptr(
-        Cancelled(format("stopped after %zu of %u replications", g_items_done.load() / scenarios, run.replications)));
+        Cancelled(format("stopped after %zu of %s%u replications", g_items_done.load() / scenarios,
+                         run.adaptive ? "at most " : "", planned)));
   } catch (...) {
     return failure;
   }
@@ -312,25 +314,18 @@ int run_adaptive_over_mpi(mpi::Session& session, const RunOptions& options, cons
   const bool root = session.rank() == 0;
   innovation::AdaptiveRun work(run.study, *run.adaptive, run.seed, run.record, static_cast<std::size_t>(lookahead));
   const std::function<void(const innovation::Look&)> on_look = look_reporter(options, run, err);
-  std::size_t done_before = 0;
   while (!work.stopped()) {
     const std::vector<std::size_t>& batch = work.batch();
-    RunnerOptions batch_runner = runner;
-    if (runner.on_progress)
-      batch_runner.on_progress = [&runner, done_before, total = work.items_through_batch()](const Progress& p) {
-        runner.on_progress(Progress{done_before + p.done, total});
-      };
     int failed = 0;
     try {
       mpi::run_distributed(
-          session, batch.size(), batch_runner,
+          session, batch.size(), work.batch_options(runner),
           [&](std::size_t j) { return innovation::encode(work.compute(batch[j])); },
           [&](std::size_t j, std::string_view bytes) { work.keep(batch[j], innovation::decode_outcome(bytes)); });
     } catch (...) {  // only rank 0 throws; the others hear of it below, as they hear of a stop
       failed = report_failure(in_replications(std::current_exception(), run), "", err);
       if (session.peers_lost()) session.abort(failed);
     }
-    done_before += batch.size();
     enum Decision : int { go_on, stop, give_up };
     int decision = go_on;
     if (root && failed == 0) {

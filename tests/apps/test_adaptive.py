@@ -141,3 +141,15 @@ def test_two_mpi_ranks_stop_where_one_process_does(leapsim, tmp_path):
     unlike_ranks(tmp_path / "unlike.h5", *args, "-o", tmp_path / "unlike.h5")
     assert datasets(tmp_path / "np2.h5") == datasets(tmp_path / "alone.h5") == datasets(tmp_path / "unlike.h5")
     assert adaptive_attrs(tmp_path / "np2.h5") == adaptive_attrs(tmp_path / "alone.h5")
+
+
+def test_sigint_stops_an_adaptive_run_between_or_within_batches_and_writes_nothing(tmp_path):
+    from interrupting import interrupted
+    out = tmp_path / "never.h5"
+    code, stdout, stderr = interrupted("run", TINY_STUDY, "-r", 10, "--precision", "htes:2021:0.0001",
+                                       "--max-replications", 100000, "-j", 2, "-o", out, after=1.5)
+    assert code == 130, stderr
+    last = stderr.strip().splitlines()[-1]
+    assert last.startswith("leapsim: interrupted: stopped after ") and "of at most 100000 replications" in last
+    assert stderr.count("look at ") >= 1  # batches were judged before the signal
+    assert stdout == "" and list(tmp_path.iterdir()) == []

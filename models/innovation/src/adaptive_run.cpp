@@ -166,6 +166,17 @@ std::size_t AdaptiveRun::items_through_batch() const noexcept {
   return std::size_t{looks_[std::min(look_, looks_.size() - 1)]} * run_.scenario_count();
 }
 
+RunnerOptions AdaptiveRun::batch_options(const RunnerOptions& runner) const {
+  RunnerOptions options = runner;
+  if (runner.on_progress) {
+    const std::size_t before = items_through_batch() - batch_.size(), total = items_through_batch();
+    options.on_progress = [&runner, before, total](const Progress& p) {
+      runner.on_progress(Progress{before + p.done, total});
+    };
+  }
+  return options;
+}
+
 void AdaptiveRun::keep(std::size_t item, ReplicationOutcome&& outcome) {
   const auto [r, s] = run_.item_at(item);
   for (std::size_t p = 0; p < plan_.precisions.size(); ++p)
@@ -219,20 +230,11 @@ StudyResults run_study_adaptive(const Study& study, const AdaptivePlan& plan, st
   const ReplicationRunner pool(runner);
   AdaptiveRun run(study, plan, seed, record, pool.threads());
   run.set_interrupt(runner.stop);
-  std::size_t done_before = 0;
   while (!run.stopped()) {
     const std::vector<std::size_t>& batch = run.batch();
-    RunnerOptions batch_runner = runner;
-    if (runner.on_progress) {
-      const std::size_t total = run.items_through_batch();
-      batch_runner.on_progress = [&runner, done_before, total](const Progress& p) {
-        runner.on_progress(Progress{done_before + p.done, total});
-      };
-    }
-    ReplicationRunner(batch_runner).run(batch.size(), [&](std::size_t j) {
+    ReplicationRunner(run.batch_options(runner)).run(batch.size(), [&](std::size_t j) {
       run.keep(batch[j], run.compute(batch[j]));
     });
-    done_before += batch.size();
     const bool stop = run.judge();
     if (on_look) on_look(run.outcome().looks.back());
     run.advance(stop);

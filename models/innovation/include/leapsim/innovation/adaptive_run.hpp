@@ -86,6 +86,8 @@ class AdaptiveRun {
   const std::vector<std::size_t>& batch() const noexcept { return batch_; }
   /// Work items of every batch up to and including this one.
   std::size_t items_through_batch() const noexcept;
+  /// The runner's options for this batch: its progress counted over every batch so far.
+  RunnerOptions batch_options(const RunnerOptions& runner) const;
   /// Simulates work item i; safe to call from several threads at once.
   ReplicationOutcome compute(std::size_t item) { return run_.compute(item); }
   /// Stores the outcome of item i (distinct items from several threads at once).
