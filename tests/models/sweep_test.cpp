@@ -65,6 +65,14 @@ TEST(Sweep, AStudyFileMayBeTheBaseAndLendsItsTargets) {
   EXPECT_NE(found[0].message.find("is a study whose base is itself a study"), std::string::npos) << found[0].message;
 }
 
+TEST(Sweep, AScenarioThatExtendsAStudyIsToldWhy) {
+  const TinyFolder tiny;
+  const auto file = tiny.dir.write("extends.yaml", "extends: tiny-study.yaml\nentry: {base_rate: 3}\n");
+  testing::expect_single(check_file(file), file, 1, 10,
+                         "extends target " + (tiny.dir.path() / "tiny-study.yaml").string() +
+                             " is a study file, not a scenario: name its base scenario instead");
+}
+
 TEST(Sweep, AnAxisMaySetADatedStepOfASchedule) {
   const TinyFolder tiny;
   // The base's coaching schedule: 1 a year from the start, 2 from 2021; the axis sets 2020 on.

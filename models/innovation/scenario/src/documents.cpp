@@ -176,7 +176,13 @@ std::optional<YAML::Node> read_named_scenario(const Context& ctx, const Location
   std::optional<YAML::Node> root = parse_yaml(*text, file.string(), ctx.diagnostics);  // located, never quoted
   if (!root) return std::nullopt;
   if (root->IsMap() && root->size() == 0) return root;  // an empty file: every value from defaults
-  if (study_allowed && is_study_document(*root)) return root;
+  if (is_study_document(*root)) {
+    if (study_allowed) return root;
+    ctx.error(at, what + " " + file.string() +
+                      " is a study file, not a scenario: name its base scenario instead (a study file may be the "
+                      "base of another study, e.g. a sweep)");
+    return std::nullopt;
+  }
   if (!looks_like_scenario(*root)) {  // said without the file's own words: it may be any file
     ctx.error(at, what + " " + file.string() + " is not a scenario file: it holds no scenario key");
     return std::nullopt;
