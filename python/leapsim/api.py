@@ -88,7 +88,8 @@ _MAX_THREADS = 1024
 
 def _progress_printer(stream=None) -> Callable[[int, int], None]:
     """A progress callback: a tqdm bar (python3-tqdm), which a notebook shows redrawn in place under the
-    cell, or one line redrawn in place when tqdm is missing."""
+    cell, or one line redrawn in place when tqdm is missing. Each batch of an adaptive run (whose
+    total grows at each look) gets a bar of its own, counting on from the runs before it."""
     try:
         from tqdm import tqdm
     except ImportError:
@@ -102,8 +103,9 @@ def _progress_printer(stream=None) -> Callable[[int, int], None]:
             if bar is None:
                 bar = tqdm(total=total, unit="run", desc="leapsim", file=stream, dynamic_ncols=True)
             bar.update(done - bar.n)
-            if done == total:
+            if done == total:  # an adaptive run's next batch, if any, starts a bar of its own
                 bar.close()
+                bar = None
             return
         stream.write(f"\rleapsim: {done}/{total} runs ({100 * done // total}%)")
         if done == total:

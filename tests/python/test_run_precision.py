@@ -44,3 +44,12 @@ def test_bad_precisions_are_refused_before_any_run():
         leapsim.run(study, precision=1.0, progress=False)
     with pytest.raises(TypeError, match="each precision must be a text"):
         leapsim.run(study, precision=[("htes", 2021, 1)], progress=False)
+
+
+def test_the_progress_bar_follows_the_batches(capsys):
+    study = leapsim.load(TINY_STUDY)
+    results = leapsim.run(study, 10, precision="htes:2021:0.4", max_replications=160, progress=True)
+    runs = int(results.adaptive["replications_used"]) * len(results.scenarios)
+    err = capsys.readouterr().err
+    assert f"{runs}/{runs}" in err  # the last batch's bar ends at every run made
+    assert f"{10 * len(results.scenarios)}/{10 * len(results.scenarios)}" in err  # the first batch's too

@@ -226,6 +226,7 @@ std::optional<std::string> value_name(const YAML::Node& v) {
 YAML::Node axis_setting(const SweepAxis& axis, const YAML::Node& value) {
   return axis.step_from ? schedule_with_step(axis.base_schedule, axis.step_time, *axis.step_from, value) : value;
 }
+
 /// The overrides mapping {a: {b: value}} that sets the parameter "a.b" to a value node.
 YAML::Node override_for(const std::string& lever, const YAML::Node& value) {
   std::vector<std::string> keys;
