@@ -47,7 +47,10 @@ class ProgressReporter {
   ProgressReporter(std::ostream& err, std::size_t scenarios) : err_(err), scenarios_(scenarios) {}
   void operator()(const Progress& p) {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-    if (p.total != total_) next_percent_ = 100 * p.done / p.total + 10, total_ = p.total;  // a new adaptive batch
+    if (p.total != total_) {  // an adaptive run's next batch: its tenths counted from where it starts
+      if (total_ != 0) next_percent_ = 100 * p.done / p.total + 10;
+      total_ = p.total;
+    }
     const std::size_t percent = 100 * p.done / p.total;
     const double eta = p.done > 0 ? seconds * static_cast<double>(p.total - p.done) / static_cast<double>(p.done) : 0.0;
     if (terminal_) {

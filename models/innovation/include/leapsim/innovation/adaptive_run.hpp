@@ -76,7 +76,7 @@ struct AdaptiveOutcome {
 
 /// A study run as batches of work items (any executor runs a batch: threads, MPI ranks), with the
 /// look after each batch. Items come from one StudyRun over the cap, so each is what a fixed run
-/// computes for it; the results are cut to the replications used.
+/// computes for it; the results are cut to the replications used. The study must outlive the run.
 class AdaptiveRun {
  public:
   AdaptiveRun(const Study& study, AdaptivePlan plan, std::uint64_t seed, const RecordRequest& record = {},
