@@ -1,7 +1,7 @@
 #pragma once
 // How the command line reports a failure: one line on stderr (one per problem for a scenario
 // file, as `validate` prints them) and a documented exit code (README: 1 for bad input or a
-// failed run, 3 for an internal error, 130 when interrupted).
+// failed run, 2 for a bad flag, 3 for an internal error, 130 when interrupted).
 #include <exception>
 #include <ostream>
 #include <string>
@@ -11,12 +11,19 @@
 
 namespace leapsim::app {
 
+/// A flag the study makes wrong (e.g. a --precision year outside it): exit 2, as for any bad flag.
+struct BadFlag : UsageError {
+  using UsageError::UsageError;
+};
+
 /// The exit code a failure maps to.
 inline int exit_code(const std::exception_ptr& failure) {
   try {
     std::rethrow_exception(failure);
   } catch (const Cancelled&) {
     return 130;
+  } catch (const BadFlag&) {
+    return 2;
   } catch (const Error&) {
     return 1;
   } catch (...) {

@@ -21,7 +21,8 @@ constexpr Examples kExamples[] = {
     {"run",
      "Examples:\n"
      "  leapsim run scenarios/congtai-2019.yaml -r 40 -o results/congtai.h5\n"
-     "  leapsim run scenarios/small/tiny-study.yaml --lang zh -q"},
+     "  leapsim run scenarios/small/tiny-study.yaml --lang zh -q\n"
+     "  leapsim run scenarios/congtai-2019.yaml --precision htes:2025:1 --max-replications 3200"},
     {"compare",
      "Examples:\n"
      "  leapsim compare results/congtai.h5 --metric htes --year 2022\n"

@@ -93,6 +93,14 @@ int main(int argc, char** argv) {
       ->add_option("--max-memory", run.max_memory,
                    "Refuse runs estimated to need more memory than this, e.g. 8G (default: the memory available)")
       ->transform(CLI::AsSizeValue(false));
+  run_cmd->add_option("--precision", run.precision,
+                      "Run in batches until every paired difference of METRIC in YEAR has a 95% interval of at most "
+                      "+-HALFWIDTH (METRIC:YEAR:HALFWIDTH, e.g. htes:2025:1), or a target's probability "
+                      "(target:LABEL:HALFWIDTH); repeatable");
+  run_cmd
+      ->add_option("--max-replications", run.max_replications,
+                   "The cap of a --precision run (default: 16 times the first batch, -r or the study's)")
+      ->check(CLI::Range(1u, 10000000u));
   bool allow_outside = false;
   add_allow_outside(run_cmd, allow_outside);
   run_cmd

@@ -67,6 +67,20 @@ struct Terms {
   Term not_estimable{"not estimable: one replication per draw (set study.runs_per_draw to 2 or more to split it)\n",
                      "无法估计：每组参数仅模拟 1 次（将 study.runs_per_draw 设为 2 或以上可分解方差）\n"};
   Term scenario{"scenario", "方案"};
+  Term adaptive_met{
+      "\nAdaptive replications: stopped at %1$lld replications, when every precision asked for was reached "
+      "(each interval judged at %2$.2f%% confidence, so that the final ones cover at 95%% whichever look stopped "
+      "the run):\n",
+      "\n自适应模拟次数：在 %1$lld 次模拟时停止，所有要求的精度均已达到（每次检查按 %2$.2f%% 置信度判断区间，"
+      "无论在哪次检查停止，最终区间的覆盖率均不低于 95%%）：\n"};
+  Term adaptive_cap{
+      "\nAdaptive replications: stopped at the cap of %1$lld replications before every precision was reached "
+      "(each interval judged at %2$.2f%% confidence):\n",
+      "\n自适应模拟次数：达到上限 %1$lld 次模拟后停止，尚有精度未达到（每次检查按 %2$.2f%% 置信度判断区间）：\n"};
+  Term precision_line{"  %1$-28s half-width %2$.3g, asked at most %3$g: %4$s\n",
+                      "  %1$-28s 半宽 %2$.3g，要求不超过 %3$g：%4$s\n"};
+  Term reached{"reached", "已达到"};
+  Term not_reached{"not reached", "未达到"};
 };
 constexpr Terms kTerms;
 
@@ -376,6 +390,23 @@ void write_parameter_uncertainty(const ResultGroup& root, const ReportView& v, s
   }
 }
 
+/// How an adaptive run stopped and how wide each asked-for interval ended; nothing for a fixed run.
+void write_adaptive(const ResultGroup& root, Language l, std::ostream& out) {
+  const ResultGroup* adaptive = root.group("adaptive");
+  if (adaptive == nullptr) return;
+  const bool met = attribute<std::string>(*adaptive, "stopped_by") == "precision";
+  out << format(say(met ? kTerms.adaptive_met : kTerms.adaptive_cap, l),
+                static_cast<long long>(attribute<std::int64_t>(*adaptive, "replications_used")),
+                100.0 * attribute<double>(*adaptive, "confidence_per_look"));
+  const auto& texts = attribute<std::vector<std::string>>(*adaptive, "precision");
+  const auto& asked = attribute<std::vector<double>>(*adaptive, "half_width");
+  const auto& reached = attribute<std::vector<double>>(*adaptive, "half_width_reached");
+  const auto& each_met = attribute<std::vector<std::int64_t>>(*adaptive, "met");
+  for (std::size_t i = 0; i < texts.size(); ++i)
+    out << format(say(kTerms.precision_line, l), texts[i].c_str(), reached.at(i), asked.at(i),
+                  say(each_met.at(i) != 0 ? kTerms.reached : kTerms.not_reached, l));
+}
+
 }  // namespace
 
 Language language_named(const std::string& name) {
@@ -402,6 +433,7 @@ void write_report(const ResultGroup& root, const ReportView& view, std::ostream&
   }
   write_comparisons(root, v, out);
   write_mechanisms(root, v, out);
+  if (!v.comparisons_only) write_adaptive(root, v.language, out);
 }
 
 }  // namespace leapsim::app

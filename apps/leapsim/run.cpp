@@ -8,6 +8,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <optional>
 #include <ostream>
 #include <string_view>
@@ -15,6 +16,7 @@
 
 #include "leapsim/engine/errors.hpp"
 #include "leapsim/engine/replication_runner.hpp"
+#include "leapsim/innovation/adaptive_run.hpp"
 #include "leapsim/innovation/io/attach_posterior.hpp"
 #include "leapsim/innovation/results_tree.hpp"
 #include "leapsim/innovation/scenario/loader.hpp"
@@ -45,6 +47,10 @@ class ProgressReporter {
   ProgressReporter(std::ostream& err, std::size_t scenarios) : err_(err), scenarios_(scenarios) {}
   void operator()(const Progress& p) {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    if (p.total != total_) {  // an adaptive run's next batch: its tenths counted from where it starts
+      if (total_ != 0) next_percent_ = 100 * p.done / p.total + 10;
+      total_ = p.total;
+    }
     const std::size_t percent = 100 * p.done / p.total;
     const double eta = p.done > 0 ? seconds * static_cast<double>(p.total - p.done) / static_cast<double>(p.done) : 0.0;
     if (terminal_) {
@@ -68,6 +74,7 @@ class ProgressReporter {
   std::size_t scenarios_;
   bool terminal_ = isatty(fileno(stderr)) != 0;
   std::size_t next_percent_ = 10;
+  std::size_t total_ = 0;
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
 
@@ -77,6 +84,7 @@ struct PreparedRun {
   std::uint32_t replications;
   std::uint64_t seed;
   innovation::RecordRequest record;
+  std::optional<innovation::AdaptivePlan> adaptive;  // with --precision
 };
 
 /// Refuses to replace anything but a results file: never one of the study's own files, nor any
@@ -96,7 +104,8 @@ void check_replaceable(const std::filesystem::path& output, const innovation::St
 RunEstimate estimate_of(const RunOptions& options, const PreparedRun& run) {
   RunnerOptions threads;
   threads.threads = options.threads;
-  return estimate_run(run.study, run.replications, ReplicationRunner(threads).threads(), options.output.has_value());
+  const std::uint32_t replications = run.adaptive ? run.adaptive->max_replications : run.replications;
+  return estimate_run(run.study, replications, ReplicationRunner(threads).threads(), options.output.has_value());
 }
 
 /// Refuses a run whose memory estimate is over the limit, naming both and the flag that overrides.
@@ -111,6 +120,21 @@ void check_memory(const RunOptions& options, const RunEstimate& estimate) {
              std::ceil(estimate.bytes() / 1e9)));
 }
 
+/// The plan of a run with --precision; a precision or cap the study makes wrong is a bad flag (exit 2).
+std::optional<innovation::AdaptivePlan> adaptive_plan(const RunOptions& options, const PreparedRun& run) {
+  if (options.precision.empty()) {
+    if (options.max_replications) throw BadFlag("--max-replications needs --precision");
+    return std::nullopt;
+  }
+  try {
+    std::vector<innovation::Precision> precisions;
+    for (const std::string& text : options.precision) precisions.push_back(innovation::parse_precision(text));
+    return innovation::plan_adaptive(run.study, std::move(precisions), run.replications, options.max_replications);
+  } catch (const UsageError& e) {
+    throw BadFlag(e.what());
+  }
+}
+
 /// Reads the study and resolves the options; checks the output path and the memory too when this
 /// process writes and reports (in an MPI job, rank 0).
 PreparedRun prepare_run(const RunOptions& options, bool check_output) {
@@ -123,6 +147,7 @@ PreparedRun prepare_run(const RunOptions& options, bool check_output) {
     if (!options.output) throw UsageError("--record needs an output file (-o)");
     (what == "events" ? run.record.events : run.record.firms) = true;
   }
+  run.adaptive = adaptive_plan(options, run);
   if (options.output && check_output) {  // fail before the run, not after it
     io::check_destination(*options.output, options.force ? io::Overwrite::replace : io::Overwrite::refuse);
     check_replaceable(*options.output, run.study);
@@ -181,8 +206,10 @@ RunnerOptions runner_options(const RunOptions& options, ProgressReporter* progre
 
 /// The results tree of a finished run: written to the output file if asked, and printed.
 void emit_results(const RunOptions& options, const PreparedRun& run, const innovation::StudyResults& results,
-                  innovation::RunRecord record, ProgressReporter* progress, std::ostream& out, std::ostream& err) {
-  const ResultGroup tree = innovation::results_tree(run.study, results, record);
+                  innovation::RunRecord record, const innovation::AdaptiveOutcome* adaptive, ProgressReporter* progress,
+                  std::ostream& out, std::ostream& err) {
+  ResultGroup tree = innovation::results_tree(run.study, results, record);
+  if (adaptive != nullptr) innovation::add_adaptive_group(tree, *run.adaptive, *adaptive);
   if (progress != nullptr) {
     std::uint64_t events = 0;
     for (const auto& s : results.scenarios) events += s.events;
@@ -208,8 +235,10 @@ std::exception_ptr in_replications(const std::exception_ptr& failure, const Prep
     std::rethrow_exception(failure);
   } catch (const Cancelled&) {
     const std::size_t scenarios = 1 + run.study.alternatives.size();
+    const std::uint32_t planned = run.adaptive ? run.adaptive->max_replications : run.replications;
     return std::make_exception_ptr(
-        Cancelled(format("stopped after %zu of %u replications", g_items_done.load() / scenarios, run.replications)));
+        Cancelled(format("stopped after %zu of %s%u replications", g_items_done.load() / scenarios,
+                         run.adaptive ? "at most " : "", planned)));
   } catch (...) {
     return failure;
   }
@@ -218,12 +247,27 @@ std::exception_ptr in_replications(const std::exception_ptr& failure, const Prep
 /// Prints the estimate (to `out` for --estimate, else to `err` for a run of more than a few seconds).
 bool show_estimate(const RunOptions& options, const PreparedRun& run, std::ostream& out, std::ostream& err) {
   const RunEstimate estimate = estimate_of(options, run);
+  const std::string label = run.adaptive ? "estimate at the cap of --precision: " : "estimate: ";
   if (options.estimate_only) {
-    out << "estimate: " << describe(estimate) << '\n';
+    out << label << describe(estimate) << '\n';
     return true;
   }
-  if (!options.quiet && estimate.seconds > kShowEstimateAfterSeconds) err << "estimate: " << describe(estimate) << '\n';
+  if (!options.quiet && estimate.seconds > kShowEstimateAfterSeconds) err << label << describe(estimate) << '\n';
   return false;
+}
+
+/// One line on stderr per look of an adaptive run: how wide each interval still is.
+std::function<void(const innovation::Look&)> look_reporter(const RunOptions& options, const PreparedRun& run,
+                                                           std::ostream& err) {
+  if (options.quiet) return {};
+  return [&plan = *run.adaptive, &err](const innovation::Look& look) {
+    std::string line =
+        format("look at %u replications (each interval at %.2f%%):", look.replications, 100.0 * plan.confidence());
+    for (std::size_t i = 0; i < look.widest.size(); ++i)
+      line += format(" %s half-width %.3g (asked %g)", plan.precisions[i].text.c_str(), look.widest[i],
+                     plan.precisions[i].half_width);
+    err << (line + '\n') << std::flush;
+  };
 }
 
 /// How this run was made, for the results file.
@@ -250,16 +294,61 @@ int run_study_command(const RunOptions& options, std::ostream& out, std::ostream
   const RunnerOptions runner = runner_options(options, shown);
   const InterruptDeadline deadline(options.output);
   innovation::StudyResults results;
+  innovation::AdaptiveOutcome adaptive;
   try {
-    results = innovation::run_study(run.study, run.replications, run.seed, runner, run.record);
+    results = run.adaptive ? innovation::run_study_adaptive(run.study, *run.adaptive, run.seed, runner, run.record,
+                                                            adaptive, look_reporter(options, run, err))
+                           : innovation::run_study(run.study, run.replications, run.seed, runner, run.record);
   } catch (...) {
     std::rethrow_exception(in_replications(std::current_exception(), run));
   }
-  emit_results(options, run, results, run_record(options), shown, out, err);
+  emit_results(options, run, results, run_record(options), run.adaptive ? &adaptive : nullptr, shown, out, err);
   return 0;
 }
 
 #ifdef LEAPSIM_HAVE_MPI
+namespace {
+
+/// An adaptive run over MPI: each batch spread over the ranks, rank 0 judges after it and every
+/// rank follows its decision, so the replications used are those of a one-process run.
+int run_adaptive_over_mpi(mpi::Session& session, const RunOptions& options, const PreparedRun& run,
+                          const RunnerOptions& runner, innovation::RunRecord record, int lookahead,
+                          ProgressReporter* progress, std::ostream& out, std::ostream& err) {
+  const bool root = session.rank() == 0;
+  innovation::AdaptiveRun work(run.study, *run.adaptive, run.seed, run.record, static_cast<std::size_t>(lookahead));
+  const std::function<void(const innovation::Look&)> on_look = look_reporter(options, run, err);
+  while (!work.stopped()) {
+    const std::vector<std::size_t>& batch = work.batch();
+    int failed = 0;
+    try {
+      mpi::run_distributed(
+          session, batch.size(), work.batch_options(runner),
+          [&](std::size_t j) { return innovation::encode(work.compute(batch[j])); },
+          [&](std::size_t j, std::string_view bytes) { work.keep(batch[j], innovation::decode_outcome(bytes)); });
+    } catch (...) {  // only rank 0 throws; the others hear of it below, as they hear of a stop
+      failed = report_failure(in_replications(std::current_exception(), run), "", err);
+      if (session.peers_lost()) session.abort(failed);
+    }
+    enum Decision : int { go_on, stop, give_up };
+    int decision = go_on;
+    if (root && failed == 0) {
+      decision = work.judge() ? stop : go_on;
+      if (on_look) on_look(work.outcome().looks.back());
+    } else if (root) {
+      decision = give_up;
+    }
+    decision = session.from_root(decision);
+    if (decision == give_up) return failed;
+    work.advance(decision == stop);
+  }
+  if (!root) return 0;
+  const innovation::AdaptiveOutcome outcome = work.outcome();
+  emit_results(options, run, std::move(work).finish(), std::move(record), &outcome, progress, out, err);
+  return 0;
+}
+
+}  // namespace
+
 int run_study_over_mpi(const RunOptions& options, std::ostream& out, std::ostream& err) {
   mpi::Session session;
   const bool root = session.rank() == 0;
@@ -289,6 +378,8 @@ int run_study_over_mpi(const RunOptions& options, std::ostream& out, std::ostrea
   // other's shared starts, as in a threaded run. It orders the items, so every rank must use the
   // same one: rank 0's (with -j 0 each rank would count its own host's cores).
   const int lookahead = session.from_root(static_cast<int>(ReplicationRunner(runner).threads()));
+  if (run->adaptive)
+    return run_adaptive_over_mpi(session, options, *run, runner, std::move(record), lookahead, shown, out, err);
   innovation::StudyRun work(run->study, run->replications, run->seed, run->record, static_cast<std::size_t>(lookahead));
   try {
     mpi::run_distributed(
@@ -301,7 +392,7 @@ int run_study_over_mpi(const RunOptions& options, std::ostream& out, std::ostrea
     return failed;
   }
   if (!root) return 0;
-  emit_results(options, *run, std::move(work).finish(), std::move(record), shown, out, err);
+  emit_results(options, *run, std::move(work).finish(), std::move(record), nullptr, shown, out, err);
   return 0;
 }
 #endif

@@ -19,13 +19,15 @@ struct RunOptions {
   unsigned threads = 0;
   bool quiet = false;
   std::optional<std::filesystem::path> output;
-  bool force = false;                     // replace an existing output file
-  std::vector<std::string> record;        // "events", "firms": detail kept in the output file
-  std::uint32_t record_replications = 1;  // how many replications' detail to keep
-  std::string command_line;               // recorded in the results file
-  std::string lang = "en";                // the printed report's language: en or zh
-  bool estimate_only = false;             // print the time and memory estimate, run nothing
-  std::optional<double> max_memory;       // bytes a run may be estimated to need (default: what is available)
+  bool force = false;                             // replace an existing output file
+  std::vector<std::string> record;                // "events", "firms": detail kept in the output file
+  std::uint32_t record_replications = 1;          // how many replications' detail to keep
+  std::string command_line;                       // recorded in the results file
+  std::string lang = "en";                        // the printed report's language: en or zh
+  bool estimate_only = false;                     // print the time and memory estimate, run nothing
+  std::optional<double> max_memory;               // bytes a run may be estimated to need (default: what is available)
+  std::vector<std::string> precision;             // METRIC:YEAR:HALFWIDTH or target:LABEL:HALFWIDTH: run adaptively
+  std::optional<std::uint32_t> max_replications;  // the adaptive run's cap
 };
 
 /// Runs a study and prints its report on `out`, progress on `err`; returns the exit code.

@@ -23,6 +23,65 @@ using innovation::Scenario;
 using innovation::Study;
 using innovation::Target;
 
+/// A step's `from` as a file writes it: a date text, or a year as a whole number.
+std::string step_date(const py::handle& from, const std::string& path) {
+  if (py::isinstance<py::str>(from)) return from.cast<std::string>();
+  if (py::isinstance<py::int_>(from) && !py::isinstance<py::bool_>(from)) return std::to_string(from.cast<long long>());
+  throw py::type_error(path + ": a step's 'from' must be a date text ('2020-01-01') or a year, not " +
+                       std::string(py::str(py::type::of(from).attr("__name__"))));
+}
+
+/// A step {'from': date, 'value': number} (from optional where `first` allows it).
+innovation::StepChange step_change(const py::handle& item, const std::string& path, bool from_optional) {
+  if (!py::isinstance<py::dict>(item))
+    throw py::type_error(path + ": a schedule step must be a dict {'from': date, 'value': number}, not " +
+                         std::string(py::str(py::type::of(item).attr("__name__"))));
+  const py::dict step = py::reinterpret_borrow<py::dict>(item);
+  for (const auto& [key, _] : step)
+    if (py::str(key).cast<std::string>() != "from" && py::str(key).cast<std::string>() != "value")
+      throw py::type_error(path + ": a schedule step takes only 'from' and 'value', not '" +
+                           py::str(key).cast<std::string>() + "'");
+  if (!step.contains("value")) throw py::type_error(path + ": a schedule step needs a 'value'");
+  if (!from_optional && !step.contains("from")) throw py::type_error(path + ": a dated step needs a 'from' date");
+  innovation::StepChange change;
+  change.value = step["value"].cast<double>();
+  if (step.contains("from")) change.from = step_date(step["from"], path);
+  return change;
+}
+
+/// with_changes' argument split into numbers by path and schedule changes: a number sets a path, a
+/// list of steps replaces a schedule, one step {'from', 'value'} is put into the schedule there.
+std::pair<std::vector<std::pair<std::string, double>>, std::vector<innovation::ScheduleChange>> changes_of(
+    const py::dict& changes) {
+  std::vector<std::pair<std::string, double>> numbers;
+  std::vector<innovation::ScheduleChange> schedules;
+  for (const auto& [key, value] : changes) {
+    if (!py::isinstance<py::str>(key)) throw py::type_error("with_changes: each key must be a parameter path text");
+    const std::string path = key.cast<std::string>();
+    if (py::isinstance<py::dict>(value)) {
+      schedules.push_back({path, {step_change(value, path, false)}, true});
+    } else if (py::isinstance<py::list>(value) || py::isinstance<py::tuple>(value)) {
+      innovation::ScheduleChange change{path, {}, false};
+      std::size_t i = 0;
+      for (const py::handle item : value) {
+        change.steps.push_back(step_change(item, path + "[" + std::to_string(i) + "]", i == 0));
+        ++i;
+      }
+      schedules.push_back(std::move(change));
+    } else {
+      try {
+        numbers.emplace_back(path, value.cast<double>());
+      } catch (const py::cast_error&) {
+        throw py::type_error(path +
+                             ": expected a number, a list of steps [{'from': date, 'value': number}, ...] "
+                             "or one dated step {'from': date, 'value': number}, not " +
+                             std::string(py::str(py::type::of(value).attr("__name__"))));
+      }
+    }
+  }
+  return {std::move(numbers), std::move(schedules)};
+}
+
 /// Where the files a loaded file names may be.
 innovation::NamedFiles named_files(bool allow_outside) {
   return allow_outside ? innovation::NamedFiles::anywhere : innovation::NamedFiles::inside_folder;
@@ -41,12 +100,15 @@ void bind_study(py::module_& m) {
       .def_property_readonly("end_year", [](const Scenario& s) { return s.parameters.end_year; })
       .def(
           "with_changes",
-          [](const Scenario& s, const std::map<std::string, double>& changes) {
-            return innovation::with_changes(s, {changes.begin(), changes.end()});
+          [](const Scenario& s, const py::dict& changes) {
+            const auto [numbers, schedules] = changes_of(changes);
+            return innovation::with_changes(s, numbers, schedules);
           },
           py::arg("changes"),
-          "A new scenario with parameters set by path, e.g. {'policy.hte_reward_new': 200000}; validated like a "
-          "file (raises ScenarioError or UsageError).")
+          "A new scenario with parameters set by path, e.g. {'policy.hte_reward_new': 200000}; a schedule given "
+          "as a list of steps [{'value': 0}, {'from': '2020-01-01', 'value': 150000}] replaces the lever's "
+          "schedule, one step {'from': '2020-01-01', 'value': 150000} is put into it. Validated like a file "
+          "(raises ScenarioError or UsageError; TypeError for a value of another kind).")
       .def("__repr__", [](const Scenario& s) { return "<leapsim.Scenario '" + s.name + "'>"; });
 
   m.def(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numbers
 import os
 import sys
-from typing import Callable, Iterable, Optional, Union
+from typing import Callable, Iterable, List, Optional, Union
 
 from . import _core
 from .results import Results
@@ -88,7 +88,8 @@ _MAX_THREADS = 1024
 
 def _progress_printer(stream=None) -> Callable[[int, int], None]:
     """A progress callback: a tqdm bar (python3-tqdm), which a notebook shows redrawn in place under the
-    cell, or one line redrawn in place when tqdm is missing."""
+    cell, or one line redrawn in place when tqdm is missing. Each batch of an adaptive run (whose
+    total grows at each look) gets a bar of its own, counting on from the runs before it."""
     try:
         from tqdm import tqdm
     except ImportError:
@@ -102,8 +103,9 @@ def _progress_printer(stream=None) -> Callable[[int, int], None]:
             if bar is None:
                 bar = tqdm(total=total, unit="run", desc="leapsim", file=stream, dynamic_ncols=True)
             bar.update(done - bar.n)
-            if done == total:
+            if done == total:  # an adaptive run's next batch, if any, starts a bar of its own
                 bar.close()
+                bar = None
             return
         stream.write(f"\rleapsim: {done}/{total} runs ({100 * done // total}%)")
         if done == total:
@@ -114,7 +116,8 @@ def _progress_printer(stream=None) -> Callable[[int, int], None]:
 
 def run(study: Union[_core.Study, _core.Scenario], replications: Optional[int] = None, *, threads: int = 0,
         seed: Optional[int] = None, progress: Union[bool, Callable[[int, int], None]] = True,
-        record: Union[str, Iterable[str]] = (), record_replications: int = 1) -> Results:
+        record: Union[str, Iterable[str]] = (), record_replications: int = 1,
+        precision: Union[str, Iterable[str]] = (), max_replications: Optional[int] = None) -> Results:
     """Runs a study (every scenario) or a single scenario in this process and returns its Results.
 
     replications and seed default to the study's (200 and 20190614 for a bare scenario); threads=0
@@ -127,6 +130,12 @@ def run(study: Union[_core.Study, _core.Scenario], replications: Optional[int] =
     of the first record_replications replications. Replication r of every scenario shares its
     random streams, and the result never depends on the thread count. A wrong type raises
     TypeError; a value out of range UsageError.
+
+    precision ("htes:2025:1", "target:LABEL:0.05" or a list of them, as `leapsim run --precision`)
+    runs adaptively: a first batch of `replications`, then batches doubling up to max_replications
+    (default 16 first batches) until every asked-for 95% interval is that narrow (Bonferroni over
+    the planned looks); Results.adaptive says where and why it stopped. The result is the same as
+    a fixed run of the replications it used.
     """
     if not isinstance(study, (_core.Study, _core.Scenario)):
         raise TypeError(f"study must be a leapsim.Study or leapsim.Scenario (from leapsim.load or leapsim.from_dict), "
@@ -138,6 +147,9 @@ def run(study: Union[_core.Study, _core.Scenario], replications: Optional[int] =
         seed = _whole(seed, "seed", 0, 2**64 - 1)
     record_replications = _whole(record_replications, "record_replications", 0, _UINT32)
     kinds = _record_kinds(record)
+    precisions = _precision_texts(precision)
+    if max_replications is not None:
+        max_replications = _whole(max_replications, "max_replications", 1, _UINT32)
     if not (isinstance(progress, bool) or progress is None or callable(progress)):
         raise TypeError(f"progress must be True, False or a callable(done, total), not {_shown(progress)}")
     if isinstance(study, _core.Scenario):
@@ -145,8 +157,21 @@ def run(study: Union[_core.Study, _core.Scenario], replications: Optional[int] =
     reps = study.replications if replications is None else replications
     callback = _progress_printer() if progress is True else (progress or None)
     tree = _core.run_study(study, reps, study.seed if seed is None else seed, threads, callback,
-                           "events" in kinds, "firms" in kinds, record_replications)
+                           "events" in kinds, "firms" in kinds, record_replications, precisions, max_replications)
     return Results(tree)
+
+
+def _precision_texts(precision: Union[str, Iterable[str]]) -> List[str]:
+    """precision= as a list of texts: one text or an iterable of texts."""
+    texts = [precision] if isinstance(precision, str) else precision
+    try:
+        texts = list(texts)
+    except TypeError:
+        raise TypeError(f"precision must be a text such as 'htes:2025:1' or a list of them, not {_shown(precision)}") from None
+    for text in texts:
+        if not isinstance(text, str):
+            raise TypeError(f"each precision must be a text such as 'htes:2025:1', not {_shown(text)}")
+    return texts
 
 
 def open(path: PathLike) -> Results:  # noqa: A001 - leapsim.open mirrors h5py.File / xarray.open_dataset

@@ -167,6 +167,12 @@ class Results:
         return pd.DataFrame(rows)
 
     @property
+    def adaptive(self) -> Optional[dict]:
+        """How an adaptive run (precision=, --precision) stopped: the `adaptive` group's attributes
+        (stopped_by, replications_used, precision, half_width_reached, met, ...); None for a fixed run."""
+        return self._tree.attributes("adaptive") if "adaptive" in self._tree.groups() else None
+
+    @property
     def has_posterior(self) -> bool:
         """Whether each replication drew its parameters from a posterior (the study named one)."""
         return "parameter_draws" in self._tree.groups()

@@ -4,7 +4,8 @@ get_filename_component(LEAPSIM_SCENARIO_TEST_ROOT "${CMAKE_CURRENT_LIST_DIR}/../
 add_executable(scenario_tests
   "${CMAKE_CURRENT_LIST_DIR}/scenario_test.cpp"
   "${CMAKE_CURRENT_LIST_DIR}/scenario_errors_test.cpp"
-  "${CMAKE_CURRENT_LIST_DIR}/calibration_file_test.cpp")
+  "${CMAKE_CURRENT_LIST_DIR}/calibration_file_test.cpp"
+  "${CMAKE_CURRENT_LIST_DIR}/sweep_test.cpp")
 target_compile_definitions(scenario_tests PRIVATE LEAPSIM_SOURCE_DIR="${LEAPSIM_SCENARIO_TEST_ROOT}")
 target_link_libraries(scenario_tests PRIVATE leapsim_innovation_scenario GTest::gtest_main leapsim_warnings)
 # The prefix lets `ctest -R scenario` select this whole suite.

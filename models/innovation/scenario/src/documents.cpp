@@ -179,15 +179,24 @@ std::optional<std::string> named_posterior(const Context& ctx, const Location& a
   return file.string();
 }
 
+bool is_study_document(const YAML::Node& root) { return root.IsMap() && root["study"] && root["base"]; }
+
 std::optional<YAML::Node> read_named_scenario(const Context& ctx, const Location& at, const std::string& what,
-                                              const std::string& written, const fs::path& file) {
+                                              const std::string& written, const fs::path& file, bool study_allowed) {
   if (!named_file_found(ctx, at, what, written, file)) return std::nullopt;
   const std::optional<std::string> text = read_text(file, at, ctx.diagnostics);
   if (!text) return std::nullopt;
   std::optional<YAML::Node> root = parse_yaml(*text, file.string(), ctx.diagnostics);  // located, never quoted
   if (!root) return std::nullopt;
   if (root->IsMap() && root->size() == 0) return root;  // an empty file: every value from defaults
-  if (!looks_like_scenario(*root)) {                    // said without the file's own words: it may be any file
+  if (is_study_document(*root)) {
+    if (study_allowed) return root;
+    ctx.error(at, what + " " + file.string() +
+                      " is a study file, not a scenario: name its base scenario instead (a study file may be the "
+                      "base of another study, e.g. a sweep)");
+    return std::nullopt;
+  }
+  if (!looks_like_scenario(*root)) {  // said without the file's own words: it may be any file
     ctx.error(at, what + " " + file.string() + " is not a scenario file: it holds no scenario key");
     return std::nullopt;
   }

@@ -36,9 +36,14 @@ std::optional<YAML::Node> parse_yaml(std::string_view text, const std::string& f
 
 /// The YAML of a scenario file that `ctx.file` names at `at` (`what` says how: "extends target",
 /// "base scenario"): it must exist, be inside ctx.file's folder tree unless NamedFilesPolicy says
-/// otherwise, and hold scenario keys; a file that does not is never quoted.
+/// otherwise, and hold scenario keys (or be a study, when `study_allowed`); a file that does not is
+/// never quoted.
 std::optional<YAML::Node> read_named_scenario(const Context& ctx, const Location& at, const std::string& what,
-                                              const std::string& written, const std::filesystem::path& file);
+                                              const std::string& written, const std::filesystem::path& file,
+                                              bool study_allowed = false);
+
+/// A document holding a study rather than a scenario: a mapping with `study` and `base`.
+bool is_study_document(const YAML::Node& root);
 
 /// The posterior file `ctx.file` names at `at` as `written`, resolved against its folder: it must
 /// exist and be inside that folder tree unless NamedFilesPolicy says otherwise (its content is

@@ -13,6 +13,7 @@
 #include "documents.hpp"
 #include "leapsim/innovation/metrics.hpp"
 #include "resolve.hpp"
+#include "schedules.hpp"
 
 namespace leapsim::innovation::scenario_detail {
 namespace {
@@ -87,8 +88,16 @@ void refuse_own_posterior(const Context& ctx, const YAML::Node& mapping, const s
                 "differences stay paired");
 }
 
-/// The base as a layer: a file named relative to the study, or a mapping written inline.
-std::optional<Layer> base_layer(const Context& ctx, const MappingReader& top) {
+/// Where the base came from when it is a study file's base: that study's file and top level, for
+/// the targets it lends a study that gives none.
+struct BaseStudy {
+  std::string file;
+  YAML::Node root;
+};
+
+/// The base as a layer: a file named relative to the study, a mapping written inline, or the base
+/// of a study file named there (one level: that study's base must be a scenario).
+std::optional<Layer> base_layer(const Context& ctx, const MappingReader& top, std::optional<BaseStudy>* from_study) {
   const std::optional<YAML::Node> node = top.value("base");
   if (!node) return std::nullopt;
   const Location at = top.location("base");
@@ -100,13 +109,23 @@ std::optional<Layer> base_layer(const Context& ctx, const MappingReader& top) {
   }
   written = node->Scalar();
   const std::filesystem::path file = relative_to(ctx.file, written);
-  const std::optional<YAML::Node> root = read_named_scenario(ctx, at, "base scenario", written, file);
+  const std::optional<YAML::Node> root = read_named_scenario(ctx, at, "base scenario", written, file, true);
   if (!root) return std::nullopt;
-  return Layer{file.string(), *root, ""};
+  if (!is_study_document(*root)) return Layer{file.string(), *root, ""};
+  if (from_study == nullptr) {
+    ctx.error(at, "base: " + file.string() +
+                      " is a study whose base is itself a study; name a scenario file or a study whose base is one");
+    return std::nullopt;
+  }
+  const Context named{file.string(), ctx.diagnostics, nullptr, {}};
+  const MappingReader named_top(named, *root, "");
+  std::optional<Layer> layer = base_layer(named, named_top, nullptr);
+  if (layer) *from_study = BaseStudy{file.string(), *root};
+  return layer;
 }
 
-Resolved read_base(const Context& ctx, const MappingReader& top, Study& study) {
-  const std::optional<Layer> layer = base_layer(ctx, top);
+Resolved read_base(const Context& ctx, const MappingReader& top, Study& study, std::optional<BaseStudy>& from_study) {
+  const std::optional<Layer> layer = base_layer(ctx, top, &from_study);
   if (!layer) {
     Resolved defaults;
     defaults.origin = top.location("base");
@@ -175,7 +194,38 @@ struct SweepAxis {
   std::string short_name;  // the last part of the path, used in the points' names
   std::vector<YAML::Node> values;
   std::string path;  // "sweep[i]" in messages
+  /// A dated step: each value is set from this date on (the `from` node, for its place in the
+  /// file), the base's schedule kept before it and from its next step on.
+  std::optional<YAML::Node> step_from;
+  Schedule base_schedule;  // the base's schedule of the lever, when dated
+  Time step_time = 0.0;
 };
+
+/// The name of a value in a point's name: a number as written, a schedule by its steps
+/// (`[0, 5@2020-01-01]`); nullopt for what has no such form (reported elsewhere).
+std::optional<std::string> value_name(const YAML::Node& v) {
+  if (v.IsScalar()) return v.Scalar();
+  if (!v.IsSequence()) return std::nullopt;
+  std::string name = "[";
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    const YAML::Node step = v[i];
+    if (!step.IsMap() || !step["value"] || !step["value"].IsScalar()) return std::nullopt;
+    if (i > 0) name += ", ";
+    name += step["value"].Scalar();
+    if (step["from"]) {
+      if (!step["from"].IsScalar()) return std::nullopt;
+      name += '@';
+      name += step["from"].Scalar();
+    }
+  }
+  return name + "]";
+}
+
+/// The value a point sets for the axis: the value itself, or for a dated step the base's schedule
+/// with that step put in at its date.
+YAML::Node axis_setting(const SweepAxis& axis, const YAML::Node& value) {
+  return axis.step_from ? schedule_with_step(axis.base_schedule, axis.step_time, *axis.step_from, value) : value;
+}
 
 /// The overrides mapping {a: {b: value}} that sets the parameter "a.b" to a value node.
 YAML::Node override_for(const std::string& lever, const YAML::Node& value) {
@@ -221,17 +271,19 @@ bool distinct_values(const Context& ctx, const SweepAxis& axis, const Location* 
   bool distinct = true;
   for (std::size_t i = 0; i < axis.values.size(); ++i) {
     const YAML::Node& v = axis.values[i];
-    if (!v.IsScalar()) continue;  // schedules are named by their position, never alike
+    const std::optional<std::string> name = value_name(v);
+    if (!name) continue;  // no value of a lever: reported when the point is made
     double number = 0.0;
-    const std::size_t first = YAML::convert<double>::decode(v, number) ? numbers.try_emplace(number, i).first->second
-                                                                       : words.try_emplace(v.Scalar(), i).first->second;
+    const std::size_t first = v.IsScalar() && YAML::convert<double>::decode(v, number)
+                                  ? numbers.try_emplace(number, i).first->second
+                                  : words.try_emplace(*name, i).first->second;
     if (first == i) continue;
     distinct = false;
     if (range_at != nullptr)
-      ctx.error(*range_at, axis.path + ": the range gives the value " + v.Scalar() +
+      ctx.error(*range_at, axis.path + ": the range gives the value " + *name +
                                " more than once; each value of a sweep axis must differ");
     else
-      ctx.error(ctx.at(v), schema::element_path(axis.path + ".values", i) + ": " + v.Scalar() + " repeats " +
+      ctx.error(ctx.at(v), schema::element_path(axis.path + ".values", i) + ": " + *name + " repeats " +
                                schema::element_path("values", first) + "; each value of a sweep axis must differ");
   }
   return distinct;
@@ -249,19 +301,36 @@ std::optional<SweepAxis> read_axis(const Context& ctx, const YAML::Node& item, c
   int steps = 0;
   reader("lever", axis.lever);
   reader.allow("values");
-  reader("from", from);
+  reader.allow("from");  // a number of a range, or the date of a dated step: read below
   reader("to", to);
   reader("steps", steps, Range::whole_positive);
   reader.require(kRequired);
   reader.finish();
   if (axis.lever.empty() || ctx.diagnostics.size() != problems_before) return std::nullopt;
-  // Either a list of values or a range: from, to and steps together.
+  // A list of values (set from a date on when `from` is given alone), or a range: from, to and
+  // steps together.
   const bool listed = reader.has("values");
-  const bool ranged = reader.has("from") || reader.has("to") || reader.has("steps");
+  const bool ranged = reader.has("to") || reader.has("steps") || (!listed && reader.has("from"));
   if (listed == ranged || (ranged && !(reader.has("from") && reader.has("to") && reader.has("steps")))) {
     ctx.error(listed ? reader.location("values") : ctx.at(item),
-              path + ": expected either values: [...] or from, to and steps together");
+              path +
+                  ": expected either values: [...] or from, to and steps together (values with from: DATE alone set a "
+                  "dated step)");
     return std::nullopt;
+  }
+  if (reader.has("from") && !read_value(ctx, *reader.value("from"), reader.location("from"), path + ".from", from,
+                                        listed ? Range::date : Range::any))
+    return std::nullopt;
+  if (listed && reader.has("from")) {
+    const std::optional<Schedule> schedule = schedule_at(base.document.parameters, axis.lever);
+    if (!schedule) {
+      ctx.error(reader.location("lever"),
+                path + ".lever: \"" + axis.lever + "\" is not a schedule, so it has no dated step to set (from:)");
+      return std::nullopt;
+    }
+    axis.step_from = *reader.value("from");
+    axis.base_schedule = *schedule;
+    axis.step_time = from;
   }
   if (listed) {
     const YAML::Node values = *reader.value("values");
@@ -286,11 +355,16 @@ std::optional<SweepAxis> read_axis(const Context& ctx, const YAML::Node& item, c
   // Try the first value on a copy of the base, so a wrong lever is reported once, at the lever.
   Resolved trial = base;
   Diagnostics scratch;
-  apply_overrides(trial, ctx.file, override_for(axis.lever, axis.values.front()), path, scratch);
+  apply_overrides(trial, ctx.file, override_for(axis.lever, axis_setting(axis, axis.values.front())), path, scratch);
   if (!scratch.empty()) {
     ctx.error(reader.location("lever"),
               path + ".lever: \"" + axis.lever + "\" cannot be swept: " + scratch.list().front().message);
     return std::nullopt;
+  }
+  if (axis.step_from) {  // a step's date outside the horizon is the axis's problem, told even if another axis fails
+    const std::size_t before = ctx.diagnostics.size();
+    check_resolved(trial, ctx.diagnostics);
+    if (ctx.diagnostics.size() != before) return std::nullopt;
   }
   // A range's values are made here, not written in the file: each is checked now and reported at
   // its steps, since they have no place of their own.
@@ -349,15 +423,20 @@ void read_sweep(const Context& ctx, const MappingReader& top, const Resolved& ba
     std::string name = "sweep";
     for (std::size_t a = 0; a < axes.size(); ++a) {
       const YAML::Node& value = axes[a].values[at[a]];
-      apply_overrides(point, ctx.file, override_for(axes[a].lever, value),
+      apply_overrides(point, ctx.file, override_for(axes[a].lever, axis_setting(axes[a], value)),
                       schema::element_path(axes[a].path + ".values", at[a]), ctx.diagnostics);
       // Appended piece by piece: GCC 12 warns falsely on chained concatenation (PR 105329).
       name += ' ';
       name += axes[a].short_name;
+      if (axes[a].step_from) {
+        name += '@';
+        name += axes[a].step_from->Scalar();
+      }
       name += '=';
-      if (value.IsScalar()) {
-        name += value.Scalar();
-      } else {  // a schedule: named by its position in the list
+      const std::optional<std::string> written = value_name(value);
+      if (written) {
+        name += *written;
+      } else {  // no form to name it by (and an error reported): its position in the list
         name += '#';
         name += std::to_string(at[a]);
       }
@@ -453,11 +532,18 @@ Study read_study(const std::string& file, const YAML::Node& root, Diagnostics& d
   top.require(kRequired);
   top.finish();
   read_meta(ctx, top, study);
-  const Resolved base = read_base(ctx, top, study);
+  std::optional<BaseStudy> base_study;  // when `base` names a study file: that study's base is ours
+  const Resolved base = read_base(ctx, top, study, base_study);
   settle_posterior(ctx, top, study);
   read_alternatives(ctx, top, base, study);
   read_sweep(ctx, top, base, study);
-  read_targets(ctx, top, study);
+  if (base_study && !top.has("targets")) {  // a sweep of a study keeps that study's targets
+    const Context named{base_study->file, diagnostics, nullptr, {}};
+    const MappingReader named_top(named, base_study->root, "");
+    read_targets(named, named_top, study);
+  } else {
+    read_targets(ctx, top, study);
+  }
   return study;
 }
 
