@@ -78,6 +78,24 @@ void CalibrationProgress::finish() {
   if (terminal_ && shown_) err_ << '\n';
 }
 
+/// Below this share of the particles, the last generation's effective sample size is too small for
+/// its quantiles to mean much (assumption: a tenth, as a rule of thumb for importance sampling).
+constexpr double kFewParticlesShare = 0.1;
+
+/// Says so when the posterior rests on a few particles: its intervals, the "identified" marks and
+/// the forecast bands drawn from it then understate the uncertainty.
+void warn_if_few_particles(const abc::AbcResult& r, std::ostream& out) {
+  if (r.generations.empty() || r.particles.empty()) return;
+  const double ess = r.generations.back().effective_sample_size;
+  const double particles = static_cast<double>(r.particles.size());
+  if (ess >= kFewParticlesShare * particles) return;
+  out << format(
+      "  WARNING: the last generation's effective sample size is %.1f of %.0f particles: the posterior rests on a\n"
+      "  few particles, so these intervals and \"identified\" marks understate the uncertainty. Raise\n"
+      "  method.particles or max_simulations, or try the other kernel.\n",
+      ess, particles);
+}
+
 void print_diagnostics(const innovation::CalibrationFile& cal, const innovation::CalibrationOutcome& outcome,
                        std::ostream& out) {
   const abc::AbcResult& r = outcome.result;
@@ -96,6 +114,7 @@ void print_diagnostics(const innovation::CalibrationFile& cal, const innovation:
     out << format("  %-40s %11.5g [%11.5g, %11.5g]  prior [%11.5g, %11.5g]  width %.2f  %s\n", p.name.c_str(), p.mean,
                   p.low, p.high, p.prior_low, p.prior_high, p.width_ratio,
                   p.identified ? "identified" : "near its prior");
+  warn_if_few_particles(r, out);
   out << "\nPosterior predictive check (each particle re-simulated with a fresh seed):\n";
   const std::vector<abc::Target> targets = cal.problem->targets();
   for (std::size_t k = 0; k < targets.size(); ++k) {
