@@ -78,22 +78,14 @@ void CalibrationProgress::finish() {
   if (terminal_ && shown_) err_ << '\n';
 }
 
-/// Below this share of the particles, the last generation's effective sample size is too small for
-/// its quantiles to mean much (assumption: a tenth, as a rule of thumb for importance sampling).
-constexpr double kFewParticlesShare = 0.1;
-
-/// Says so when the posterior rests on a few particles: its intervals, the "identified" marks and
-/// the forecast bands drawn from it then understate the uncertainty.
+/// Says so when the posterior rests on a few particles (abc::rests_on_few_particles).
 void warn_if_few_particles(const abc::AbcResult& r, std::ostream& out) {
-  if (r.generations.empty() || r.particles.empty()) return;
-  const double ess = r.generations.back().effective_sample_size;
-  const double particles = static_cast<double>(r.particles.size());
-  if (ess >= kFewParticlesShare * particles) return;
+  if (!abc::rests_on_few_particles(r)) return;
   out << format(
-      "  WARNING: the last generation's effective sample size is %.1f of %.0f particles: the posterior rests on a\n"
+      "  WARNING: the last generation's effective sample size is %.1f of %zu particles: the posterior rests on a\n"
       "  few particles, so these intervals and \"identified\" marks understate the uncertainty. Raise\n"
       "  method.particles or max_simulations, or try the other kernel.\n",
-      ess, particles);
+      r.generations.back().effective_sample_size, r.particles.size());
 }
 
 void print_diagnostics(const innovation::CalibrationFile& cal, const innovation::CalibrationOutcome& outcome,

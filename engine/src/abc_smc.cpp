@@ -347,6 +347,12 @@ std::uint64_t simulator_seed(std::uint64_t seed, SeedSharing sharing, std::size_
   return (hi << 32) | stream();
 }
 
+bool rests_on_few_particles(const AbcResult& result) noexcept {
+  if (result.generations.empty() || result.particles.empty()) return false;
+  return result.generations.back().effective_sample_size <
+         kFewParticlesShare * static_cast<double>(result.particles.size());
+}
+
 const char* to_string(StopReason reason) noexcept {
   switch (reason) {
     case StopReason::final_tolerance:

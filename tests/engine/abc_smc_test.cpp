@@ -434,5 +434,18 @@ TEST(AbcSmc, StopFlagCancels) {
   EXPECT_GE(calls, 110u);
 }
 
+TEST(AbcSmc, APosteriorOnAFewParticlesIsToldApart) {
+  AbcResult r;
+  r.particles.assign(200, std::vector<double>{0.5});
+  r.generations.resize(2);
+  r.generations.back().effective_sample_size = 2.2;  // the Hebei fit's local kernel (docs/model.md §9)
+  EXPECT_TRUE(rests_on_few_particles(r));
+  r.generations.back().effective_sample_size = 20.0;  // a tenth of 200: enough
+  EXPECT_FALSE(rests_on_few_particles(r));
+  r.generations.front().effective_sample_size = 1.0;  // only the last generation counts
+  EXPECT_FALSE(rests_on_few_particles(r));
+  EXPECT_FALSE(rests_on_few_particles(AbcResult{}));  // nothing run: nothing to warn of
+}
+
 }  // namespace
 }  // namespace leapsim::abc

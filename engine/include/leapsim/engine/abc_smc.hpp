@@ -154,7 +154,7 @@ struct AbcOptions {
   unsigned threads = 1;                     ///< 0: one per hardware thread
   const std::atomic<bool>* stop = nullptr;  ///< raised: the run ends with Cancelled
   std::function<void(const AbcProgress&)> on_progress;  ///< called under a lock
-  ParticleRunner particle_runner;                      ///< empty: this process's threads
+  ParticleRunner particle_runner;                       ///< empty: this process's threads
 };
 
 /// Diagnostics of one generation.
@@ -201,6 +201,14 @@ AbcResult abc_smc(std::span<const Prior> priors, std::span<const Target> targets
 /// caller can reproduce one simulation by hand).
 std::uint64_t simulator_seed(std::uint64_t seed, SeedSharing sharing, std::size_t generation, std::size_t particle,
                              std::size_t attempt, std::size_t replicate);
+
+/// Below this share of the particles, the last generation's effective sample size is too small
+/// for its quantiles to mean much (assumption: a tenth, a rule of thumb of importance sampling).
+inline constexpr double kFewParticlesShare = 0.1;
+
+/// True when the posterior rests on a few particles: its intervals, its "identified" marks and
+/// forecasts drawn from it then understate the uncertainty.
+bool rests_on_few_particles(const AbcResult& result) noexcept;
 
 /// A name for each stop reason, for reports.
 const char* to_string(StopReason reason) noexcept;
