@@ -51,8 +51,11 @@ class ProgressReporter {
       if (total_ != 0) next_percent_ = 100 * p.done / p.total + 10;
       total_ = p.total;
     }
-    const std::size_t percent = 100 * p.done / p.total;
-    const double eta = p.done > 0 ? seconds * static_cast<double>(p.total - p.done) / static_cast<double>(p.done) : 0.0;
+    // The work done counts the simulated time of the replications still running, so a few long
+    // replications move the bar too.
+    const double work = std::min(static_cast<double>(p.total), static_cast<double>(p.done) + p.running);
+    const auto percent = static_cast<std::size_t>(100.0 * work / static_cast<double>(p.total));
+    const double eta = work > 0.0 ? seconds * (static_cast<double>(p.total) - work) / work : 0.0;
     if (terminal_) {
       const std::size_t filled = percent / 5;
       err_ << format("\r[%-20s] %3zu%%  %zu/%zu replications  ETA %.0f s ", std::string(filled, '#').c_str(), percent,

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "leapsim/engine/errors.hpp"
+#include "leapsim/engine/simulation.hpp"
 #include "leapsim/models/birth_death.hpp"
 
 namespace leapsim {
@@ -76,6 +77,41 @@ TEST(ReplicationRunner, StopFlagCancelsTheRest) {
                           }),
                Cancelled);
   EXPECT_EQ(ran.load(), 5);
+}
+
+// A task's own report of how far it has come reaches the progress callback before the task ends,
+// as work done by the running replications; the report at its end counts it done instead.
+TEST(ReplicationRunner, ProgressMovesWithinATask) {
+  std::vector<Progress> seen;
+  RunnerOptions options{1, [&](const Progress& p) { seen.push_back(p); }, nullptr};
+  ReplicationRunner(options).run(2, [](std::size_t) { report_task_fraction(0.25); });
+  ASSERT_GE(seen.size(), 3u);
+  EXPECT_EQ(seen[0].done, 0u);
+  EXPECT_DOUBLE_EQ(seen[0].running, 0.25);  // the first report is never held back
+  EXPECT_EQ(seen.back().done, 2u);
+  EXPECT_DOUBLE_EQ(seen.back().running, 0.0);
+  report_task_fraction(0.5);  // outside a task: nothing to tell, and nothing breaks
+}
+
+// The kernel reports the share of its span of simulated time that has passed, every 65,536 events.
+TEST(ReplicationRunner, TheKernelReportsItsSimulatedTime) {
+  std::vector<Progress> seen;
+  RunnerOptions options{1, [&](const Progress& p) { seen.push_back(p); }, nullptr};
+  ReplicationRunner(options).run(1, [](std::size_t) {
+    Simulation sim(1, 0);
+    constexpr double kEvents = 200000.0;
+    ProcessId tick = 0;
+    tick = sim.add_process("tick", Scope::global, 0, [&](EntityId) {
+      if (sim.now() + 1.0 < kEvents) sim.schedule(tick, sim.now() + 1.0);
+    });
+    sim.set_progress_span(0.0, kEvents);
+    sim.schedule(tick, 0.0);
+    sim.run();
+  });
+  ASSERT_GE(seen.size(), 2u);
+  EXPECT_EQ(seen[0].done, 0u);
+  EXPECT_NEAR(seen[0].running, 65535.0 / 200000.0, 1e-9);  // the first look, at event 65,536 (time 65,535)
+  EXPECT_EQ(seen.back().done, 1u);
 }
 
 }  // namespace

@@ -171,7 +171,7 @@ RunnerOptions AdaptiveRun::batch_options(const RunnerOptions& runner) const {
   if (runner.on_progress) {
     const std::size_t before = items_through_batch() - batch_.size(), total = items_through_batch();
     options.on_progress = [&runner, before, total](const Progress& p) {
-      runner.on_progress(Progress{before + p.done, total});
+      runner.on_progress(Progress{before + p.done, total, p.running});
     };
   }
   return options;

@@ -84,6 +84,7 @@ InnovationModel::InnovationModel(const Parameters& p, std::uint64_t seed, std::u
       sim_.add_process("initial_order", Scope::global, static_cast<Priority>(EventOrder::stream_only));  // a stream
   sim_.set_in_order(review_);  // every review is followed by the next one a year later
   sim_.set_interrupt(interrupt);
+  sim_.set_progress_span(year_start(p.start_year), year_start(p.end_year + 1));
   // Without patent subsidies a firm's patent events touch only the firm (the patents held are a
   // sum, read at year end), so they wait out of the queue until the firm is next read. A subsidy
   // is paid from the fund in time order, and a sink expects events in time order.

@@ -307,7 +307,9 @@ SensitivityStudyResult SensitivityStudy::run(const RunnerOptions& runner) const 
   auto run_point = [&](const Study& study, std::size_t index, std::vector<std::vector<double>>* each) {
     RunnerOptions options = runner;
     if (runner.on_progress)
-      options.on_progress = [&](const Progress& p) { runner.on_progress({index * per_point + p.done, total}); };
+      options.on_progress = [&](const Progress& p) {
+        runner.on_progress({index * per_point + p.done, total, p.running});
+      };
     const StudyResults r = run_study(study, reps, s.seed, options);
     std::vector<double> mean(outputs_.size(), 0.0);
     for (std::uint32_t k = 0; k < reps; ++k) {

@@ -9,11 +9,20 @@
 
 namespace leapsim {
 
-/// Progress of a batch of replications, reported after each one finishes.
+/// Progress of a batch of replications, reported after each one finishes and, while long
+/// replications run, a few times a second.
 struct Progress {
   std::size_t done;
   std::size_t total;
+  /// Replications' worth of work done in the replications still running (each 0 to 1, from the
+  /// fraction its task reports), so progress moves within long replications.
+  double running = 0.0;
 };
+
+/// Tells the runner how far the calling worker's task has come, 0 to 1 (the kernel reports its
+/// simulated time every 65,536 events); a no-op outside a ReplicationRunner task. At most a few
+/// calls a second reach the progress callback.
+void report_task_fraction(double fraction) noexcept;
 
 /// Settings of a ReplicationRunner.
 struct RunnerOptions {

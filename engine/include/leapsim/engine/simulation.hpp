@@ -35,6 +35,7 @@
 #include "leapsim/engine/ladder_queue.hpp"
 #include "leapsim/engine/population.hpp"
 #include "leapsim/engine/random.hpp"
+#include "leapsim/engine/replication_runner.hpp"
 #include "leapsim/engine/time.hpp"
 
 namespace leapsim {
@@ -305,7 +306,7 @@ class BasicSimulation {
       ++fired_;
       p.handler(ev.entity());
       if (stop_requested_) return fired_ - before;
-      if ((fired_ & kInterruptCheckMask) == 0 && interrupt_ != nullptr) [[unlikely]]
+      if ((fired_ & kInterruptCheckMask) == 0) [[unlikely]]
         check_interrupt();
     }
     if (std::isfinite(end) && end > now_) now_ = end;
@@ -325,6 +326,11 @@ class BasicSimulation {
   /// and throws Cancelled once it is set, so even a long replication stops within a fraction of
   /// a second. Null: never interrupted. A stopped run is abandoned, never resumed.
   void set_interrupt(const std::atomic<bool>* flag) noexcept { interrupt_ = flag; }
+
+  /// The simulated span a run covers: at each look at the interrupt flag the kernel tells the
+  /// replication runner how much of it has passed (report_task_fraction), so progress moves within
+  /// a long replication. An empty span reports nothing.
+  void set_progress_span(Time from, Time to) noexcept { progress_from_ = from, progress_to_ = to; }
 
   /// Current simulated time: the time of the event firing, or where the last run stopped.
   Time now() const noexcept { return now_; }
@@ -407,7 +413,9 @@ class BasicSimulation {
   /// events take a few milliseconds.
   static constexpr std::uint64_t kInterruptCheckMask = (std::uint64_t{1} << 16) - 1;
   [[gnu::cold, gnu::noinline]] void check_interrupt() const {
-    if (interrupt_->load(std::memory_order_relaxed)) throw Cancelled("the run was interrupted");
+    if (interrupt_ != nullptr && interrupt_->load(std::memory_order_relaxed))
+      throw Cancelled("the run was interrupted");
+    if (progress_to_ > progress_from_) report_task_fraction((now_ - progress_from_) / (progress_to_ - progress_from_));
   }
   [[noreturn, gnu::cold, gnu::noinline]] static void fail_no_such_entity(const Process& p, EntityId entity) {
     throw UsageError(describe(p, entity) + ": no such entity for this process");
@@ -520,6 +528,7 @@ class BasicSimulation {
   std::uint64_t fired_ = 0;
   bool stop_requested_ = false;
   const std::atomic<bool>* interrupt_ = nullptr;  // set_interrupt
+  Time progress_from_ = 0.0, progress_to_ = 0.0;  // set_progress_span
   std::vector<ProcessId> deferred_;               // see set_deferred
   Event current_ = Event::make(now_, 0, 0, 0);    // the event firing; catch_up fires what precedes it
   bool in_deferred_ = false;                      // a deferred handler is running
