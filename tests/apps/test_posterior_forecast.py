@@ -202,3 +202,49 @@ def test_the_report_page_tells_where_the_draws_came_from_and_the_parameters_shar
     assert f"{100 * share:.1f}%" in html
     assert {"en": "(6 draws, 2 replications each)", "zh": "（6 组参数，每组 2 次模拟）"}[lang] in html
     assert {"en": "holds no posterior", "zh": "不含后验分布"}[lang] not in html
+
+
+def write_borrowing_study(folder, taken, posterior="post.h5"):
+    """A study taking only some of the posterior's parameters (study.posterior_parameters)."""
+    path = folder / "borrow.yaml"
+    listed = "" if taken is None else f"  posterior_parameters: [{', '.join(taken)}]\n"
+    named = "" if posterior is None else f"  posterior: {posterior}\n"
+    path.write_text("study:\n  name: borrowing\n  replications: 6\n  seed: 11\n" + named + listed +
+                    "base: tiny.yaml\n", encoding="utf-8")
+    return path
+
+
+def test_a_study_takes_only_the_posterior_parameters_it_names(leapsim, fitted, tmp_path):
+    study = write_borrowing_study(fitted, ["tech_sme.register_probability"])
+    out = tmp_path / "borrowed.h5"
+    leapsim("run", study, "-q", "-o", out)
+    assert leapsim("validate", study).stdout.strip().endswith(": ok (study)")
+    with h5py.File(out, "r") as f, h5py.File(fitted / "post.h5", "r") as post:
+        g = f["parameter_draws"]
+        assert list(g.attrs["parameters"]) == ["tech_sme.register_probability"]
+        particles = post["draws"][()]
+        values, rows = g["values"][()], g["replications"][()]
+        assert values.shape == (6, 1)
+        for r, particle in enumerate(rows["particle"]):  # the same particles, one column of each
+            assert values[r, 0] == particles[particle, 0]
+        # the latent pool keeps the scenario's own count: the base's resolved YAML is the file's
+        assert "initial[2].count" not in list(g.attrs["parameters"])
+
+
+@pytest.mark.parametrize("case", ["not in the posterior", "no posterior"])
+def test_a_bad_posterior_parameter_list_is_located_and_nothing_is_written(leapsim, fitted, tmp_path, case):
+    for name in ("tiny.yaml", "post.h5"):
+        shutil.copy(fitted / name, tmp_path / name)
+    if case == "not in the posterior":
+        study = write_borrowing_study(tmp_path, ["tech_sme.register_probability", "hte.apply_probability"])
+        expected = (f"{study}:6:57: error: study.posterior_parameters[1]: 'hte.apply_probability' is not a "
+                    f"parameter of {tmp_path / 'post.h5'}; it holds: tech_sme.register_probability, initial[2].count")
+    else:
+        study = write_borrowing_study(tmp_path, ["hte.apply_probability"], posterior=None)
+        expected = f"{study}:2:3: error: study.posterior_parameters: the parameters to take from a posterior need"
+    out = tmp_path / "out.h5"
+    proc = leapsim("run", study, "-q", "-o", out, check=False)
+    assert proc.returncode != 0 and expected in proc.stderr, proc.stderr
+    assert not out.exists()
+    checked = leapsim("validate", study, check=False)
+    assert checked.returncode == 1 and expected in checked.stderr, checked.stderr

@@ -3,8 +3,12 @@
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "leapsim/engine/errors.hpp"
+#include "leapsim/innovation/parameter_paths.hpp"
 #include "leapsim/io/posterior_file.hpp"
 
 namespace leapsim::innovation {
@@ -25,12 +29,60 @@ std::string file_digest(const std::filesystem::path& file) {
   return std::string("fnv1a64:") + text;
 }
 
+namespace {
+
+/// The posterior's path for a name as the study writes it: the same text, or the same number of
+/// the base scenario under another spelling (initial.0.count for initial[0].count).
+std::optional<std::size_t> column_of(const Parameters& base, const std::vector<std::string>& names,
+                                     const std::string& wanted) {
+  for (std::size_t i = 0; i < names.size(); ++i)
+    if (names[i] == wanted) return i;
+  try {
+    const std::string canonical = find_parameter(base, wanted).path;
+    for (std::size_t i = 0; i < names.size(); ++i)
+      if (names[i] == canonical) return i;
+  } catch (const UsageError&) {  // not a number of the scenario: told below as not in the posterior
+  }
+  return std::nullopt;
+}
+
+/// Keeps the columns of the parameters the study takes (study.posterior_parameters), in the
+/// file's order: a marginal of the weighted particles is the same particles and weights.
+void keep_only(const Study& study, abc::AbcResult& result) {
+  std::vector<bool> kept(result.names.size(), false);
+  for (std::size_t k = 0; k < study.posterior_parameters.size(); ++k) {
+    const std::optional<std::size_t> column =
+        column_of(study.base.parameters, result.names, study.posterior_parameters[k]);
+    if (!column) {
+      std::string held;
+      for (const std::string& n : result.names) held += (held.empty() ? "" : ", ") + n;
+      throw UsageError(study.posterior_parameters_at.at(k) + ": error: study.posterior_parameters[" +
+                       std::to_string(k) + "]: '" + study.posterior_parameters[k] + "' is not a parameter of " +
+                       study.posterior_file + "; it holds: " + held);
+    }
+    kept[*column] = true;
+  }
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < kept.size(); ++i)
+    if (kept[i]) names.push_back(result.names[i]);
+  for (std::vector<double>& particle : result.particles) {
+    std::vector<double> values;
+    for (std::size_t i = 0; i < kept.size(); ++i)
+      if (kept[i]) values.push_back(particle.at(i));
+    particle = std::move(values);
+  }
+  result.names = std::move(names);
+}
+
+}  // namespace
+
 void attach_posterior(Study& study) {
   if (study.posterior_file.empty()) {
     study.posterior.reset();
     return;
   }
   abc::Posterior posterior = io::read_posterior(study.posterior_file);
+  if (!study.posterior_parameters.empty()) keep_only(study, posterior.result);
   study.posterior = std::make_shared<const PosteriorDraws>(make_posterior_draws(
       study.base.parameters, study.posterior_file, file_digest(study.posterior_file), posterior.settings.seed,
       posterior.result.names, std::move(posterior.result.particles), std::move(posterior.result.weights)));

@@ -50,9 +50,42 @@ struct Member {
   const Parameters* parameters;
 };
 
+/// study.posterior_parameters: a list of parameter paths, each once; taken out of the mapping so
+/// that the struct reader does not see it.
+void read_posterior_parameters(const Context& ctx, YAML::Node study_node, Study& study) {
+  if (!study_node.IsMap() || !study_node["posterior_parameters"]) return;
+  const YAML::Node list = study_node["posterior_parameters"];
+  const Location at = ctx.at(list);
+  study_node.remove("posterior_parameters");
+  if (!list.IsSequence() || list.size() == 0) {
+    ctx.error(at,
+              "study.posterior_parameters: expected a list of the posterior's parameter paths, e.g. "
+              "[hte.apply_probability, tech_sme.register_probability]");
+    return;
+  }
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const Location item = ctx.at(list[i]);
+    const std::string path = "study.posterior_parameters[" + std::to_string(i) + "]";
+    if (!list[i].IsScalar() || list[i].Scalar().empty()) {
+      ctx.error(item, path + ": expected a parameter path");
+      continue;
+    }
+    const std::string name = list[i].Scalar();
+    if (std::find(study.posterior_parameters.begin(), study.posterior_parameters.end(), name) !=
+        study.posterior_parameters.end()) {
+      ctx.error(item, path + ": '" + name + "' is given twice");
+      continue;
+    }
+    study.posterior_parameters.push_back(name);
+    study.posterior_parameters_at.push_back(item.file + ":" + std::to_string(item.line) + ":" +
+                                            std::to_string(item.column));
+  }
+}
+
 void read_meta(const Context& ctx, const MappingReader& top, Study& study) {
   StudyMeta meta;
   meta.name = std::filesystem::path(ctx.file).stem().string();
+  if (const auto node = top.value("study")) read_posterior_parameters(ctx, *node, study);
   if (const auto node = top.value("study")) read_struct(ctx, *node, top.location("study"), "study", meta);
   if (meta.replications == 0) ctx.error(top.location("study"), "study.replications must be >= 1, got 0");
   study.name = meta.name;
@@ -76,6 +109,10 @@ void settle_posterior(const Context& ctx, const MappingReader& top, Study& study
     ctx.error(ctx.at(node["runs_per_draw"]),
               "study.runs_per_draw: runs per posterior draw needs a posterior (study.posterior, or the base "
               "scenario's posterior key)");
+  if (study.posterior_file.empty() && !study.posterior_parameters.empty())
+    ctx.error(top.location("study"),
+              "study.posterior_parameters: the parameters to take from a posterior need a posterior (study.posterior, "
+              "or the base scenario's posterior key)");
 }
 
 /// An alternative runs on the study's posterior draws: naming another is refused where it is named.

@@ -75,6 +75,11 @@ struct Study {
   std::uint64_t seed = 20190614;
   std::string posterior_file;       // the posterior named (study.posterior or the base's), resolved; empty if none
   std::uint32_t runs_per_draw = 1;  // replications that share one posterior draw
+  /// The posterior's parameters the study takes (study.posterior_parameters, as written), each
+  /// with where it is written ("file:line:column"); empty: every parameter of the posterior. A
+  /// district can so borrow a province's fitted behaviour without its province-sized counts.
+  std::vector<std::string> posterior_parameters;
+  std::vector<std::string> posterior_parameters_at;
   /// The posterior's draws, attached by the layer that reads files (attach_posterior); a study
   /// with a posterior_file and none attached refuses to run.
   std::shared_ptr<const PosteriorDraws> posterior;
