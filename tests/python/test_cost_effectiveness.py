@@ -16,11 +16,8 @@ import leapsim.html_report
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 TINY = ROOT / "scenarios" / "small" / "tiny.yaml"
 PAYER_TOTALS = {"county": "county_cost", "province": "province_cost", "tax": "tax_expenditure"}
-# The metrics the cost books added (docs/output-format.md): an earlier file has none of them.
-COST_METRICS = ("hte_new_rewards_province", "hte_new_rewards_county", "hte_renewal_rewards_province",
-                "hte_renewal_rewards_county", "coaching_cost", "outreach_cost", "carrier_build_cost",
-                "carrier_operation_cost", "platform_build_cost", "rd_deduction_foregone", "hte_rate_foregone",
-                "county_cost", "province_cost", "tax_expenditure", "public_cost")
+# Items of the cost books that files written before them already held.
+OLDER_ITEMS = {"rd_subsidies_paid", "patent_subsidies_paid", "talent_paid"}
 
 # The tiny district with a package that repeats the base's own reward (changes nothing) and two
 # that change what the county pays and what it gets.
@@ -51,15 +48,17 @@ def old_file(results, tmp_path_factory):
     """The run saved in the layout a version before the cost books wrote."""
     path = tmp_path_factory.mktemp("old") / "old.h5"
     results.save(path)
+    added = set(results._tree.attributes("scenarios/base")["cost_items"]) - OLDER_ITEMS
+    added |= {*PAYER_TOTALS.values(), "public_cost"}
     with h5py.File(path, "a") as f:
         for scenario in results.scenarios:
             for attribute in ("cost_items", "cost_payers"):
                 del f[f"scenarios/{scenario}"].attrs[attribute]
             for group in ("metrics", "summary"):
-                for name in COST_METRICS:
+                for name in added:
                     del f[f"scenarios/{scenario}/{group}/{name}"]
         for scenario in results.scenarios[1:]:
-            for name in COST_METRICS:
+            for name in added:
                 del f[f"comparisons/{scenario}/{name}"]
     return path
 
