@@ -42,6 +42,21 @@ METRICS = {
     "carrier_occupancy": "slots", "carrier_capacity": "slots", "platforms": "platforms",
     "hte_exits": "firms", "hte_rejected": "firms", "hte_renewal_rejected": "firms", "hte_new_entrants": "firms",
     "tech_sme_renewed": "firms",
+    "hte_new_rewards_province": "yuan",
+    "hte_new_rewards_fund": "yuan",
+    "hte_renewal_rewards_province": "yuan",
+    "hte_renewal_rewards_fund": "yuan",
+    "coaching_cost": "yuan",
+    "outreach_cost": "yuan",
+    "carrier_build_cost": "yuan",
+    "carrier_operation_cost": "yuan",
+    "platform_build_cost": "yuan",
+    "rd_deduction_foregone": "yuan",
+    "hte_rate_foregone": "yuan",
+    "county_cost": "yuan",
+    "province_cost": "yuan",
+    "tax_expenditure": "yuan",
+    "public_cost": "yuan",
 }
 METRIC_DESCRIPTIONS = {"tech_smes": "technology-based SMEs registered in the year",
                        "htes": "high-tech enterprises with a valid certificate on 31 December",
@@ -215,8 +230,11 @@ def test_every_scenario_has_its_metrics_and_summaries(tiny):
         assert list(f["scenarios"]) == SCENARIOS
         for s in SCENARIOS:
             g = f[f"scenarios/{s}"]
-            assert list(g.attrs) == ["description", "source", "resolved_yaml", "events"]
+            assert list(g.attrs) == ["description", "source", "resolved_yaml", "events", "cost_items", "cost_payers"]
             assert g.attrs["events"] > 0
+            items, payers = list(g.attrs["cost_items"]), list(g.attrs["cost_payers"])
+            assert len(items) == len(payers) == len(set(items)) > 0
+            assert set(items) <= set(METRICS) and set(payers) <= {"county", "province", "tax"}
             assert g.attrs["resolved_yaml"].startswith("# LeapSim scenario parameters, fully resolved")
             if s == "base":
                 assert g.attrs["source"] == str(TINY_SCENARIO)
@@ -371,10 +389,10 @@ def test_info_names_the_groups(leapsim, tiny):
     assert "  scenarios: [" + ", ".join(SCENARIOS) + "]" in lines
     assert "/years  [4]  calendar year" in lines
     for s in SCENARIOS:
-        assert f"/scenarios/{s}/metrics/  27 datasets [20 x 4], one per metric" in lines
-        assert f"/scenarios/{s}/summary/  27 datasets [4 x 5], one per metric" in lines
+        assert f"/scenarios/{s}/metrics/  {len(METRICS)} datasets [20 x 4], one per metric" in lines
+        assert f"/scenarios/{s}/summary/  {len(METRICS)} datasets [4 x 5], one per metric" in lines
     for s in SCENARIOS[1:]:
-        assert f"/comparisons/{s}/  27 datasets [4 x 7], one per metric" in lines
+        assert f"/comparisons/{s}/  {len(METRICS)} datasets [4 x 7], one per metric" in lines
     for name in ("probability", "wilson95_low", "wilson95_high", "replications_met"):
         assert f"/targets/{name}  [2 x 4]" in lines
 

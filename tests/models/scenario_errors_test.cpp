@@ -73,6 +73,19 @@ TEST(ScenarioErrors, NegativeRate) {
   expect_scenario_error("entry:\n  base_rate: -1\n", 2, 14, "entry.base_rate must be >= 0, got -1");
 }
 
+TEST(ScenarioErrors, NegativeCost) {
+  expect_scenario_error("costs:\n  coaching_per_firm: -1\n", 2, 22, "costs.coaching_per_firm must be >= 0, got -1");
+}
+
+TEST(ScenarioErrors, UnknownPayer) {
+  expect_scenario_error("costs:\n  carrier_payer: city\n", 2, 18,
+                        "costs.carrier_payer: unknown carrier_payer \"city\"; expected one of: county, province");
+}
+
+TEST(ScenarioErrors, CostOfALeverThatDoesNotExist) {
+  expect_scenario_error("costs:\n  mentoring_per_firm: 2.0e4\n", 2, 3, "unknown key \"mentoring_per_firm\" in costs");
+}
+
 TEST(ScenarioErrors, CertificateValidityInWholeYears) {
   expect_scenario_error("hte:\n  validity_years: 2.5\n", 2, 19,
                         "hte.validity_years must be a whole number >= 1, got 2.5");

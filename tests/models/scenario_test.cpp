@@ -356,7 +356,8 @@ TEST(Writer, WritesReadableYaml) {
   EXPECT_NE(
       yaml.find("  rd_subsidy_rate:\n    - {from: 2019-01-01, value: 0}\n    - {from: 2021-01-01, value: 0.05}\n"),
       std::string::npos);
-  EXPECT_NE(yaml.find("  deduction_manufacturing:\n    - {value: 0.5}\n    - {from: 2018-01-01, value: 0.75}\n    - {from: 2021-01-01, value: 1}\n"),
+  EXPECT_NE(yaml.find("  deduction_manufacturing:\n    - {value: 0.5}\n    - {from: 2018-01-01, value: 0.75}\n    - "
+                      "{from: 2021-01-01, value: 1}\n"),
             std::string::npos);
   EXPECT_NE(yaml.find("  age_breaks: [1, 3, 7]\n"), std::string::npos);
   EXPECT_NE(yaml.find("  round_date: \"11-30\"\n"), std::string::npos);
@@ -402,9 +403,9 @@ TEST(Docs, EveryKeyIsDocumented) {
     std::string key = path.substr(path.find_last_of('.') == std::string::npos ? 0 : path.find_last_of('.') + 1);
     keys.insert(key);
   });
-  const auto section_keys = {"region", "initial", "attributes", "carriers", "platform_builds",
-                             "entry",  "growth",  "rd",         "patents",  "tech_sme",
-                             "hte",    "upgrade", "exit",       "turnover",   "policy"};
+  const auto section_keys = {"region", "initial", "attributes", "carriers", "platform_builds", "entry", "growth",
+                             "rd",     "patents", "tech_sme",   "hte",      "upgrade",         "exit",  "turnover",
+                             "policy", "costs"};
   keys.insert(section_keys.begin(), section_keys.end());
   for (const std::string& key : keys) EXPECT_NE(doc.find("`" + key + "`"), std::string::npos) << key;
 }

@@ -35,7 +35,10 @@ std::vector<Time> entry_policy_dates(const PolicyLevers& p) {
 void InnovationModel::open_carriers(EntityId) {
   const Time t = sim_.now();
   for (std::size_t c = 0; c < carriers_.size(); ++c)
-    if (p_.carriers[c].opens == t) carriers_[c].open = true;
+    if (p_.carriers[c].opens == t) {
+      carriers_[c].open = true;
+      region_.year[Metric::carrier_build_cost] += p_.costs.carrier_build_per_slot * carriers_[c].capacity;
+    }
   refresh_entry_rate();
   schedule_next_dated(carrier_opening_, carrier_dates(p_));
 }
@@ -45,7 +48,8 @@ void InnovationModel::build_platforms(EntityId) {
   std::uint32_t count = 0;
   for (const PlatformBuild& b : p_.platform_builds)
     if (b.date == t) count += b.count;
-  attach_platforms(count, t);
+  const std::size_t built = attach_platforms(count, t);
+  region_.year[Metric::platform_build_cost] += p_.costs.platform_build * static_cast<double>(built);
   schedule_next_dated(platform_build_, platform_dates(p_));
 }
 
@@ -57,8 +61,9 @@ void InnovationModel::change_policy(EntityId) {
   schedule_next_dated(policy_change_, entry_policy_dates(p_.policy));
 }
 
-/// Attaches platforms to the alive firms with the largest R&D spend that have none.
-void InnovationModel::attach_platforms(std::uint32_t count, Time t) {
+/// Attaches platforms to the alive firms with the largest R&D spend that have none; returns how
+/// many it attached (fewer than asked when fewer firms are left without one).
+std::size_t InnovationModel::attach_platforms(std::uint32_t count, Time t) {
   std::vector<EntityId> candidates;
   sim_.population().for_each_alive([&](EntityId f) {
     if (!firms_[f].has(Flag::platform)) candidates.push_back(f);
@@ -75,6 +80,7 @@ void InnovationModel::attach_platforms(std::uint32_t count, Time t) {
     emit(t, candidates[i], FirmEventKind::platform_attached, 0.0);
     if (t > year_start(p_.start_year)) refresh_patent_rate(firm, candidates[i]);
   }
+  return n;
 }
 
 /// Schedules the next carrier opening, platform build and entry-policy change.

@@ -41,9 +41,8 @@ void InnovationModel::certify(EntityId f, Time t, int year) {
   const bool renewal = firm.has(Flag::hte);
   firm.expiry_year = static_cast<std::int16_t>(year + validity_years());
   cohort(year).push_back(f);
-  const double reward = renewal ? levers_.at(t).hte_reward_renewal : levers_.at(t).hte_reward_new;
-  const bool paid = reward > 0.0 && pay(Metric::hte_rewards_paid, reward);
-  if (paid) firm.set(Flag::subsidised);
+  const double paid = pay_reward(renewal, t);
+  if (paid > 0.0) firm.set(Flag::subsidised);
   if (renewal) {
     region_.year[Metric::hte_renewed] += 1.0;
   } else {
@@ -53,7 +52,22 @@ void InnovationModel::certify(EntityId f, Time t, int year) {
     if (firm.born >= static_cast<float>(year_start(p_.start_year))) region_.year[Metric::hte_new_entrants] += 1.0;
     refresh_exit(f);
   }
-  emit(t, f, renewal ? FirmEventKind::hte_renewed : FirmEventKind::hte_certified, paid ? reward : 0.0);
+  emit(t, f, renewal ? FirmEventKind::hte_renewed : FirmEventKind::hte_certified, paid);
+}
+
+/// Pays a certificate's reward: the province's share always, the fund's share when the fund can.
+/// Returns the yuan paid.
+double InnovationModel::pay_reward(bool renewal, Time t) {
+  const RewardShares shares = reward_shares(renewal, levers_.at(t));
+  double paid = 0.0;
+  if (shares.province > 0.0) {
+    region_.year[renewal ? Metric::hte_renewal_rewards_province : Metric::hte_new_rewards_province] += shares.province;
+    paid += shares.province;
+  }
+  if (shares.fund > 0.0 && pay(renewal ? Metric::hte_renewal_rewards_fund : Metric::hte_new_rewards_fund, shares.fund))
+    paid += shares.fund;
+  region_.year[Metric::hte_rewards_paid] += paid;
+  return paid;
 }
 
 int InnovationModel::validity_years() const noexcept { return certificate_years(p_.hte); }

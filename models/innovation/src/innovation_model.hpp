@@ -20,6 +20,7 @@
 #include "attributes.hpp"
 #include "firm.hpp"
 #include "leapsim/engine/simulation.hpp"
+#include "leapsim/innovation/cost_book.hpp"
 #include "leapsim/innovation/model.hpp"
 #include "leapsim/innovation/rules.hpp"
 #include "levers.hpp"
@@ -56,6 +57,12 @@ struct Application {
   EntityId firm;
   double pass_draw;  // a double: a float could round a draw just under 1 up to 1
   bool coached;
+};
+
+/// An HTE reward split by payer: the province's share and the special fund's.
+struct RewardShares {
+  double province;
+  double fund;
 };
 
 /// Carrier state during a run.
@@ -143,16 +150,24 @@ class InnovationModel {
 
   // review.cpp (§4.2)
   void review(EntityId f);
-  void claim_rd_subsidy(FirmState& firm, EntityId f, Time t);
-  void evaluate_tech_sme(FirmState& firm, EntityId f, const FirmAccounts& a, int year, double draw, Time t);
-  void consider_hte(FirmState& firm, EntityId f, const FirmAccounts& a, Time t, double apply_draw, double pass_draw);
+  void claim_rd_subsidy(FirmState& firm, EntityId f, Time t, const LeversInForce::Values& levers);
+  void evaluate_tech_sme(FirmState& firm, EntityId f, const FirmAccounts& a, int year, double draw, Time t,
+                         const LeversInForce::Values& levers);
+  void consider_hte(FirmState& firm, EntityId f, const FirmAccounts& a, Time t, double apply_draw, double pass_draw,
+                    const LeversInForce::Values& levers);
   void renew_before_first_review(EntityId f, RandomStream& s);
-  double registration_pull(const FirmState& firm, const FirmAccounts& a, Time t) const;
-  void consider_upgrade(const CaughtUpFirm& caught, const FirmAccounts& a, Time t, double draw);
+  double registration_pull(const FirmState& firm, const FirmAccounts& a, const LeversInForce::Values& levers) const;
+  RewardShares reward_shares(bool renewal, const LeversInForce::Values& levers) const;
+  double reward_in_reach(bool renewal, const LeversInForce::Values& levers) const;
+  void consider_upgrade(const CaughtUpFirm& caught, const FirmAccounts& a, const LeversInForce::Values& levers,
+                        double draw);
+  void book_tax_foregone(const FirmState& firm, double rd, double revenue, int year,
+                         const LeversInForce::Values& levers);
 
   // hte_round.cpp (§4.3)
   void hte_round(EntityId);
   void certify(EntityId f, Time t, int year);
+  double pay_reward(bool renewal, Time t);
   int validity_years() const noexcept;
   Time round_time(int year) const;
   int next_round_year(Time t) const;
@@ -188,7 +203,7 @@ class InnovationModel {
   void open_carriers(EntityId);
   void build_platforms(EntityId);
   void change_policy(EntityId);
-  void attach_platforms(std::uint32_t count, Time t);
+  std::size_t attach_platforms(std::uint32_t count, Time t);
   void schedule_dated_events(bool including_now);
   void schedule_next_dated(ProcessId process, const std::vector<Time>& dates, bool including_now = false);
 
@@ -197,6 +212,7 @@ class InnovationModel {
   void begin_year(int year);
   bool pay(Metric kind, double amount);
   void close_year(int year);
+  void book_yearly_costs(int year, YearMetrics& m) const;
   void report_firms(int year);
 
   const Parameters& p_;
@@ -211,6 +227,7 @@ class InnovationModel {
   ProcessId review_{}, exit_{}, patent_{}, decision_{}, new_year_{}, carrier_opening_{}, policy_change_{}, hte_round_{},
       platform_build_{}, entry_{}, initial_order_{};
   std::vector<CarrierState> carriers_;
+  std::vector<CostItem> cost_book_;  // the items and their payers under p_.costs
   RegionState region_;
 };
 

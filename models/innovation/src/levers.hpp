@@ -19,7 +19,8 @@ class LeversInForce {
   struct Values {
     double hte_reward_new, hte_reward_renewal, rd_subsidy_rate, rd_subsidy_cap, patent_subsidy_application,
         patent_subsidy_grant, outreach, talent_firms_per_year, talent_cost_per_firm, deduction_manufacturing,
-        deduction_other;
+        deduction_other, tech_sme_deduction, province_hte_reward_new, province_hte_reward_renewal, coaching_per_firm,
+        outreach_per_firm_point;
   };
 
   /// The cache over the schedules of these parameters.
@@ -34,7 +35,12 @@ class LeversInForce {
                    {&p.policy.talent_firms_per_year, &Values::talent_firms_per_year},
                    {&p.policy.talent_cost_per_firm, &Values::talent_cost_per_firm},
                    {&p.rd.deduction_manufacturing, &Values::deduction_manufacturing},
-                   {&p.rd.deduction_other, &Values::deduction_other}} {}
+                   {&p.rd.deduction_other, &Values::deduction_other},
+                   {&p.tech_sme.deduction, &Values::tech_sme_deduction},
+                   {&p.costs.province_hte_reward_new, &Values::province_hte_reward_new},
+                   {&p.costs.province_hte_reward_renewal, &Values::province_hte_reward_renewal},
+                   {&p.costs.coaching_per_firm, &Values::coaching_per_firm},
+                   {&p.costs.outreach_per_firm_point, &Values::outreach_per_firm_point}} {}
 
   /// The values in force at time t.
   const Values& at(Time t) {

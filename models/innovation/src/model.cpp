@@ -62,7 +62,8 @@ InnovationModel::InnovationModel(const Parameters& p, std::uint64_t seed, std::u
                    p.upgrade.probability_per_100k > 0.0),
       entrant_sampler_(p.entry.attributes),
       firms_(sim_.population().add_column<FirmState>("firm")),
-      levers_(p) {
+      levers_(p),
+      cost_book_(cost_book(p.costs)) {
   // The registration order keys the random streams: never reorder.
   review_ = add_process<&InnovationModel::review>("review", Scope::entity, EventOrder::review);
   exit_ = add_process<&InnovationModel::exit>("exit", Scope::entity, EventOrder::exit);

@@ -14,6 +14,7 @@
 
 #include "leapsim/engine/errors.hpp"
 #include "leapsim/engine/stats.hpp"
+#include "leapsim/innovation/cost_book.hpp"
 
 namespace leapsim::innovation {
 namespace {
@@ -185,10 +186,17 @@ ResultGroup parameter_draws(const Study& study, const StudyResults& results) {
 void add_scenario(ResultGroup& scenarios, const Scenario& scenario, const ScenarioResults& r, std::size_t years,
                   const std::uint32_t* runs_per_draw) {
   ResultGroup& g = scenarios.add_group(r.name);
+  std::vector<std::string> cost_items, cost_payers;
+  for (const CostItem& item : cost_book(scenario.parameters.costs)) {
+    cost_items.emplace_back(metric_infos()[static_cast<std::size_t>(item.metric)].name);
+    cost_payers.emplace_back(item.payer);
+  }
   g.attributes = {{"description", scenario.description},
                   {"source", scenario.source},
                   {"resolved_yaml", scenario.resolved_yaml},
-                  {"events", static_cast<std::int64_t>(r.events)}};
+                  {"events", static_cast<std::int64_t>(r.events)},
+                  {"cost_items", cost_items},
+                  {"cost_payers", cost_payers}};
   ResultGroup metrics{"metrics", {}, {}, {}, {}}, summary{"summary", {}, {}, {}, {}};
   const std::size_t reps = r.replications.size();
   for (const MetricInfo& info : metric_infos()) {

@@ -2,8 +2,8 @@
 // report (§4.10).
 #include <algorithm>
 #include <cstdint>
-
 #include "innovation_model.hpp"
+#include "leapsim/innovation/cost_book.hpp"
 
 namespace leapsim::innovation::model {
 
@@ -57,6 +57,7 @@ void InnovationModel::close_year(int year) {
   double subsidies = 0.0;
   for (const Metric k : kPayKinds) subsidies += m[static_cast<std::size_t>(k)];
   set(Metric::subsidies_paid, subsidies);
+  book_yearly_costs(year, m);
   set(Metric::budget_left, region_.budget_left);
   std::uint64_t occupied = 0, capacity = 0;
   for (const CarrierState& c : carriers_)
@@ -69,6 +70,21 @@ void InnovationModel::close_year(int year) {
   set(Metric::tech_contract_turnover,
       p_.turnover.per_yuan_hte_rd * region_.hte_rd + p_.turnover.per_platform * static_cast<double>(platforms));
   region_.table.years.push_back(m);
+}
+
+/// The cost of the carriers open through the year, and the totals
+/// of the cost books by payer.
+void InnovationModel::book_yearly_costs(int year, YearMetrics& m) const {
+  const Time from = year_start(year), to = year_start(year + 1);
+  auto at = [&m](Metric k) -> double& { return m[static_cast<std::size_t>(k)]; };
+  double slot_years = 0.0;
+  for (std::size_t c = 0; c < carriers_.size(); ++c) {
+    const Time opens = std::clamp(p_.carriers[c].opens, from, to);
+    slot_years += carriers_[c].capacity * (to - opens);
+  }
+  at(Metric::carrier_operation_cost) = p_.costs.carrier_operation_per_slot * slot_years;
+  for (const CostItem& item : cost_book_) at(*payer_total(item.payer)) += at(item.metric);
+  at(Metric::public_cost) = at(Metric::county_cost) + at(Metric::province_cost) + at(Metric::tax_expenditure);
 }
 
 /// Every alive firm as it stands at the end of the year.

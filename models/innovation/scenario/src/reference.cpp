@@ -139,7 +139,8 @@ std::vector<KeySection> key_reference() {
           section("upgrade", p.upgrade),
           section("exit", p.exit),
           section("turnover", p.turnover),
-          section("policy", p.policy)};
+          section("policy", p.policy),
+          section("costs", p.costs)};
 }
 
 std::string key_table_markdown(const KeySection& section) {

@@ -40,10 +40,27 @@ enum class Metric : std::size_t {
   hte_renewal_rejected,  ///< renewal applications rejected in the year (each lapses the same day)
   hte_new_entrants,      ///< first certifications of firms that entered during the run
   tech_sme_renewed,      ///< tech-SME registrations of firms registered the year before
+  // The cost books (docs/model.md §4.11): each item a yearly flow in yuan with one payer
+  // (cost_book()), then the totals by payer.
+  hte_new_rewards_province,      ///< new-HTE rewards paid by the province
+  hte_new_rewards_fund,          ///< new-HTE rewards paid from the special fund
+  hte_renewal_rewards_province,  ///< renewal rewards paid by the province
+  hte_renewal_rewards_fund,      ///< renewal rewards paid from the special fund
+  coaching_cost,                 ///< one-enterprise-one-policy coaching
+  outreach_cost,                 ///< the outreach campaign
+  carrier_build_cost,            ///< carriers built during the run
+  carrier_operation_cost,        ///< carriers run
+  platform_build_cost,           ///< R&D platforms built during the run
+  rd_deduction_foregone,         ///< tax foregone by the R&D super-deduction
+  hte_rate_foregone,             ///< tax foregone by the HTE's reduced income-tax rate
+  county_cost,                   ///< every item the district or county pays
+  province_cost,                 ///< every item the province pays
+  tax_expenditure,               ///< the two tax items
+  public_cost,                   ///< the three payers together
 };
 
 /// Number of metrics.
-inline constexpr std::size_t kMetricCount = static_cast<std::size_t>(Metric::tech_sme_renewed) + 1;
+inline constexpr std::size_t kMetricCount = static_cast<std::size_t>(Metric::public_cost) + 1;
 
 /// Name, unit and descriptions (English, Chinese) of a metric, for reports and results files.
 struct MetricInfo {

@@ -52,6 +52,12 @@ inline constexpr std::array<EnumWord<Level>, 3> kLevelWords{
 inline constexpr std::array<EnumWord<CarrierKind>, 2> kCarrierKindWords{
     {{CarrierKind::incubator, "incubator"}, {CarrierKind::maker_space, "maker_space"}}};
 
+inline constexpr std::array<EnumWord<Payer>, 2> kPayerWords{{{Payer::county, "county"}, {Payer::province, "province"}}};
+
+template <>
+constexpr std::span<const EnumWord<Payer>> enum_words<Payer>() noexcept {
+  return kPayerWords;
+}
 template <>
 constexpr std::span<const EnumWord<InitialStatus>> enum_words<InitialStatus>() noexcept {
   return kInitialStatusWords;
@@ -850,6 +856,77 @@ void describe(V& v, T& p) {
           .max = kMaxYuan});
 }
 
+template <class V, Is<CostParameters> T>
+void describe(V& v, T& c) {
+  v("fund_payer", c.fund_payer,
+    Field{.help = "whose special fund policy.budget is: county or province",
+          .help_zh = "专项资金（policy.budget）的出资方：county（县区）或 province（省）",
+          .source = "the first user, a district bureau"});
+  v("province_hte_reward_new", c.province_hte_reward_new,
+    Field{.range = Range::non_negative,
+          .unit = "yuan per new HTE",
+          .help = "the part of policy.hte_reward_new the province pays (outside the fund, never refused)",
+          .help_zh = "新认定高企奖励中由省级财政承担的部分（不占用专项资金）",
+          .source = "Hebei province reward, 100,000 yuan (model.md)",
+          .max = kMaxYuan});
+  v("province_hte_reward_renewal", c.province_hte_reward_renewal,
+    Field{.range = Range::non_negative,
+          .unit = "yuan per renewal",
+          .help = "the part of policy.hte_reward_renewal the province pays",
+          .help_zh = "高企重新认定奖励中由省级财政承担的部分",
+          .source = "assumption: no provincial renewal reward",
+          .max = kMaxYuan});
+  v("coaching_per_firm", c.coaching_per_firm,
+    Field{.range = Range::non_negative,
+          .unit = "yuan per firm coached",
+          .help = "cost of one-enterprise-one-policy coaching for one applicant",
+          .help_zh = "一企一策辅导每家企业的费用",
+          .source = "assumption",
+          .max = kMaxYuan});
+  v("coaching_payer", c.coaching_payer,
+    Field{.help = "who pays it: county or province", .help_zh = "辅导费用出资方", .source = "assumption"});
+  v("outreach_per_firm_point", c.outreach_per_firm_point,
+    Field{.range = Range::non_negative,
+          .unit = "yuan per firm reached per percentage point",
+          .help = "outreach cost for each eligible unregistered firm it reaches, per point it adds to the register "
+                  "probability",
+          .help_zh = "宣传动员费用：每触达一家符合条件的未入库企业、每提高1个百分点入库概率的费用",
+          .source = "assumption",
+          .max = kMaxYuan});
+  v("outreach_payer", c.outreach_payer,
+    Field{.help = "who pays it: county or province", .help_zh = "宣传动员费用出资方", .source = "assumption"});
+  v("carrier_build_per_slot", c.carrier_build_per_slot,
+    Field{.range = Range::non_negative,
+          .unit = "yuan per slot",
+          .help = "building a carrier that opens during the run, per firm slot",
+          .help_zh = "模拟期内新建孵化载体每个企业位的建设费用",
+          .source = "assumption",
+          .max = kMaxYuan});
+  v("carrier_operation_per_slot", c.carrier_operation_per_slot,
+    Field{.range = Range::non_negative,
+          .unit = "yuan per slot per year",
+          .help = "running an open carrier, per firm slot and year open",
+          .help_zh = "孵化载体每个企业位每年的运营费用",
+          .source = "assumption",
+          .max = kMaxYuan});
+  v("carrier_payer", c.carrier_payer,
+    Field{.help = "who pays it: county or province", .help_zh = "孵化载体费用出资方", .source = "assumption"});
+  v("platform_build", c.platform_build,
+    Field{.range = Range::non_negative,
+          .unit = "yuan per platform",
+          .help = "building an R&D platform during the run",
+          .help_zh = "模拟期内每新建一个研发平台的费用",
+          .source = "assumption",
+          .max = kMaxYuan});
+  v("platform_payer", c.platform_payer,
+    Field{.help = "who pays it: county or province", .help_zh = "研发平台费用出资方", .source = "assumption"});
+  v("profit_margin", c.profit_margin,
+    Field{.range = Range::probability,
+          .help = "taxable profit as a share of revenue, for the HTE rate's tax expenditure",
+          .help_zh = "应税利润占营业收入的比例（用于估算高企优惠税率的税式支出）",
+          .source = "NBS: profit margin of industrial enterprises above designated size, 2019 (5.86%)"});
+}
+
 template <class V, Is<Parameters> T>
 void describe(V& v, T& p) {
   v("region", p.region, Field{.help = "the district or province", .help_zh = "模拟的地区"});
@@ -888,6 +965,7 @@ void describe(V& v, T& p) {
   v("exit", p.exit, Field{.help = "exit hazard", .help_zh = "企业退出"});
   v("turnover", p.turnover, Field{.help = "technology-contract turnover", .help_zh = "技术合同成交额"});
   v("policy", p.policy, Field{.help = "the bureau's levers, each a schedule", .help_zh = "政策工具（均可按日期变化）"});
+  v("costs", p.costs, Field{.help = "what the levers cost and who pays", .help_zh = "政策成本与出资方"});
 }
 
 template <>
@@ -920,6 +998,8 @@ template <>
 inline constexpr bool kDescribed<TurnoverParameters> = true;
 template <>
 inline constexpr bool kDescribed<PolicyLevers> = true;
+template <>
+inline constexpr bool kDescribed<CostParameters> = true;
 template <>
 inline constexpr bool kDescribed<Parameters> = true;
 

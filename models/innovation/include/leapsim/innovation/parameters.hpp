@@ -257,6 +257,30 @@ struct PolicyLevers {
   friend bool operator==(const PolicyLevers&, const PolicyLevers&) = default;
 };
 
+/// Who pays a programme cost: the district or county (its special fund and budget) or the province.
+enum class Payer : std::uint8_t { county, province };
+
+/// What the levers cost and who pays (docs/model.md §4.11). Transfers (rewards, subsidies, the
+/// talent programme) are paid from the special fund, which belongs to `fund_payer`; the province's
+/// share of the HTE rewards is paid beside it and never refused. Programme costs are booked to
+/// their payer and do not draw on the fund. Tax expenditures are booked to the tax authorities.
+struct CostParameters {
+  Payer fund_payer = Payer::county;                              // whose special fund policy.budget is
+  Schedule province_hte_reward_new = Schedule::constant(1.0e5);  // yuan of policy.hte_reward_new; Hebei province reward
+  Schedule province_hte_reward_renewal = Schedule::constant(0.0);  // yuan of policy.hte_reward_renewal; assumption
+  Schedule coaching_per_firm = Schedule::constant(2.0e4);          // yuan per firm coached; assumption
+  Payer coaching_payer = Payer::county;
+  Schedule outreach_per_firm_point = Schedule::constant(100.0);  // yuan per firm reached per point; assumption
+  Payer outreach_payer = Payer::county;
+  double carrier_build_per_slot = 5.0e4;      // yuan per slot of a carrier opening during the run; assumption
+  double carrier_operation_per_slot = 5.0e3;  // yuan per open slot per year; assumption
+  Payer carrier_payer = Payer::county;
+  double platform_build = 1.0e6;  // yuan per R&D platform built during the run; assumption
+  Payer platform_payer = Payer::county;
+  double profit_margin = 0.0586;  // taxable profit / revenue; NBS: industrial enterprises' margin in 2019
+  friend bool operator==(const CostParameters&, const CostParameters&) = default;
+};
+
 /// Everything one replication needs besides its seed.
 struct Parameters {
   Region region;
@@ -277,6 +301,7 @@ struct Parameters {
   ExitParameters exit;
   TurnoverParameters turnover;
   PolicyLevers policy;
+  CostParameters costs;
   friend bool operator==(const Parameters&, const Parameters&) = default;
 };
 
