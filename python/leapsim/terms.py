@@ -127,7 +127,7 @@ _TEXT: Dict[str, Tuple[str, str]] = {
     "payer": ("支付方", "payer"),
     "item": ("项目", "item"),
     "yuan": ("金额（元）", "yuan"),
-    "payer_county": ("县级财政（专项资金）", "county (special fund)"),
+    "payer_county": ("县级财政", "county"),
     "payer_province": ("省级财政", "province"),
     "payer_tax": ("税式支出", "tax expenditure"),
     "payer_public": ("公共支出合计", "public total"),

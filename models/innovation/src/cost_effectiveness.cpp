@@ -2,29 +2,17 @@
 #include "leapsim/innovation/cost_effectiveness.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <limits>
 #include <numeric>
 
 #include "leapsim/engine/errors.hpp"
+#include "leapsim/innovation/cost_book.hpp"
 #include "leapsim/innovation/mechanisms.hpp"
 #include "leapsim/innovation/metrics.hpp"
 
 namespace leapsim::innovation {
 namespace {
-
-struct PayerInfo {
-  Payer payer;
-  std::string_view name;
-  std::string_view metric;
-};
-constexpr std::array<PayerInfo, 4> kPayers{{{Payer::county, "county", "county_cost"},
-                                            {Payer::province, "province", "province_cost"},
-                                            {Payer::tax, "tax", "tax_expenditure"},
-                                            {Payer::public_total, "public", "public_cost"}}};
-
-const PayerInfo& info(Payer payer) { return kPayers.at(static_cast<std::size_t>(payer)); }
 
 constexpr std::string_view kBeforeCostBooks = "the cost books";
 
@@ -71,33 +59,21 @@ std::vector<FrontierStep> upper_hull(std::vector<FrontierStep> options) {
 
 }  // namespace
 
-std::optional<Payer> payer_by_name(std::string_view name) {
-  for (const PayerInfo& p : kPayers)
-    if (p.name == name) return p.payer;
-  return std::nullopt;
-}
-
-std::string_view payer_name(Payer payer) { return info(payer).name; }
-
-std::string_view payer_cost_metric(Payer payer) { return info(payer).metric; }
-
-std::string payer_names() {
-  std::string names;
-  for (const PayerInfo& p : kPayers) names += (names.empty() ? "" : ", ") + std::string(p.name);
-  return names;
-}
-
 CostEffectiveness cost_effectiveness(const ResultGroup& root, const std::string& base, const std::string& metric,
                                      int year, const std::string& payer) {
-  const auto who = payer_by_name(payer);
-  if (!who) throw UsageError("unknown payer '" + payer + "'; the payers are " + payer_names());
+  const auto total = payer_total(payer);
+  if (!total) {
+    std::string payers;
+    for (const std::string_view p : kPayers) payers += (payers.empty() ? "" : ", ") + std::string(p);
+    throw UsageError("unknown payer '" + payer + "'; the payers are " + payers);
+  }
   if (!metric_by_name(metric)) throw UsageError("unknown metric '" + metric + "'");
   const std::size_t y = year_index(root, year);
   const ResultGroup* scenarios = root.group("scenarios");
   if (scenarios == nullptr || scenarios->group(base) == nullptr)
     throw UsageError("no scenario '" + base + "' in the results");
-  CostEffectiveness out{base, metric, *who, year, {}, {}};
-  const std::string cost_metric(payer_cost_metric(*who));
+  CostEffectiveness out{base, metric, payer, year, {}, {}};
+  const std::string cost_metric(metric_infos()[static_cast<std::size_t>(*total)].name);
   for (const ResultGroup& s : scenarios->groups) {
     if (s.name == base) continue;
     PackageCostEffect p;

@@ -4,7 +4,6 @@
 // cost per extra unit with Fieller's interval (stats::fieller_ratio), dominance and the
 // efficiency frontier. Replication r of every scenario shares its random streams, so extra cost
 // and extra effect are paired per replication, and their ratio's interval uses their covariance.
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,18 +12,6 @@
 #include "leapsim/engine/stats.hpp"
 
 namespace leapsim::innovation {
-
-/// Who pays: the county's special fund, the province, tax expenditure, or all three (public).
-enum class Payer { county, province, tax, public_total };
-
-/// The payer of that name ("county", "province", "tax", "public"), or nothing.
-std::optional<Payer> payer_by_name(std::string_view name);
-/// A payer's name, as payer_by_name reads it.
-std::string_view payer_name(Payer payer);
-/// The yearly metric holding a payer's total cost (county_cost, province_cost, tax_expenditure, public_cost).
-std::string_view payer_cost_metric(Payer payer);
-/// Every payer name, for messages: "county, province, tax, public".
-std::string payer_names();
 
 /// One package against the base.
 struct PackageCostEffect {
@@ -57,7 +44,7 @@ struct FrontierStep {
 struct CostEffectiveness {
   std::string base;
   std::string metric;
-  Payer payer = Payer::county;
+  std::string payer;  ///< one of kPayers (cost_book.hpp)
   int year = 0;
   std::vector<PackageCostEffect> packages;  ///< the scenarios other than the base, in the file's order
   /// The options (the base and every package) that are neither dominated nor extendedly
@@ -73,9 +60,9 @@ struct CostEffectiveness {
 };
 
 /// The cost-effectiveness of every package of a results tree against `base` for `metric` in
-/// `year` and `payer` (docs/output-format.md). Throws UsageError for an unknown metric, scenario,
-/// payer or a year outside the results (as explain), IoError for a file without the payer's cost
-/// metric (written before the cost books).
+/// `year` and `payer`, one of kPayers (docs/output-format.md). Throws UsageError for an unknown
+/// metric, scenario, payer or a year outside the results (as explain), IoError for a file without
+/// the payer's total (written before the cost books).
 CostEffectiveness cost_effectiveness(const ResultGroup& root, const std::string& base, const std::string& metric,
                                      int year, const std::string& payer = "county");
 
