@@ -64,10 +64,8 @@ struct Terms {
   Term ranking_paid{"\n== Ranking by extra HTEs in %1$d over %2$s (mean), with the mean total paid over the run\n",
                     "\n== 按 %1$d 年比 %2$s 增加的高新技术企业数排名（均值），及模拟期内平均奖补资金支出合计\n"};
   Term ranked{"%+7.1f HTEs   %8.1f M yuan paid\n", "%+7.1f 家高新技术企业   支出 %8.0f 万元\n"};
-  Term no_cost_books{
-      "(no cost per extra HTE: the results file was written before the cost books; the ranking shows the total "
-      "paid instead)\n",
-      "（无法计算成本效益：该结果文件由成本账目之前的版本写出；以下排名改为列出奖补资金支出合计）\n"};
+  Term no_cost_books{"(not by cost per extra HTE: the results file was written before the cost books)\n",
+                     "（未按每增加一家高新技术企业的成本排名：该结果文件由成本账目之前的版本写出）\n"};
   Term cost_ranking{
       "\n== Ranking by cost per extra HTE to the county in %1$d (extra county cost %3$d-%1$d over %2$s divided by "
       "extra HTEs in %1$d): mean [95%% Fieller interval], M yuan\n",
@@ -351,7 +349,8 @@ int money_places(Language l) { return l == Language::zh ? 0 : 2; }
 /// A signed amount of yuan in the report's money unit.
 std::string money_cell(double yuan, Language l) { return format("%+.*f", money_places(l), yuan / money_scale(l)); }
 
-/// The ranking of files without cost books: by extra HTEs, with the mean total paid over the run.
+/// The ranking of files without cost books: by extra HTEs, with the mean total paid over the run,
+/// saying why it is not by cost per extra HTE.
 void write_paid_ranking(const ResultGroup& comparisons, const ResultGroup& scenarios, const std::string& base, int year,
                         std::size_t row, Language l, std::ostream& out) {
   struct Ranked {
@@ -367,7 +366,7 @@ void write_paid_ranking(const ResultGroup& comparisons, const ResultGroup& scena
     ranking.push_back({alt.name, at(array(alt, "htes"), row, 0), total});
   }
   std::stable_sort(ranking.begin(), ranking.end(), [](const Ranked& a, const Ranked& b) { return a.htes > b.htes; });
-  out << format(say(kTerms.ranking_paid, l), year, base.c_str());
+  out << format(say(kTerms.ranking_paid, l), year, base.c_str()) << say(kTerms.no_cost_books, l);
   for (std::size_t i = 0; i < ranking.size(); ++i)
     out << format("%2zu. ", i + 1) << pad(ranking[i].name, 44) << ' '
         << format(say(kTerms.ranked, l), ranking[i].htes, ranking[i].paid / money_scale(l));
@@ -445,7 +444,6 @@ void write_comparisons(const ResultGroup& root, const ReportView& v, std::ostrea
     const innovation::CostEffectiveness ce = innovation::cost_effectiveness(root, base, "htes", year, "county");
     write_rankings(ce, v, out);
   } catch (const IoError&) {  // no cost metrics in the file
-    out << say(kTerms.no_cost_books, l);
     write_paid_ranking(comparisons, scenarios, base, year, row, l, out);
   }
 }
