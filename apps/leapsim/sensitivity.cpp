@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <numeric>
 #include <optional>
@@ -48,11 +49,12 @@ class SensitivityProgress {
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
 
-/// The outputs the printed table shows: the base's metrics in the decision year and the
-/// decision's paired differences (the file holds every output).
+/// The outputs the printed table shows: the base's metrics in the decision year, the decision's
+/// paired differences and what they cost the county per unit (the file holds every output).
 bool headline(const innovation::SensitivityOutput& o, int year, innovation::Metric decision) {
   using Kind = innovation::SensitivityOutput::Kind;
-  return o.year == year && (o.kind == Kind::metric || (o.kind == Kind::difference && o.metric == decision));
+  return o.year == year && (o.kind == Kind::metric || o.kind == Kind::cost_per_unit ||
+                            (o.kind == Kind::difference && o.metric == decision));
 }
 
 void print_table(const innovation::SensitivityStudyResult& r, const innovation::SensitivitySettings& s,
@@ -65,6 +67,11 @@ void print_table(const innovation::SensitivityStudyResult& r, const innovation::
   for (std::size_t o = 0; o < r.outputs.size(); ++o) {
     if (!headline(r.outputs[o], year, *s.decision_metric)) continue;
     const std::vector<double>& key = morris ? r.morris->mu_star[o] : r.sobol->total[o];
+    if (std::any_of(key.begin(), key.end(), [](double v) { return std::isnan(v); })) {
+      out << format("  %s (nominal %.4g): not estimable, the package adds nothing at some design points\n",
+                    r.outputs[o].label.c_str(), r.nominal[o]);
+      continue;
+    }
     std::vector<std::size_t> order(r.inputs.size());
     std::iota(order.begin(), order.end(), std::size_t{0});
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return key[a] > key[b]; });

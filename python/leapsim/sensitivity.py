@@ -37,8 +37,8 @@ class Sensitivity:
     Attributes:
         method: "morris" or "sobol".
         inputs: frame indexed by input path: low, high, nominal (the study's own value).
-        outputs: frame indexed by output name: kind (metric, target, difference), metric, year,
-            scenario, label, nominal (at the study as written), noise_sd (between single
+        outputs: frame indexed by output name: kind (metric, target, difference, extra_cost,
+            cost_per_unit: NaN at a point where the package adds nothing), metric, year, scenario, label, nominal (at the study as written), noise_sd (between single
             replications there) and noise_floor (an index at or below it is not told from zero).
         indices: one row per output and input: output, input, then mu, mu_star, sigma (Morris) or
             S1, S1_low, S1_high, ST, ST_low, ST_high (Sobol, 95% bootstrap intervals), noise_floor

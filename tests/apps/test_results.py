@@ -65,8 +65,8 @@ METRIC_DESCRIPTIONS = {"tech_smes": "technology-based SMEs registered in the yea
 SUMMARY_COLUMNS = ["mean", "sd", "p05", "p50", "p95"]
 COMPARISON_COLUMNS = ["mean_difference", "ci95_low", "ci95_high", "variance_base", "variance_alternative",
                       "variance_difference", "variance_reduction"]
-ROOT_ATTRIBUTES = ["format", "format_version", "leapsim_version", "created", "command_line", "study_name",
-                   "study_file", "study_yaml", "seed", "replications", "first_year", "last_year", "scenarios",
+ROOT_ATTRIBUTES = ["format", "format_version", "leapsim_version", "created", "command_line", "study_file",
+                   "study_yaml", "study_name", "seed", "replications", "first_year", "last_year", "scenarios",
                    "events", "run_seconds", "ranks", "hosts"]
 # The report's yearly columns (apps/leapsim/report.cpp): metric, divisor, decimals.
 REPORT_COLUMNS = [("tech_smes", 1.0, 0), ("htes", 1.0, 0), ("invention_patents_per_10k", 1.0, 2),

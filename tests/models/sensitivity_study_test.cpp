@@ -6,8 +6,12 @@
 
 #include <gtest/gtest.h>
 
+#include <bit>
+#include <cmath>
+#include <cstdint>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "leapsim/engine/errors.hpp"
 #include "leapsim/innovation/scenario/loader.hpp"
@@ -46,7 +50,15 @@ TEST(SensitivityStudy, MorrisSeparatesAnInertInputFromAnActiveOne) {
   EXPECT_EQ(r.runs, (4u * 3u + 1u) * 3u * 4u);  // (points + nominal) x replications x scenarios
   for (std::size_t o = 0; o < r.outputs.size(); ++o) {
     // Every replication of every point runs with the same seeds, so an input that changes no
-    // count leaves every output exactly as it was: effects exactly 0, whatever the noise.
+    // count leaves every output exactly as it was: effects exactly 0, whatever the noise. A cost
+    // per extra HTE is undefined (NaN) at a point where the package adds none, and only there.
+    if (r.outputs[o].kind == SensitivityOutput::Kind::cost_per_unit) {
+      bool undefined = false;
+      for (const std::vector<double>& y : r.values) undefined = undefined || y[r.outputs[o].denominator] == 0.0;
+      EXPECT_EQ(std::isnan(r.morris->mu_star[o][0]), undefined) << r.outputs[o].name;
+      if (!undefined) EXPECT_EQ(r.morris->mu_star[o][0], 0.0) << r.outputs[o].name;
+      continue;
+    }
     EXPECT_EQ(r.morris->mu_star[o][0], 0.0) << r.outputs[o].name;
     EXPECT_EQ(r.morris->sigma[o][0], 0.0) << r.outputs[o].name;
   }
@@ -76,6 +88,36 @@ TEST(SensitivityStudy, NominalPointIsTheStudysOwnRun) {
   }
 }
 
+TEST(SensitivityStudy, CostPerExtraHteIsTheRatioOfTheMeans) {
+  const Study study = tiny_study();
+  SensitivitySettings s = read_sensitivity(kInputs, "inputs.yaml", study).settings;
+  s.replications = 12;
+  s.decision_year = 2022;
+  const SensitivityStudyResult r = SensitivityStudy(study, s).run({2, {}, nullptr});
+  const StudyResults run = run_study(study, 12, study.seed, {2, {}, nullptr});
+  double cost = 0.0, htes = 0.0;
+  for (std::uint32_t k = 0; k < 12; ++k) {
+    const MetricTable &base = run.scenarios[0].replications[k], &reward = run.scenarios[1].replications[k];
+    htes += reward.at(Metric::htes, 2022) - base.at(Metric::htes, 2022);
+    for (int year = 2019; year <= 2022; ++year)
+      cost += reward.at(Metric::county_cost, year) - base.at(Metric::county_cost, year);
+  }
+  EXPECT_DOUBLE_EQ(r.nominal[output_index(r, "extra_county_cost_bigger-reward_2022")], cost / 12.0);
+  EXPECT_GT(cost, 0.0) << "the county's top-up of the reward costs it something";
+  ASSERT_GT(htes, 0.0) << "the reward adds no HTE at the nominal point: nothing to divide by";
+  const std::size_t ratio = output_index(r, "county_cost_per_extra_htes_bigger-reward_2022");
+  EXPECT_DOUBLE_EQ(r.nominal[ratio], cost / htes);
+  EXPECT_DOUBLE_EQ(r.noise.mean[ratio], cost / htes) << "the linearised replications average to the ratio";
+}
+
+/// The bits of every value: NaN (an undefined cost per unit) equals itself.
+std::vector<std::uint64_t> bits(const std::vector<std::vector<double>>& rows) {
+  std::vector<std::uint64_t> out;
+  for (const std::vector<double>& row : rows)
+    for (const double v : row) out.push_back(std::bit_cast<std::uint64_t>(v));
+  return out;
+}
+
 TEST(SensitivityStudy, SameBitsOnOneAndTwoThreads) {
   const Study study = tiny_study();
   SensitivitySettings s = read_sensitivity(kInputs, "inputs.yaml", study).settings;
@@ -85,13 +127,17 @@ TEST(SensitivityStudy, SameBitsOnOneAndTwoThreads) {
   const SensitivityStudy analysis(study, s);
   const SensitivityStudyResult one = analysis.run({1, {}, nullptr});
   const SensitivityStudyResult two = analysis.run({2, {}, nullptr});
-  EXPECT_EQ(one.values, two.values);
+  EXPECT_EQ(bits(one.values), bits(two.values));
   ASSERT_TRUE(one.sobol && two.sobol);
-  EXPECT_EQ(one.sobol->total, two.sobol->total);
-  EXPECT_EQ(one.sobol->first_low, two.sobol->first_low);
+  EXPECT_EQ(bits(one.sobol->total), bits(two.sobol->total));
+  EXPECT_EQ(bits(one.sobol->first_low), bits(two.sobol->first_low));
   EXPECT_EQ(one.rankings, two.rankings);
   // The inert budget: A with its column from B gives A's runs exactly, so both indices are 0.
   for (std::size_t o = 0; o < one.outputs.size(); ++o) {
+    if (std::isnan(one.sobol->total[o][0])) {  // a cost per extra HTE undefined at some point
+      EXPECT_EQ(one.outputs[o].kind, SensitivityOutput::Kind::cost_per_unit) << one.outputs[o].name;
+      continue;
+    }
     EXPECT_EQ(one.sobol->first[o][0], 0.0);
     EXPECT_EQ(one.sobol->total[o][0], 0.0);
   }

@@ -10,6 +10,7 @@
 #include <iterator>
 #include <map>
 #include <sstream>
+#include <utility>
 #include <vector>
 
 #include "leapsim/engine/errors.hpp"
@@ -296,6 +297,16 @@ RunRecord record_of_run(std::string leapsim_version, std::string command_line, c
   return {std::move(leapsim_version), created, std::move(command_line), study_file, text.str(), 1, {host}};
 }
 
+std::vector<Attribute> provenance_attributes(const RunRecord& record, std::string format) {
+  return {{"format", std::move(format)},
+          {"format_version", std::int64_t{1}},
+          {"leapsim_version", record.leapsim_version},
+          {"created", record.created},
+          {"command_line", record.command_line},
+          {"study_file", record.study_file},
+          {"study_yaml", record.study_yaml}};
+}
+
 ResultGroup results_tree(const Study& study, const StudyResults& results, const RunRecord& record) {
   const MetricTable& any = results.scenarios.front().replications.front();
   const std::size_t years = any.years.size();
@@ -304,23 +315,18 @@ ResultGroup results_tree(const Study& study, const StudyResults& results, const 
   std::int64_t events = 0;
   for (const ScenarioResults& r : results.scenarios)
     names.push_back(r.name), events += static_cast<std::int64_t>(r.events);
-  root.attributes = {{"format", std::string("leapsim-results")},
-                     {"format_version", std::int64_t{1}},
-                     {"leapsim_version", record.leapsim_version},
-                     {"created", record.created},
-                     {"command_line", record.command_line},
-                     {"study_name", study.name},
-                     {"study_file", record.study_file},
-                     {"study_yaml", record.study_yaml},
-                     {"seed", results.seed},
-                     {"replications", static_cast<std::int64_t>(results.replications)},
-                     {"first_year", static_cast<std::int64_t>(any.first_year)},
-                     {"last_year", static_cast<std::int64_t>(any.first_year + static_cast<int>(years) - 1)},
-                     {"scenarios", names},
-                     {"events", events},
-                     {"run_seconds", results.seconds},
-                     {"ranks", record.ranks},
-                     {"hosts", record.hosts}};
+  root.attributes = provenance_attributes(record, "leapsim-results");
+  root.attributes.insert(root.attributes.end(),
+                         {{"study_name", study.name},
+                          {"seed", results.seed},
+                          {"replications", static_cast<std::int64_t>(results.replications)},
+                          {"first_year", static_cast<std::int64_t>(any.first_year)},
+                          {"last_year", static_cast<std::int64_t>(any.first_year + static_cast<int>(years) - 1)},
+                          {"scenarios", names},
+                          {"events", events},
+                          {"run_seconds", results.seconds},
+                          {"ranks", record.ranks},
+                          {"hosts", record.hosts}});
   ResultArray year_axis{"years", {years}, {}, {{"unit", std::string("calendar year")}}};
   for (std::size_t y = 0; y < years; ++y) year_axis.values.push_back(any.first_year + static_cast<double>(y));
   root.arrays.push_back(std::move(year_axis));

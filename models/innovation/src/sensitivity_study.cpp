@@ -4,6 +4,7 @@
 #include <cctype>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <set>
 
@@ -59,6 +60,10 @@ const char* to_string(SensitivityOutput::Kind kind) noexcept {
       return "target";
     case SensitivityOutput::Kind::difference:
       return "difference";
+    case SensitivityOutput::Kind::extra_cost:
+      return "extra_cost";
+    case SensitivityOutput::Kind::cost_per_unit:
+      return "cost_per_unit";
   }
   return "?";
 }
@@ -136,6 +141,24 @@ SensitivityStudy::SensitivityStudy(const Study& study, SensitivitySettings setti
         add({"diff_" + slug(alt) + "_" + metric_name(m) + "_" + std::to_string(y), SensitivityOutput::Kind::difference,
              m, y, alt, alt + " - base, " + metric_name(m) + " " + std::to_string(y)});
       }
+  // What each package's effect on the decision costs the county: its extra cost through the
+  // decision year, and that over the extra effect.
+  for (std::size_t a = 0; a < study.alternatives.size(); ++a) {
+    const std::string& alt = study.alternatives[a].name;
+    const std::string year = std::to_string(*s.decision_year), metric = metric_name(*s.decision_metric);
+    const std::size_t cost = outputs_.size();
+    add({"extra_county_cost_" + slug(alt) + "_" + year, SensitivityOutput::Kind::extra_cost, Metric::county_cost,
+         *s.decision_year, alt, alt + " - base, county cost " + std::to_string(base.start_year) + "-" + year});
+    SensitivityOutput ratio{"county_cost_per_extra_" + metric + "_" + slug(alt) + "_" + year,
+                            SensitivityOutput::Kind::cost_per_unit,
+                            *s.decision_metric,
+                            *s.decision_year,
+                            alt,
+                            alt + ", county cost per extra " + metric + " " + year};
+    ratio.numerator = cost;
+    ratio.denominator = decision_outputs_[a];
+    add(std::move(ratio));
+  }
 
   // The design (its points' scenarios are checked by run(), on the threads, before any simulation).
   if (s.method == SensitivityMethod::morris) {
@@ -229,11 +252,31 @@ std::vector<double> SensitivityStudy::outputs_of(const StudyResults& r, std::siz
     const MetricTable& own = r.scenarios[s].replications[replication];
     if (o.kind == SensitivityOutput::Kind::difference) {
       y.push_back(own.at(o.metric, o.year) - base.at(o.metric, o.year));
+    } else if (o.kind == SensitivityOutput::Kind::extra_cost) {
+      double extra = 0.0;
+      for (int year = base.first_year; year <= o.year; ++year)
+        extra += own.at(o.metric, year) - base.at(o.metric, year);
+      y.push_back(extra);
+    } else if (o.kind == SensitivityOutput::Kind::cost_per_unit) {
+      y.push_back(0.0);  // a ratio of the point's means: with_ratios() fills it in
     } else {
       y.push_back(study_.targets[o.target].met(own.at(o.metric, o.year)) ? 1.0 : 0.0);
     }
   }
   return y;
+}
+
+void SensitivityStudy::with_ratios(std::vector<double>& mean, std::vector<std::vector<double>>* each) const {
+  for (std::size_t o = 0; o < outputs_.size(); ++o) {
+    const SensitivityOutput& out = outputs_[o];
+    if (out.kind != SensitivityOutput::Kind::cost_per_unit) continue;
+    const double cost = mean[out.numerator], effect = mean[out.denominator];
+    mean[o] = effect != 0.0 ? cost / effect : std::numeric_limits<double>::quiet_NaN();
+    // Each replication's linearised share of the ratio (the delta method): their mean is the
+    // ratio and their spread its seed noise, as the other outputs' replications give theirs.
+    if (each)
+      for (std::vector<double>& y : *each) y[o] = mean[o] + (y[out.numerator] - mean[o] * y[out.denominator]) / effect;
+  }
 }
 
 SensitivityStudyResult SensitivityStudy::run(const RunnerOptions& runner) const {
@@ -273,6 +316,7 @@ SensitivityStudyResult SensitivityStudy::run(const RunnerOptions& runner) const 
       if (each) each->push_back(std::move(y));
     }
     for (double& v : mean) v /= static_cast<double>(reps);
+    with_ratios(mean, each);
     return mean;
   };
   check_points(runner);
@@ -363,19 +407,13 @@ ResultGroup sensitivity_tree(const SensitivityStudyResult& r, const RunRecord& r
                              const std::string& settings_text) {
   ResultGroup root;
   root.name = "/";
-  root.attributes = {{"format", std::string("leapsim-sensitivity")},
-                     {"format_version", std::int64_t{1}},
-                     {"leapsim_version", record.leapsim_version},
-                     {"created", record.created},
-                     {"command_line", record.command_line},
-                     {"study_file", record.study_file},
-                     {"study_yaml", record.study_yaml},
-                     {"settings_yaml", settings_text},
-                     {"method", std::string(to_string(r.method))},
-                     {"seed", r.seed},
-                     {"replications", std::int64_t{r.replications}},
-                     {"runs", r.runs},
-                     {"seconds", r.seconds}};
+  root.attributes = provenance_attributes(record, "leapsim-sensitivity");
+  root.attributes.insert(root.attributes.end(), {{"settings_yaml", settings_text},
+                                                 {"method", std::string(to_string(r.method))},
+                                                 {"seed", r.seed},
+                                                 {"replications", std::int64_t{r.replications}},
+                                                 {"runs", r.runs},
+                                                 {"seconds", r.seconds}});
   if (r.morris) root.attributes.push_back({"delta", r.delta});
   ResultGroup& inputs = root.add_group("inputs");
   inputs.attributes.push_back({"names", r.inputs});

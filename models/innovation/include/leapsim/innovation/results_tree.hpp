@@ -27,6 +27,10 @@ struct RunRecord {
 /// as it is read.
 RunRecord record_of_run(std::string leapsim_version, std::string command_line, const std::string& study_file);
 
+/// The attributes that open every file LeapSim writes: its format and version, then how it was
+/// made (LeapSim's version, the creation time, the command line, the study file and its text).
+std::vector<Attribute> provenance_attributes(const RunRecord& record, std::string format);
+
 /// Statistic columns of a summary dataset [year x statistic].
 inline constexpr const char* kSummaryColumns[] = {"mean", "sd", "p05", "p50", "p95"};
 /// Columns of a comparison dataset [year x column].

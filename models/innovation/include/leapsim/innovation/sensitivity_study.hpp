@@ -60,7 +60,10 @@ struct SensitivitySettings {
 
 /// What one output is.
 struct SensitivityOutput {
-  enum class Kind { metric, target, difference };
+  /// extra_cost: the county's cost summed from the first year through `year`, alternative minus
+  /// base; cost_per_unit: a point's mean extra_cost over its mean difference (the outputs
+  /// `numerator` and `denominator`), a ratio of means, NaN where that difference is 0.
+  enum class Kind { metric, target, difference, extra_cost, cost_per_unit };
   std::string name;  ///< unique, usable as an HDF5 group name: "htes_2025", "target_1", "diff_<alt>_htes_2025"
   Kind kind = Kind::metric;
   Metric metric = Metric::htes;
@@ -68,6 +71,7 @@ struct SensitivityOutput {
   std::string scenario;    ///< the alternative of a difference, the scenario of a target probability
   std::string label;       ///< in words, for reports
   std::size_t target = 0;  ///< a target probability's target, as listed in the study
+  std::size_t numerator = 0, denominator = 0;  ///< a cost per unit's outputs
 };
 
 /// "metric", "target" or "difference".
@@ -135,6 +139,8 @@ class SensitivityStudy {
   Study study_at(std::size_t point) const;
   /// The outputs of one replication of a point's run.
   std::vector<double> outputs_of(const StudyResults& results, std::size_t replication) const;
+  /// Fills in the cost-per-unit outputs of a point's means and, if given, of its replications.
+  void with_ratios(std::vector<double>& mean, std::vector<std::vector<double>>* each) const;
 
   /// [scenario][input]: the input's path in the scenario, or none where an alternative keeps its own value.
   std::vector<std::vector<std::optional<ParameterPath>>> paths_;
