@@ -177,3 +177,22 @@ def test_the_printed_report_ranks_by_cost_per_extra_hte_and_shows_the_frontier(r
     assert "written before the cost books" not in printed
     chinese = cli("compare", path, "--lang", "zh").stdout
     assert "每增加一家高新技术企业的县级财政成本" in chinese and "效率前沿" in chinese
+
+
+def test_a_gain_the_replications_do_not_resolve_is_printed_not_bounded(tmp_path, cli):
+    # At 3 replications the tiny district's packages gain HTEs on average but with intervals that
+    # hold zero: Fieller gives no bounded interval, and the report says so in words.
+    few = leapsim.run(leapsim.from_dict(STUDY), replications=3, progress=False)
+    table = few.cost_effectiveness().set_index("scenario")
+    unresolved = table[(table["extra"] > 0) & ~table["bounded"]]
+    assert not unresolved.empty and unresolved["effect_uncertain"].all()
+    assert unresolved["low"].isna().all() and unresolved["high"].isna().all()
+    path = tmp_path / "few.h5"
+    few.save(path)
+    printed = cli("compare", path).stdout.splitlines()
+    start = next(i for i, line in enumerate(printed) if line.startswith("== Ranking by cost per extra HTE"))
+    for name in unresolved.index:
+        line = next(line for line in printed[start:] if line[4:].startswith(name + " "))
+        assert "not bounded (the extra HTEs may be zero)" in line, line
+    page = leapsim.html_report.cost_effectiveness(leapsim.html_report._Page(few, "en"))
+    assert any("(not bounded)" in row[3] for row in page.data["rows"])
