@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <ostream>
 #include <string>
 #include <vector>
 
 #include "leapsim/engine/errors.hpp"
+#include "leapsim/innovation/cost_effectiveness.hpp"
 #include "leapsim/innovation/mechanisms.hpp"
 #include "leapsim/innovation/metrics.hpp"
 #include "text.hpp"
@@ -56,9 +58,32 @@ struct Terms {
   Term semicolon{"; ", "；"};
   Term comma{", ", "，"};
   Term old_file{"(no breakdown: %s)\n", "（无法分解：%s）\n"};
-  Term ranking{"\n== Ranking by extra HTEs in %1$d over %2$s (mean), with the mean total paid over the run\n",
-               "\n== 按 %1$d 年比 %2$s 增加的高新技术企业数排名（均值），及模拟期内平均奖补资金支出合计\n"};
+  Term ranking{"\n== Ranking by extra HTEs in %1$d over %2$s: mean [95%% t-interval]\n",
+               "\n== 按 %1$d 年比 %2$s 增加的高新技术企业数排名：均值 [95%% t 区间]\n"};
+  Term ranked_extra{"%s HTEs\n", "%s 家高新技术企业\n"};
+  Term ranking_paid{"\n== Ranking by extra HTEs in %1$d over %2$s (mean), with the mean total paid over the run\n",
+                    "\n== 按 %1$d 年比 %2$s 增加的高新技术企业数排名（均值），及模拟期内平均奖补资金支出合计\n"};
   Term ranked{"%+7.1f HTEs   %8.1f M yuan paid\n", "%+7.1f 家高新技术企业   支出 %8.0f 万元\n"};
+  Term no_cost_books{"(not by cost per extra HTE: the results file was written before the cost books)\n",
+                     "（未按每增加一家高新技术企业的成本排名：该结果文件由成本账目之前的版本写出）\n"};
+  Term cost_ranking{
+      "\n== Ranking by cost per extra HTE to the county in %1$d (extra county cost %3$d-%1$d over %2$s divided by "
+      "extra HTEs in %1$d): mean [95%% Fieller interval], M yuan\n",
+      "\n== 按每增加一家高新技术企业的县级财政成本排名（%3$d-%1$d 年比 %2$s 增加的县级财政支出 ÷ %1$d "
+      "年增加的高新技术企业数）："
+      "均值 [95%% Fieller 区间]，万元\n"};
+  Term per_extra{"%s per extra HTE", "每家 %s"};
+  Term cost_ranked{"%1$s   (%2$+.1f HTEs for %3$s M yuan)", "%1$s   （%3$s 万元，高新技术企业 %2$+.1f 家）"};
+  Term not_bounded{"not bounded (the extra HTEs may be zero)", "无界（增加的企业数可能为零）"};
+  Term no_extra{"no extra HTEs", "未增加高新技术企业"};
+  Term dominated{"   dominated by %s", "   被占优（劣于 %s）"};
+  Term frontier{
+      "\nEfficiency frontier (packages that no other package or mix of two beats on both cost and HTEs), by cost, "
+      "with the cost of each extra HTE from the step before:\n",
+      "\n效率前沿（在成本和高新技术企业数上都不被其他方案或两方案组合超越的方案），按成本排列，及相对上一步每增加一家的"
+      "县级财政成本：\n"};
+  Term frontier_step{"%1$s M yuan, %2$+.1f HTEs", "%1$s 万元，%2$+.1f 家"};
+  Term frontier_increment{"   %s M yuan per extra HTE", "   每增加一家 %s 万元"};
   Term draws{
       "\n== Parameter uncertainty: %2$lld draws from %1$s (%3$lld replications per draw); the bands above include it\n",
       "\n== 参数不确定性：从 %1$s 抽取 %2$lld 组参数，每组 %3$lld 次模拟；以上区间已包含参数不确定性\n"};
@@ -318,6 +343,84 @@ void write_mechanisms(const ResultGroup& root, const ReportView& v, std::ostream
     }
 }
 
+/// The money divisor and decimals of the report's language: million yuan or 万元.
+double money_scale(Language l) { return l == Language::zh ? 1.0e4 : 1.0e6; }
+int money_places(Language l) { return l == Language::zh ? 0 : 2; }
+/// A signed amount of yuan in the report's money unit.
+std::string money_cell(double yuan, Language l) { return format("%+.*f", money_places(l), yuan / money_scale(l)); }
+
+/// The ranking of files without cost books: by extra HTEs, with the mean total paid over the run,
+/// saying why it is not by cost per extra HTE.
+void write_paid_ranking(const ResultGroup& comparisons, const ResultGroup& scenarios, const std::string& base, int year,
+                        std::size_t row, Language l, std::ostream& out) {
+  struct Ranked {
+    std::string name;
+    double htes;
+    double paid;
+  };
+  std::vector<Ranked> ranking;
+  for (const ResultGroup& alt : comparisons.groups) {
+    const ResultArray& paid = array(group(group(scenarios, alt.name), "summary"), "subsidies_paid");
+    double total = 0.0;
+    for (std::size_t y = 0; y < paid.shape.at(0); ++y) total += at(paid, y, 0);
+    ranking.push_back({alt.name, at(array(alt, "htes"), row, 0), total});
+  }
+  std::stable_sort(ranking.begin(), ranking.end(), [](const Ranked& a, const Ranked& b) { return a.htes > b.htes; });
+  out << format(say(kTerms.ranking_paid, l), year, base.c_str()) << say(kTerms.no_cost_books, l);
+  for (std::size_t i = 0; i < ranking.size(); ++i)
+    out << format("%2zu. ", i + 1) << pad(ranking[i].name, 44) << ' '
+        << format(say(kTerms.ranked, l), ranking[i].htes, ranking[i].paid / money_scale(l));
+}
+
+/// The two rankings of a file with cost books, by extra HTEs and by cost per extra HTE to the
+/// county (dominated packages marked), then the efficiency frontier step by step.
+void write_rankings(const innovation::CostEffectiveness& ce, const ReportView& v, std::ostream& out) {
+  const Language l = v.language;
+  const double money = money_scale(l);
+  const int places = money_places(l);
+  std::vector<const innovation::PackageCostEffect*> by_effect;
+  for (const auto& p : ce.packages) by_effect.push_back(&p);
+  std::stable_sort(by_effect.begin(), by_effect.end(),
+                   [](const auto* a, const auto* b) { return a->effect.mean > b->effect.mean; });
+  out << format(say(kTerms.ranking, l), ce.year, ce.base.c_str());
+  for (std::size_t i = 0; i < by_effect.size(); ++i) {
+    const auto& e = by_effect[i]->effect;
+    out << format("%2zu. ", i + 1) << pad(by_effect[i]->scenario, 44) << ' '
+        << format(say(kTerms.ranked_extra, l), signed_cell(e.mean, e.interval.low, e.interval.high, 1, 1.0).c_str());
+  }
+  // Cheapest extra HTE first; packages that add none come last, in the order of their effect.
+  const auto key = [](const innovation::PackageCostEffect* p) {
+    return p->effect.mean > 0.0 ? p->cost_per_unit.ratio : std::numeric_limits<double>::infinity();
+  };
+  std::vector<const innovation::PackageCostEffect*> by_cost = by_effect;
+  std::stable_sort(by_cost.begin(), by_cost.end(), [&](const auto* a, const auto* b) { return key(a) < key(b); });
+  out << format(say(kTerms.cost_ranking, l), ce.year, ce.base.c_str(), v.first_year);
+  for (std::size_t i = 0; i < by_cost.size(); ++i) {
+    const innovation::PackageCostEffect& p = *by_cost[i];
+    const stats::RatioInterval& r = p.cost_per_unit;
+    std::string cell = say(kTerms.no_extra, l);
+    if (p.effect.mean > 0.0)
+      cell = format(say(kTerms.per_extra, l),
+                    (r.bounded ? format("%.*f [%.*f, %.*f]", places, r.ratio / money, places, r.interval.low / money,
+                                        places, r.interval.high / money)
+                               : format("%.*f, %s", places, r.ratio / money, say(kTerms.not_bounded, l)))
+                        .c_str());
+    out << format("%2zu. ", i + 1) << pad(p.scenario, 44) << ' '
+        << format(say(kTerms.cost_ranked, l), cell.c_str(), p.effect.mean, money_cell(p.cost.mean, l).c_str())
+        << (p.dominated ? format(say(kTerms.dominated, l), p.dominated_by.c_str()) : std::string()) << '\n';
+  }
+  out << say(kTerms.frontier, l);
+  for (std::size_t i = 0; i < ce.frontier.size(); ++i) {
+    const innovation::FrontierStep& step = ce.frontier[i];
+    out << format("%2zu. ", i + 1) << pad(step.scenario, 44) << ' '
+        << format(say(kTerms.frontier_step, l), money_cell(step.extra_cost, l).c_str(), step.extra);
+    if (i > 0)
+      out << format(say(kTerms.frontier_increment, l),
+                    format("%.*f", places, step.incremental_cost_per_unit / money).c_str());
+    out << '\n';
+  }
+}
+
 void write_comparisons(const ResultGroup& root, const ReportView& v, std::ostream& out) {
   const Language l = v.language;
   const ResultGroup& comparisons = group(root, "comparisons");
@@ -329,12 +432,6 @@ void write_comparisons(const ResultGroup& root, const ReportView& v, std::ostrea
   out << format(say(kTerms.comparisons, l), base.c_str(), year) << pad(say(kTerms.alternative, l), 44);
   for (const Column& c : columns) out << "  " << pad(v.metric ? metric_label(c.metric, l) : say(c.heading, l), 34);
   out << '\n';
-  struct Ranked {
-    std::string name;
-    double htes;
-    double paid;
-  };
-  std::vector<Ranked> ranking;
   const ResultGroup& scenarios = group(root, "scenarios");
   const auto replications = static_cast<double>(attribute<std::int64_t>(root, "replications"));
   for (const ResultGroup& alt : comparisons.groups) {
@@ -342,17 +439,13 @@ void write_comparisons(const ResultGroup& root, const ReportView& v, std::ostrea
     for (const Column& c : columns)
       out << "  " << pad(difference_cell(array(alt, c.metric), row, c.places(l), c.scale(l), replications, l), 34);
     out << '\n';
-    const ResultArray& paid = array(group(group(scenarios, alt.name), "summary"), "subsidies_paid");
-    double total = 0.0;
-    for (std::size_t y = 0; y < paid.shape.at(0); ++y) total += at(paid, y, 0);
-    ranking.push_back({alt.name, at(array(alt, "htes"), row, 0), total});
   }
-  std::stable_sort(ranking.begin(), ranking.end(), [](const Ranked& a, const Ranked& b) { return a.htes > b.htes; });
-  out << format(say(kTerms.ranking, l), year, base.c_str());
-  const double money = l == Language::zh ? 1.0e4 : 1.0e6;
-  for (std::size_t i = 0; i < ranking.size(); ++i)
-    out << format("%2zu. ", i + 1) << pad(ranking[i].name, 44) << ' '
-        << format(say(kTerms.ranked, l), ranking[i].htes, ranking[i].paid / money);
+  try {
+    const innovation::CostEffectiveness ce = innovation::cost_effectiveness(root, base, "htes", year, "county");
+    write_rankings(ce, v, out);
+  } catch (const IoError&) {  // no cost metrics in the file
+    write_paid_ranking(comparisons, scenarios, base, year, row, l, out);
+  }
 }
 
 /// Where the posterior draws came from and, per scenario, the parameters' share of the variance of

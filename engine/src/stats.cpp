@@ -114,6 +114,38 @@ PairedDifference paired_difference(std::span<const double> a, std::span<const do
   return r;
 }
 
+RatioInterval fieller_ratio(std::span<const double> numerator, std::span<const double> denominator, double confidence) {
+  if (numerator.size() != denominator.size()) throw UsageError("ratio of paired samples of different sizes");
+  constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+  const std::size_t n = numerator.size();
+  RatioInterval r;
+  const double x = mean(numerator), y = mean(denominator);
+  r.ratio = x / y;
+  r.interval = {nan, nan};
+  if (n < 2) return r;
+  double sxx = 0.0, syy = 0.0, sxy = 0.0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double dx = numerator[i] - x, dy = denominator[i] - y;
+    sxx += dx * dx;
+    syy += dy * dy;
+    sxy += dx * dy;
+  }
+  // Variances and covariance of the means: the sample (co)variances over n.
+  const double scale = static_cast<double>(n - 1) * static_cast<double>(n);
+  const double t = boost::math::quantile(boost::math::students_t(static_cast<double>(n - 1)), 0.5 + confidence / 2.0);
+  const double t2 = t * t;
+  const double a = y * y - t2 * syy / scale;
+  const double b = x * y - t2 * sxy / scale;
+  const double c = x * x - t2 * sxx / scale;
+  // a > 0 exactly when the denominator's mean differs significantly from zero; the set then
+  // holds the point ratio, so the discriminant is not negative but for rounding.
+  if (!(a > 0.0)) return r;
+  const double root = std::sqrt(std::max(0.0, b * b - a * c));
+  r.bounded = true;
+  r.interval = {(b - root) / a, (b + root) / a};
+  return r;
+}
+
 VarianceComponents variance_components(std::span<const double> values, std::span<const std::size_t> group_sizes) {
   std::size_t n = 0;
   for (const std::size_t k : group_sizes) {

@@ -10,6 +10,7 @@
 #include "bindings.hpp"
 #include "leapsim/engine/errors.hpp"
 #include "leapsim/engine/result_tree.hpp"
+#include "leapsim/innovation/cost_effectiveness.hpp"
 #include "leapsim/innovation/mechanisms.hpp"
 #include "leapsim/innovation/results_tree.hpp"
 #include "leapsim/io/results_file.hpp"
@@ -162,6 +163,47 @@ void bind_results(py::module_& m) {
           },
           py::arg("base"), py::arg("scenario"), py::arg("metric"), py::arg("year"),
           "The paired difference of a metric split by mechanism (leapsim/innovation/mechanisms.hpp), one dict a row.")
+      .def(
+          "cost_effectiveness",
+          [](const Tree& t, const std::string& base, const std::string& metric, int year, const std::string& payer) {
+            const innovation::CostEffectiveness c = innovation::cost_effectiveness(*t, base, metric, year, payer);
+            py::list packages, frontier;
+            for (const innovation::PackageCostEffect& p : c.packages) {
+              py::dict d;
+              d["scenario"] = p.scenario;
+              d["extra"] = p.effect.mean;
+              d["extra_low"] = p.effect.interval.low;
+              d["extra_high"] = p.effect.interval.high;
+              d["extra_cost"] = p.cost.mean;
+              d["extra_cost_low"] = p.cost.interval.low;
+              d["extra_cost_high"] = p.cost.interval.high;
+              d["cost_per_unit"] = p.cost_per_unit.ratio;
+              d["low"] = p.cost_per_unit.interval.low;
+              d["high"] = p.cost_per_unit.interval.high;
+              d["bounded"] = p.cost_per_unit.bounded;
+              d["per_million"] = p.per_million;
+              d["effect_uncertain"] = p.effect_uncertain;
+              d["dominated"] = p.dominated;
+              d["dominated_by"] = p.dominated_by;
+              d["on_frontier"] = p.on_frontier;
+              packages.append(d);
+            }
+            for (const innovation::FrontierStep& step : c.frontier) {
+              py::dict d;
+              d["scenario"] = step.scenario;
+              d["extra_cost"] = step.extra_cost;
+              d["extra"] = step.extra;
+              d["incremental_cost_per_unit"] = step.incremental_cost_per_unit;
+              frontier.append(d);
+            }
+            py::dict out;
+            out["packages"] = packages;
+            out["frontier"] = frontier;
+            return out;
+          },
+          py::arg("base"), py::arg("metric"), py::arg("year"), py::arg("payer") = "county",
+          "Each package's cost-effectiveness against the base (leapsim/innovation/cost_effectiveness.hpp): "
+          "{'packages': [dict a package], 'frontier': [dict a step]}.")
       .def(
           "save",
           [](const Tree& t, const std::filesystem::path& path, bool force) {

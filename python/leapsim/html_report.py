@@ -5,11 +5,13 @@
 The page needs nothing but itself: CSS inline, charts as inline SVG (text drawn as paths, so no
 font is needed to view it), no script, no request to any network. It prints to PDF (A4) with a
 page break before each section. Sections, in order: the summary, fan charts per scenario with the
-yearly table, target probabilities, paired differences, costs, mechanisms, sensitivity,
-calibration, provenance. Each section is one function below, from the results to a template and
-its data; a section whose data the results file does not hold (cost books and sensitivity results
-are not written yet) says so in one line. The mechanisms section says each package's difference
-by mechanism in words (Results.explain). The calibration section shows,
+yearly table, target probabilities, paired differences, costs by payer and item (Results.costs),
+cost-effectiveness (Results.cost_effectiveness: a table and a chart of cost against effect with the
+efficiency frontier), mechanisms, sensitivity, calibration, provenance. Each section is one
+function below, from the results to a template and its data; a section whose data the results
+file does not hold (cost books in a file from an earlier version; sensitivity results, not written
+yet) says so in one line. The mechanisms section says each package's difference by mechanism in
+words (Results.explain). The calibration section shows,
 for a study that drew from a posterior, where the draws came from and the parameters' share of
 each headline metric's variance.
 """
@@ -26,6 +28,7 @@ import os
 from typing import Callable, List, Optional, Sequence, Union
 
 import numpy as np
+import pandas as pd
 
 from . import plot, terms
 from ._core import ResultsError
@@ -251,17 +254,21 @@ def differences(page: _Page) -> Section:
         "rows": rows, "svg": _svg(figure)})
 
 
-OPTIONAL_GROUPS = {"costs": "costs", "sensitivity": "sensitivity", "calibration": "calibration"}
+OPTIONAL_GROUPS = {"sensitivity": "sensitivity", "calibration": "calibration"}
 """Sections drawn from a root group of the results file when it has one: section key -> group name."""
+
+ABSENT_KEYS = ("costs", *OPTIONAL_GROUPS)
+"""The sections a results file may lack: the cost books and the optional groups (the workbook's
+About sheet says which are absent)."""
 
 
 def absent_line(results: Results, key: str, lang: str) -> Optional[str]:
     """The line saying the results file lacks an optional section's data, or None when it has it."""
-    if OPTIONAL_GROUPS[key] in results._tree.groups(""):
-        return None
-    if key == "calibration" and results.has_posterior:  # the draws are the posterior's results
-        return None
-    return terms.text("absent", lang, what=terms.text(f"absent_{key}", lang))
+    if key == "costs":
+        present = results.has_costs
+    else:
+        present = OPTIONAL_GROUPS[key] in results._tree.groups("") or (key == "calibration" and results.has_posterior)
+    return None if present else terms.text("absent", lang, what=terms.text(f"absent_{key}", lang))
 
 
 def _optional(key: str) -> Callable[[_Page], Section]:
@@ -281,7 +288,121 @@ def _optional(key: str) -> Callable[[_Page], Section]:
     return section
 
 
-costs = _optional("costs")
+PAYERS = ("county", "province", "tax")
+"""The payers of the cost books, in the order the page and the workbook list them."""
+
+MONEY_METRIC = "subsidies_paid"
+"""A metric in yuan: its display unit is the page's unit of money."""
+
+
+def plan_period_costs(results: Results) -> pd.DataFrame:
+    """Each scenario's cost books over the whole run: the mean over replications of each item's
+    yuan summed over the years, indexed by (payer, item) in the books' order, one column a scenario."""
+    books = results.costs()
+    totals = books.groupby(["scenario", "payer", "item", "replication"], sort=False)["yuan"].sum()
+    means = totals.groupby(level=["scenario", "payer", "item"], sort=False).mean()
+    order = pd.MultiIndex.from_frame(books[["payer", "item"]].drop_duplicates())
+    return means.unstack("scenario").reindex(index=order, columns=results.scenarios)
+
+
+def costs(page: _Page) -> Section:
+    """The cost books by payer and item for each scenario over the run, with each payer's total
+    and the public total, in the page's unit of money."""
+    r = page.results
+    absent = absent_line(r, "costs", page.lang)
+    if absent:
+        return Section("costs", page.t("costs"), "note", {"note": absent})
+    table = plan_period_costs(r)
+    scale, unit = terms.display_unit(MONEY_METRIC, page.lang)
+    cells = lambda values: [page.number(v, MONEY_METRIC) for v in values]  # noqa: E731
+    rows = []
+    for payer in [p for p in PAYERS if p in table.index.get_level_values("payer")]:
+        part = table.xs(payer, level="payer")
+        payer_name = page.t(f"payer_{payer}")
+        rows += [[payer_name, page.metric(item)] + cells(values) for item, values in part.iterrows()]
+        rows.append([payer_name, page.t("payer_total", payer=payer_name)] + cells(part.sum()))
+    rows.append([page.t("payer_public"), ""] + cells(table.sum()))
+    note = page.t("costs_note", first=page.years[0], last=page.last_year, replications=r.attrs["replications"],
+                  unit=unit)
+    return Section("costs", page.t("costs"), "note_table", {
+        "note": note, "header": [page.t("payer"), page.t("item")] + [page.scenario(s) for s in r.scenarios],
+        "rows": rows})
+
+
+def _frontier_chart(page: _Page, table: pd.DataFrame) -> str:
+    """Extra cost to the county (x) against extra HTEs (y) of each package with their 95% intervals,
+    the base at the origin, the efficiency frontier as a line and dominated packages hollow."""
+    scale, unit = terms.display_unit(MONEY_METRIC, page.lang)
+    figure = _figure(8.0, 5.0)
+    ax = figure.subplots()
+    x, y = table["extra_cost"] / scale, table["extra"]
+    xerr = np.vstack([x - table["extra_cost_low"] / scale, table["extra_cost_high"] / scale - x])
+    yerr = np.vstack([y - table["extra_low"], table["extra_high"] - y])
+    finite = np.isfinite(xerr).all(axis=0) & np.isfinite(yerr).all(axis=0)
+    for dominated in (False, True):
+        chosen = (table["dominated"] == dominated).to_numpy() & finite
+        ax.errorbar(x[chosen], y[chosen], xerr=xerr[:, chosen], yerr=yerr[:, chosen], fmt="o", capsize=3,
+                    color="#2a5d9f", markerfacecolor="white" if dominated else "#2a5d9f", zorder=3)
+    frontier = table.attrs["frontier"]
+    ax.plot(frontier["extra_cost"] / scale, frontier["extra"], color="#e07b00", linewidth=1.5, zorder=2)
+    ax.plot([0.0], [0.0], marker="s", color="black", zorder=4)
+    for name, px, py in [(table.attrs["base"], 0.0, 0.0)] + list(zip(table["scenario"], x, y)):
+        ax.annotate(page.scenario(name), (px, py), textcoords="offset points", xytext=(5, 5), fontsize="small")
+    ax.axhline(0.0, color="grey", linewidth=0.8, linestyle="--")
+    ax.axvline(0.0, color="grey", linewidth=0.8, linestyle="--")
+    year = table.attrs["year"]
+    ax.set_xlabel(page.t("chart_frontier_x", first=page.years[0], year=year, unit=unit))
+    ax.set_ylabel(page.t("chart_frontier_y", year=year))
+    ax.set_title(page.t("chart_frontier_title", replications=page.results.attrs["replications"]))
+    _fit_title(ax)
+    return _svg(figure)
+
+
+def cost_effectiveness(page: _Page) -> Section:
+    """Each package's extra HTEs, extra cost to the county and cost per extra HTE (Fieller), with
+    dominance, the efficiency frontier in words and a chart of cost against effect."""
+    r, year = page.results, page.last_year
+    title = page.t("cost_effectiveness")
+    if r.compare(metric="htes", year=year).empty:
+        return Section("cost_effectiveness", title, "note", {"note": page.t("no_alternatives")})
+    if not r.has_costs:
+        return Section("cost_effectiveness", title, "note", {
+            "note": terms.text("absent", page.lang, what=page.t("absent_cost_effectiveness"))})
+    table = r.cost_effectiveness("htes", year, "county")
+    scale, unit = terms.display_unit(MONEY_METRIC, page.lang)
+    money = lambda v, signed=True: page.number(v, MONEY_METRIC, signed)  # noqa: E731
+    rows = []
+    for row in table.itertuples():
+        per_unit = (f"{money(row.cost_per_unit, False)} [{money(row.low, False)}, {money(row.high, False)}]"
+                    if row.bounded else f"{money(row.cost_per_unit, False)} ({page.t('not_bounded')})")
+        if row.extra <= 0:
+            per_unit = "–"
+        remarks = [page.t("effect_uncertain")] if row.effect_uncertain else []
+        if row.dominated:
+            remarks.append(page.t("dominated_by", name=page.scenario(row.dominated_by)))
+        if row.on_frontier:
+            remarks.append(page.t("on_frontier"))
+        rows.append([page.scenario(row.scenario),
+                     f"{row.extra:+.1f} [{row.extra_low:+.1f}, {row.extra_high:+.1f}]",
+                     f"{money(row.extra_cost)} [{money(row.extra_cost_low)}, {money(row.extra_cost_high)}]",
+                     per_unit, f"{row.per_million:.2f}", page.t("list_separator").join(remarks)])
+    steps = []
+    for i, step in enumerate(table.attrs["frontier"].itertuples()):
+        if i == 0:
+            steps.append(page.t("frontier_step", name=page.scenario(step.scenario), cost=money(step.extra_cost),
+                                unit=unit, extra=f"{step.extra:+.1f}"))
+        else:
+            steps.append(page.t("frontier_increment", name=page.scenario(step.scenario),
+                                cost=money(step.incremental_cost_per_unit, False), unit=unit))
+    base = page.scenario(table.attrs["base"])
+    note = page.t("cost_effectiveness_note", base=base, year=year, first=page.years[0]) + " " + \
+        page.t("frontier_line", steps=page.t("frontier_separator").join(steps))
+    return Section("cost_effectiveness", title, "table_chart", {
+        "note": note,
+        "header": [page.t("alternative"), page.t("ce_extra", year=year), page.t("ce_extra_cost", unit=unit),
+                   page.t("ce_cost_per_unit", unit=unit), page.t("ce_per_million"), page.t("ce_remarks")],
+        "rows": rows, "svg": _frontier_chart(page, table)})
+
 
 MECHANISM_METRICS = ("htes", "tech_smes")
 """The metrics whose difference the mechanisms section splits, as the printed report does."""
@@ -425,7 +546,8 @@ def provenance(page: _Page) -> Section:
 
 
 SECTIONS: Sequence[Callable[[_Page], Section]] = (
-    summary, fan_charts, target_probabilities, differences, costs, mechanisms, sensitivity, calibration, provenance)
+    summary, fan_charts, target_probabilities, differences, costs, cost_effectiveness, mechanisms, sensitivity,
+    calibration, provenance)
 """The page's sections in order; each maps the results to one Section."""
 
 

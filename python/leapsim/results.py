@@ -120,6 +120,74 @@ class Results:
         return pd.DataFrame(rows, columns=["mechanism", "mean", "low", "high", "key", "parent", "split",
                                            "mechanism_zh"])
 
+    PAYERS = ("county", "province", "tax", "public")
+    """The payers cost_effectiveness() prices for: the county's special fund, the province, tax
+    expenditure (the R&D super-deduction and the HTE rate foregone) and all three together."""
+
+    def cost_effectiveness(self, metric: str = "htes", year: Optional[int] = None, payer: str = "county",
+                           base: Optional[str] = None) -> pd.DataFrame:
+        """What each package buys for its money against the base: one row a package with the paired
+        extra effect (``metric`` in ``year``, package - base: extra, extra_low, extra_high, a 95%
+        t-interval), the paired extra cost to ``payer`` summed over the first year through ``year``
+        (extra_cost, extra_cost_low, extra_cost_high, yuan), the cost per extra unit with Fieller's
+        95% interval (cost_per_unit, low, high; ``bounded`` is False and low, high are NaN when the
+        extra effect is not significantly away from zero, so that no interval can be given), the
+        extra per million yuan (per_million), ``effect_uncertain`` where the extra effect's interval
+        includes zero, ``dominated`` (with dominated_by: another package, or the base at zero extra
+        and zero cost, has at least the effect at no more cost, one of them strictly better) and
+        ``on_frontier``. ``attrs["frontier"]`` is the efficiency frontier, a frame of its steps by
+        cost (scenario, extra_cost, extra, incremental_cost_per_unit) from the cheapest option,
+        packages a mix of their neighbours would beat removed (extended dominance). ``year``
+        defaults to the last year, ``base`` to the file's base; ``payer`` is one of PAYERS. A file
+        written before the cost books raises ResultsError."""
+        base = self._scenario(base) if base is not None else self._tree.attributes("comparisons")["base"]
+        year = int(self.years[-1]) if year is None else int(year)
+        found = self._tree.cost_effectiveness(base, metric, year, payer)
+        columns = ["scenario", "extra", "extra_low", "extra_high", "extra_cost", "extra_cost_low", "extra_cost_high",
+                   "cost_per_unit", "low", "high", "bounded", "per_million", "effect_uncertain", "dominated",
+                   "dominated_by", "on_frontier"]
+        frame = pd.DataFrame(found["packages"], columns=columns)
+        frame.attrs = {"base": base, "metric": metric, "year": year, "payer": payer,
+                       "frontier": pd.DataFrame(found["frontier"],
+                                                columns=["scenario", "extra_cost", "extra",
+                                                         "incremental_cost_per_unit"])}
+        return frame
+
+    @property
+    def has_costs(self) -> bool:
+        """Whether the file holds cost books (each scenario's cost_items and cost_payers attributes)."""
+        return all("cost_items" in self._tree.attributes(f"scenarios/{s}") for s in self.scenarios)
+
+    def costs(self) -> pd.DataFrame:
+        """Every yuan of the cost books in tidy form: one row per (scenario, replication, year, item)
+        with its payer ("county", "province" or "tax") and the yuan it cost that year. The items are
+        the metrics a scenario's ``cost_items`` attribute lists, each paid by the payer its
+        ``cost_payers`` attribute names (docs/output-format.md); summed by payer they give the
+        payer totals (county_cost, province_cost, tax_expenditure). A file written before the cost
+        books raises ResultsError."""
+        if not self.has_costs:
+            raise _core.ResultsError("no cost books: the results file predates them (cost_items and cost_payers "
+                                     "attributes); run the study again to price it")
+        years = self.years
+        frames = []
+        for scenario in self.scenarios:
+            attrs = self._tree.attributes(f"scenarios/{scenario}")
+            items, payers = list(attrs["cost_items"]), list(attrs["cost_payers"])
+            if not items:
+                continue
+            values = np.stack([self.metric(item, scenario) for item in items])  # [item, replication, year]
+            n_items, reps, n_years = values.shape
+            frames.append(pd.DataFrame({
+                "scenario": scenario,
+                "replication": np.tile(np.repeat(np.arange(reps), n_years), n_items),
+                "year": np.tile(years, n_items * reps),
+                "payer": np.repeat(payers, reps * n_years),
+                "item": np.repeat(items, reps * n_years),
+                "yuan": values.ravel(),
+            }))
+        columns = ["scenario", "replication", "year", "payer", "item", "yuan"]
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+
     def divergence(self, scenario: str, base: Optional[str] = None) -> pd.DataFrame:
         """Where the paired firm histories of the recorded replications first part (record=("events",)):
         one row per (replication, firm) whose event sequence differs between the base and the

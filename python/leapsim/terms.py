@@ -117,12 +117,71 @@ _TEXT: Dict[str, Tuple[str, str]] = {
     "differences_note": ("{year} 年各备选方案减基准方案，均值 [95% t区间]；同一次模拟配对比较。",
                          "Each alternative minus the base in {year}, mean [95% t-interval], replication by "
                          "replication."),
-    "costs": ("成本与成本效益", "Costs and cost-effectiveness"),
+    "costs": ("成本（按支付方和项目）", "Costs by payer and item"),
     "mechanisms": ("各方案起作用的原因（机制分解）", "Why each package wins (mechanism breakdown)"),
+    "costs_note": ("{first}–{last} 年各方案的成本账目：每一元按支付方和项目记账，为 {replications} 次模拟的均值（{unit}）。"
+                   "税式支出为研发费用加计扣除和高新技术企业优惠税率减少的税收。",
+                   "The cost books of each scenario over {first}-{last}: every yuan booked with its payer and item, "
+                   "means over {replications} replications ({unit}). Tax expenditure is the tax foregone through "
+                   "the R&D super-deduction and the HTE tax rate."),
+    "payer": ("支付方", "payer"),
+    "item": ("项目", "item"),
+    "yuan": ("金额（元）", "yuan"),
+    "payer_county": ("县级财政", "county"),
+    "payer_province": ("省级财政", "province"),
+    "payer_tax": ("税式支出", "tax expenditure"),
+    "payer_public": ("公共支出合计", "public total"),
+    "payer_total": ("{payer}合计", "{payer}, total"),
+    "cost_effectiveness": ("成本效益", "Cost-effectiveness"),
+    "cost_effectiveness_note": (
+        "各备选方案与{base}配对比较：{year} 年增加的高新技术企业数，{first}–{year} 年增加的县级财政成本，以及每增加一家高新技术企业的"
+        "县级财政成本（95% Fieller 区间；增加的企业数与零无显著差别时区间无界）。被占优：另一方案（或基准方案）以不更高的成本取得"
+        "不更少的效果；效率前沿：不被任何方案或两方案组合超越的方案，按成本排列。",
+        "Each alternative paired with the {base}: extra HTEs in {year}, extra cost to the county over {first}-{year}, "
+        "and the cost per extra HTE to the county (95% Fieller interval; not bounded where the extra HTEs are not "
+        "significantly away from zero). Dominated: another package (or the base) has at least the effect at no "
+        "more cost; efficiency frontier: the packages no package or mix of two beats, in order of cost."),
+    "ce_extra": ("{year} 年增加的高新技术企业（家）", "extra HTEs in {year}"),
+    "ce_extra_cost": ("增加的县级财政成本（{unit}）", "extra cost to the county ({unit})"),
+    "ce_cost_per_unit": ("每增加一家高新技术企业的县级财政成本（{unit}）", "cost per extra HTE to the county ({unit})"),
+    "ce_per_million": ("每百万元增加的企业数（家）", "extra HTEs per million yuan"),
+    "ce_remarks": ("说明", "remarks"),
+    "not_bounded": ("无界", "not bounded"),
+    "effect_uncertain": ("效果区间包含 0", "effect interval includes 0"),
+    "dominated_by": ("被占优（劣于 {name}）", "dominated by {name}"),
+    "on_frontier": ("效率前沿", "on the efficiency frontier"),
+    "frontier_line": ("效率前沿：{steps}。", "Efficiency frontier: {steps}."),
+    "frontier_step": ("{name}（{cost} {unit}，{extra} 家）", "{name} ({cost} {unit}, {extra} HTEs)"),
+    "frontier_increment": ("{name}（每增加一家 {cost} {unit}）", "{name} ({cost} {unit} per extra HTE)"),
+    "frontier_separator": (" → ", " → "),
+    "chart_frontier_x": ("{first}–{year} 年增加的县级财政成本（{unit}）", "extra cost to the county {first}-{year} ({unit})"),
+    "chart_frontier_y": ("{year} 年增加的高新技术企业（家）", "extra HTEs in {year}"),
+    "chart_frontier_title": ("成本与效果（{replications} 次模拟的均值与95%区间；实线为效率前沿，空心为被占优方案）",
+                             "Cost and effect (means with 95% intervals of {replications} replications; line: the "
+                             "efficiency frontier; hollow: dominated)"),
+    "absent_cost_effectiveness": ("成本效益所需的成本账目", "cost books a cost-effectiveness needs"),
+    "sheet_cost_effectiveness": ("成本效益", "Cost-effectiveness"),
+    "ce_col_extra": ("增加的效果（备选−基准）", "extra (alternative − base)"),
+    "ce_col_extra_low": ("增加的效果 95%区间下限", "extra, 95% interval low"),
+    "ce_col_extra_high": ("增加的效果 95%区间上限", "extra, 95% interval high"),
+    "ce_col_extra_cost": ("增加的成本（元，首年至该年合计）", "extra cost (yuan, first year to the year)"),
+    "ce_col_extra_cost_low": ("增加的成本 95%区间下限", "extra cost, 95% interval low"),
+    "ce_col_extra_cost_high": ("增加的成本 95%区间上限", "extra cost, 95% interval high"),
+    "ce_col_cost_per_unit": ("每增加一个单位的成本（元）", "cost per extra unit (yuan)"),
+    "ce_col_low": ("Fieller 95%区间下限", "Fieller 95% interval low"),
+    "ce_col_high": ("Fieller 95%区间上限", "Fieller 95% interval high"),
+    "ce_col_bounded": ("区间有界", "interval bounded"),
+    "ce_col_per_million": ("每百万元增加的效果", "extra per million yuan"),
+    "ce_col_effect_uncertain": ("效果区间包含 0", "effect interval includes 0"),
+    "ce_col_dominated": ("被占优", "dominated"),
+    "ce_col_dominated_by": ("占优方案", "dominated by"),
+    "ce_col_on_frontier": ("在效率前沿上", "on the efficiency frontier"),
+
     "sensitivity": ("影响结论的关键假设（敏感性分析）", "The assumptions that drive the answer (sensitivity)"),
     "calibration": ("校准与回测质量", "Calibration and back-test quality"),
     "absent": ("此结果文件不含{what}，本节从略。", "This results file holds no {what}; the section is left out."),
-    "absent_costs": ("成本账目", "cost books"),
+    "absent_costs": ("成本账目（该文件由较早版本写出，请重新运行研究）",
+                     "cost books (the file was written by an earlier version: run the study again)"),
     "absent_mechanisms": ("机制分解所需的流量指标（该文件由较早版本写出，请重新运行研究）",
                           "flow counters a mechanism breakdown needs (the file was written by an earlier version: "
                           "run the study again)"),

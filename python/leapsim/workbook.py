@@ -3,9 +3,11 @@
     results.to_excel("congtai.xlsx", lang="zh")     # or: leapsim export RESULTS.h5 -o congtai.xlsx
 
 Sheets: the yearly summary of every metric (one row per scenario, year and metric), target
-probabilities, comparisons with the base, an About sheet with how the results were made; a Costs
-sheet when the results file has cost books (none does yet: About says so). Values are the results
-file's own, unscaled (money in yuan), each row with its unit. A CSV file holds the yearly summary,
+probabilities, comparisons with the base; when the results file has cost books, Costs (the mean
+yuan over replications per scenario, year, payer and item) and Cost-effectiveness (each package
+against the base for every payer and the headline metrics in the last year); an About sheet with
+how the results were made (and, for a file without cost books, that it has none). Values are the
+results file's own, unscaled (money in yuan), each row with its unit. A CSV file holds the yearly summary,
 in UTF-8 with a byte-order mark so that Excel reads the Chinese correctly.
 """
 
@@ -17,12 +19,15 @@ import math
 import os
 from typing import List, Sequence, Union
 
+import numpy as np
+
 from . import terms
 from ._core import UsageError
 from ._files import check_destination, write_atomically
 from .results import Results
 
-__all__ = ["to_excel", "to_csv", "export", "summary_rows", "target_rows", "comparison_rows"]
+__all__ = ["to_excel", "to_csv", "export", "summary_rows", "target_rows", "comparison_rows", "cost_rows",
+           "cost_effectiveness_rows"]
 
 _SUMMARY_COLUMNS = ("mean", "sd", "p05", "p50", "p95")
 _COMPARISON_COLUMNS = ("mean_difference", "ci95_low", "ci95_high", "variance_base", "variance_alternative",
@@ -76,10 +81,48 @@ def comparison_rows(results: Results, lang: str) -> List[list]:
     return rows
 
 
+def cost_rows(results: Results, lang: str) -> List[list]:
+    """The cost sheet: a header, then one row per scenario, year, payer and item with the mean yuan
+    over the replications."""
+    t = lambda key: terms.text(key, lang)  # noqa: E731
+    rows = [[t("scenario"), t("year"), t("payer"), t("metric_code"), t("item"), t("unit"), t("mean")]]
+    means = results.costs().groupby(["scenario", "year", "payer", "item"], sort=False)["yuan"].mean()
+    for (scenario, year, payer, item), value in means.items():
+        rows.append([scenario, int(year), t(f"payer_{payer}"), item, terms.metric_name(item, lang),
+                     terms.unit_name("yuan", lang), float(value)])
+    return rows
+
+
+COST_EFFECT_METRICS = ("htes", "tech_smes", "invention_patents")
+"""The effects the cost-effectiveness sheet prices: HTEs, tech SMEs and invention patents."""
+
+_COST_EFFECT_COLUMNS = ("extra", "extra_low", "extra_high", "extra_cost", "extra_cost_low", "extra_cost_high",
+                        "cost_per_unit", "low", "high", "bounded", "per_million", "effect_uncertain", "dominated",
+                        "dominated_by", "on_frontier")
+
+
+def cost_effectiveness_rows(results: Results, lang: str) -> List[list]:
+    """The cost-effectiveness sheet: a header, then one row per payer, metric and package in the
+    last year (Results.cost_effectiveness's columns, money in yuan)."""
+    t = lambda key: terms.text(key, lang)  # noqa: E731
+    rows = [[t("payer"), t("metric_code"), t("metric"), t("year"), t("alternative")]
+            + [t(f"ce_col_{c}") for c in _COST_EFFECT_COLUMNS]]
+    for payer in results.PAYERS:
+        for metric in COST_EFFECT_METRICS:
+            table = results.cost_effectiveness(metric, payer=payer)
+            for row in table.itertuples(index=False):
+                values = [getattr(row, c) for c in _COST_EFFECT_COLUMNS]
+                rows.append([t(f"payer_{payer}"), metric, terms.metric_name(metric, lang), table.attrs["year"],
+                             row.scenario] + [v if isinstance(v, str) else
+                                              bool(v) if isinstance(v, (bool, np.bool_)) else float(v)
+                                              for v in values])
+    return rows
+
+
 def _about_rows(results: Results, lang: str) -> List[list]:
-    from .html_report import OPTIONAL_GROUPS, absent_line, provenance_rows
+    from .html_report import ABSENT_KEYS, absent_line, provenance_rows
     rows = [list(pair) for pair in provenance_rows(results, lang)]
-    rows += [[terms.text(key, lang), absent_line(results, key, lang) or ""] for key in OPTIONAL_GROUPS
+    rows += [[terms.text(key, lang), absent_line(results, key, lang) or ""] for key in ABSENT_KEYS
              if absent_line(results, key, lang)]
     rows += [[terms.text("unit", lang), terms.text("about_units", lang)],
              ["inf", terms.text("about_nonfinite", lang)]]
@@ -112,6 +155,10 @@ def to_excel(results: Results, path: Union[str, os.PathLike], lang: str = terms.
     _sheet(book, terms.text("sheet_summary", lang), summary_rows(results, lang))
     _sheet(book, terms.text("sheet_targets", lang), target_rows(results, lang))
     _sheet(book, terms.text("sheet_comparisons", lang), comparison_rows(results, lang))
+    if results.has_costs:
+        _sheet(book, terms.text("sheet_costs", lang), cost_rows(results, lang))
+        if len(results.scenarios) > 1:
+            _sheet(book, terms.text("sheet_cost_effectiveness", lang), cost_effectiveness_rows(results, lang))
     _sheet(book, terms.text("sheet_about", lang), _about_rows(results, lang), header=False)
     buffer = io.BytesIO()
     book.save(buffer)

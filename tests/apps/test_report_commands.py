@@ -161,11 +161,16 @@ def test_page_text_holds_the_files_numbers(page, congtai):
 
 def test_absent_sections_say_so(page):
     lang, _, loaded = page
-    absent = {"zh": ["此结果文件不含成本账目", "此结果文件不含敏感性分析结果", "此结果文件不含后验分布或校准结果"],
-              "en": ["holds no cost books", "holds no sensitivity results",
-                     "holds no posterior or calibration results"]}[lang]
+    absent = {"zh": ["此结果文件不含敏感性分析结果", "此结果文件不含后验分布或校准结果"],
+              "en": ["holds no sensitivity results", "holds no posterior or calibration results"]}[lang]
     for line in absent:
         assert line in loaded.text
+    # The cost books are the file's own: their sections are drawn (tests/python/test_cost_effectiveness.py
+    # checks their values and a file from before them).
+    assert {"zh": "此结果文件不含成本账目", "en": "holds no cost books"}[lang] not in loaded.text
+    for words in {"zh": ["成本（按支付方和项目）", "县级财政合计", "效率前沿："],
+                  "en": ["Costs by payer and item", "county, total", "Efficiency frontier: "]}[lang]:
+        assert words in loaded.text
     # The mechanisms are computed from the file's own counters, so that section is never absent.
     assert {"zh": "比基准方案变化", "en": "against the base: "}[lang] in html.unescape(loaded.text)
 
@@ -207,8 +212,9 @@ def test_workbook_equals_the_file(tiny, tmp_path, lang):
     proc = leapsim("export", tiny, "-o", out, "--lang", lang)
     assert proc.returncode == 0, proc.stderr
     book = openpyxl.load_workbook(out, read_only=True)
-    names = {"zh": ["逐年预测", "目标达成概率", "方案比较", "说明"],
-             "en": ["Yearly summary", "Target probabilities", "Comparisons", "About"]}[lang]
+    names = {"zh": ["逐年预测", "目标达成概率", "方案比较", "成本", "成本效益", "说明"],
+             "en": ["Yearly summary", "Target probabilities", "Comparisons", "Costs", "Cost-effectiveness",
+                    "About"]}[lang]
     assert book.sheetnames == names
     with h5py.File(tiny, "r") as f:
         years = list(f["years"][()].astype(int))
@@ -245,7 +251,7 @@ def test_workbook_equals_the_file(tiny, tmp_path, lang):
             assert_as_written(values, expected, (alternative, year, metric))
         assert infinite > 0  # the tiny study has differences that never vary: written as "inf"
 
-        _, about = _sheet_rows(book, names[3])
+        _, about = _sheet_rows(book, names[5])
         about = dict(r[:2] for r in about)
         assert str(f.attrs["seed"]) in about.values()
         assert hashlib.sha256(TINY_STUDY.read_bytes()).hexdigest() in about.values()

@@ -37,22 +37,22 @@ def test_a_bare_scenario_gives_a_report_that_says_what_it_lacks(tmp_path, lang):
     bare = leapsim.run(leapsim.load(TINY_SCENARIO), replications=3, progress=False)  # no targets, no alternatives
     path = leapsim.report(bare, tmp_path / "bare.html", lang=lang)
     text = pathlib.Path(path).read_text(encoding="utf-8")
-    expected = {"zh": ["本研究没有设定目标。", "本研究没有备选方案", "此结果文件不含成本账目", "此结果文件不含敏感性分析结果"],
-                "en": ["The study sets no targets.", "The study has no alternatives", "holds no cost books",
+    expected = {"zh": ["本研究没有设定目标。", "本研究没有备选方案", "此结果文件不含敏感性分析结果"],
+                "en": ["The study sets no targets.", "The study has no alternatives",
                        "holds no sensitivity results"]}[lang]
     for line in expected:
         assert line in text
 
 
 def test_a_section_the_file_holds_is_listed_not_called_absent(saved, tmp_path):
-    copy = tmp_path / "with-costs.h5"
+    copy = tmp_path / "with-sensitivity.h5"
     shutil.copy(saved, copy)
-    with h5py.File(copy, "a") as f:  # a later layout's cost book: the page lists what it cannot draw yet
-        f.create_group("costs").create_dataset("by_programme", data=[[1.0, 2.0]])
+    with h5py.File(copy, "a") as f:  # a later layout's group: the page lists what it cannot draw yet
+        f.create_group("sensitivity").create_dataset("morris", data=[[1.0, 2.0]])
     text = leapsim.html_report.render(leapsim.open(copy), "en")
-    assert "holds no cost books" not in text
-    assert "costs/by_programme" in text and "cannot show yet" in text
-    assert "holds no sensitivity results" in text
+    assert "holds no sensitivity results" not in text
+    assert "sensitivity/morris" in text and "cannot show yet" in text
+    assert "holds no posterior or calibration results" in text
 
 
 def test_unknown_language_is_refused(results, tmp_path):

@@ -158,61 +158,60 @@ std::map<Metric, std::vector<Mechanism>> all_mechanisms() {
   return table;
 }
 
-/// One metric of one scenario, [replication, year] row-major.
-const ResultArray& metric_array(const ResultGroup& root, const std::string& scenario, Metric metric) {
-  const ResultGroup* scenarios = root.group("scenarios");
-  const ResultGroup* s = scenarios != nullptr ? scenarios->group(scenario) : nullptr;
-  if (s == nullptr) throw UsageError("no scenario '" + scenario + "' in the results");
-  const ResultGroup* metrics = s->group("metrics");
-  const std::string name(metric_infos()[static_cast<std::size_t>(metric)].name);
-  const ResultArray* a = metrics != nullptr ? metrics->array(name) : nullptr;
-  if (a == nullptr)
-    throw IoError("results file: no per-replication '" + name + "' for scenario '" + scenario +
-                  "' (a file written before the mechanism counters: run the study again to explain it)");
-  if (a->shape.size() != 2 || a->values.size() != a->shape[0] * a->shape[1])
-    throw IoError("results file: '" + name + "' of scenario '" + scenario + "' is not [replication, year]");
-  return *a;
-}
-
 /// A mechanism's value in each replication of a scenario for year index y.
 std::vector<double> values(const ResultGroup& root, const std::string& scenario, const Mechanism& m, std::size_t y) {
   std::vector<double> out;
   for (const MechanismTerm& term : m.terms) {
-    const ResultArray& a = metric_array(root, scenario, term.metric);
-    const std::size_t reps = a.shape[0], years = a.shape[1];
-    if (y >= years) throw IoError("results file: '" + a.name + "' has fewer years than the results");
-    if (&term != m.terms.data() && reps != out.size())
+    const std::string name(metric_infos()[static_cast<std::size_t>(term.metric)].name);
+    const std::vector<double> v =
+        per_replication(scenario_metric(root, scenario, name, "the mechanism counters"), y, term.span);
+    if (&term != m.terms.data() && v.size() != out.size())
       throw IoError("results file: the metrics of scenario '" + scenario + "' differ in replications");
-    out.resize(reps, 0.0);
-    for (std::size_t r = 0; r < reps; ++r) {
-      const double* row = a.values.data() + r * years;
-      double v = 0.0;
-      switch (term.span) {
-        case Span::in_year:
-          v = row[y];
-          break;
-        case Span::first_year:
-          v = row[0];
-          break;
-        case Span::through_year:
-          for (std::size_t k = 0; k <= y; ++k) v += row[k];
-          break;
-      }
-      out[r] += term.sign * v;
-    }
+    out.resize(v.size(), 0.0);
+    for (std::size_t r = 0; r < v.size(); ++r) out[r] += term.sign * v[r];
   }
   return out;
 }
 
 }  // namespace
 
-const std::vector<Mechanism>& mechanisms(Metric metric) {
-  static const std::map<Metric, std::vector<Mechanism>> table = all_mechanisms();
-  return table.at(metric);
+const ResultArray& scenario_metric(const ResultGroup& root, const std::string& scenario, const std::string& name,
+                                   std::string_view written_before) {
+  const ResultGroup* scenarios = root.group("scenarios");
+  const ResultGroup* s = scenarios != nullptr ? scenarios->group(scenario) : nullptr;
+  if (s == nullptr) throw UsageError("no scenario '" + scenario + "' in the results");
+  const ResultGroup* metrics = s->group("metrics");
+  const ResultArray* a = metrics != nullptr ? metrics->array(name) : nullptr;
+  if (a == nullptr)
+    throw IoError("results file: no per-replication '" + name + "' for scenario '" + scenario +
+                  "' (a file written before " + std::string(written_before) + ": run the study again)");
+  if (a->shape.size() != 2 || a->values.size() != a->shape[0] * a->shape[1])
+    throw IoError("results file: '" + name + "' of scenario '" + scenario + "' is not [replication, year]");
+  return *a;
 }
 
-std::vector<MechanismDifference> explain(const ResultGroup& root, const std::string& base, const std::string& scenario,
-                                         Metric metric, int year) {
+std::vector<double> per_replication(const ResultArray& metric, std::size_t y, Span span) {
+  const std::size_t reps = metric.shape[0], years = metric.shape[1];
+  if (y >= years) throw IoError("results file: '" + metric.name + "' has fewer years than the results");
+  std::vector<double> out(reps, 0.0);
+  for (std::size_t r = 0; r < reps; ++r) {
+    const double* row = metric.values.data() + r * years;
+    switch (span) {
+      case Span::in_year:
+        out[r] = row[y];
+        break;
+      case Span::first_year:
+        out[r] = row[0];
+        break;
+      case Span::through_year:
+        for (std::size_t k = 0; k <= y; ++k) out[r] += row[k];
+        break;
+    }
+  }
+  return out;
+}
+
+std::size_t year_index(const ResultGroup& root, int year) {
   const ResultArray* years = root.array("years");
   if (years == nullptr || years->values.empty()) throw IoError("results file has no dataset 'years'");
   for (const double v : {years->values.front(), years->values.back()})
@@ -222,7 +221,17 @@ std::vector<MechanismDifference> explain(const ResultGroup& root, const std::str
   if (year < first || year > last)
     throw UsageError("no year " + std::to_string(year) + "; the results hold " + std::to_string(first) + "-" +
                      std::to_string(last));
-  const auto y = static_cast<std::size_t>(year - first);
+  return static_cast<std::size_t>(year - first);
+}
+
+const std::vector<Mechanism>& mechanisms(Metric metric) {
+  static const std::map<Metric, std::vector<Mechanism>> table = all_mechanisms();
+  return table.at(metric);
+}
+
+std::vector<MechanismDifference> explain(const ResultGroup& root, const std::string& base, const std::string& scenario,
+                                         Metric metric, int year) {
+  const std::size_t y = year_index(root, year);
   std::vector<MechanismDifference> rows;
   for (const Mechanism& m : mechanisms(metric)) {
     const std::vector<double> a = values(root, base, m, y);  // the base first: its errors name it

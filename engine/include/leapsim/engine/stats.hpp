@@ -1,7 +1,7 @@
 #pragma once
-// Ensemble statistics over replications: quantiles, intervals for proportions and for paired
-// differences. Replications are independent, so textbook formulas apply; pairing comes from
-// common random numbers across scenarios.
+// Ensemble statistics over replications: quantiles, intervals for proportions, for paired
+// differences and for the ratio of paired means. Replications are independent, so textbook formulas apply; pairing
+// comes from common random numbers across scenarios.
 #include <cstddef>
 #include <span>
 
@@ -44,6 +44,28 @@ struct PairedDifference {
 
 /// Paired difference b - a (same replication index in both) at the given confidence.
 PairedDifference paired_difference(std::span<const double> a, std::span<const double> b, double confidence = 0.95);
+
+/// The ratio of two paired means with its Fieller interval.
+struct RatioInterval {
+  double ratio = 0.0;    ///< mean numerator / mean denominator (infinite or NaN at a zero denominator)
+  bool bounded = false;  ///< whether the confidence set is one finite interval
+  Interval interval;     ///< [low, high] when bounded; NaN otherwise, never numbers that mislead
+};
+
+/// Fieller's interval for mean(numerator) / mean(denominator) over paired replications (the same
+/// index in both: extra cost and extra effect of one replication) at the given confidence.
+/// Fieller (1954, J. R. Stat. Soc. B 16:175) inverts the pivot mean(x) - R mean(y), which is
+/// exactly normal for normal means whatever R is: the set of R with
+/// (ybar^2 - t^2 v_yy) R^2 - 2 (xbar ybar - t^2 v_xy) R + (xbar^2 - t^2 v_xx) <= 0, with v the
+/// variances and covariance of the means and t the Student quantile paired_difference uses. Why
+/// Fieller: it is exact for normal means (the delta method is not when the denominator is
+/// noisy), it says honestly when the denominator is not significantly different from zero (the
+/// set is then the whole line or the line minus an interval: `bounded` is false) instead of
+/// printing a huge finite range, and it is a formula, so the same replications give the same
+/// bits (a bootstrap resamples). UsageError for samples of different sizes; unbounded for fewer
+/// than two pairs.
+RatioInterval fieller_ratio(std::span<const double> numerator, std::span<const double> denominator,
+                            double confidence = 0.95);
 
 /// The variance of values in groups split into what lies between the groups and what lies within
 /// them, by the one-way random-effects ANOVA (method of moments): with MSB and MSW the mean

@@ -45,6 +45,19 @@ struct Mechanism {
 /// otherwise one row, the metric itself.
 const std::vector<Mechanism>& mechanisms(Metric metric);
 
+/// The index of a calendar year in a results tree's `years`: UsageError outside them, IoError for
+/// a tree without calendar years.
+std::size_t year_index(const ResultGroup& root, int year);
+
+/// A per-replication metric of a scenario, [replication, year], by name: UsageError for an
+/// unknown scenario, IoError when the file lacks it (`written_before` names what the file
+/// predates, as "the mechanism counters") or it is not two-dimensional.
+const ResultArray& scenario_metric(const ResultGroup& root, const std::string& scenario, const std::string& name,
+                                   std::string_view written_before);
+
+/// Each replication's reading of a [replication, year] metric for year index y.
+std::vector<double> per_replication(const ResultArray& metric, std::size_t y, Span span);
+
 /// A mechanism's paired difference (alternative - base) over the replications.
 struct MechanismDifference {
   const Mechanism* mechanism;
