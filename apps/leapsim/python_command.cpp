@@ -38,6 +38,12 @@ CLI::App* add_python_command(CLI::App& app, const std::string& name, const std::
   command->add_option("--lang", options.lang, "Language of the text: zh (Chinese) or en (English)")
       ->check(CLI::IsMember(kLanguageNames));
   command->add_flag("--force", options.force, "Replace the output file if it exists");
+  if (name == "report")
+    command
+        ->add_option("--sensitivity", options.sensitivity,
+                     "A sensitivity file of the same study (leapsim sensitivity -o): the page says which "
+                     "assumptions drive the answer")
+        ->check(CLI::ExistingFile);
   return command;
 }
 
@@ -101,6 +107,7 @@ void run_python_command(const std::string& command, const PythonCommandOptions& 
   std::vector<std::string> args = {kPython, "-m",           "leapsim.cli", command,     options.results,
                                    "-o",    options.output, "--lang",      options.lang};
   if (options.force) args.emplace_back("--force");
+  if (!options.sensitivity.empty()) args.insert(args.end(), {"--sensitivity", options.sensitivity});
   std::vector<char*> argv = argv_of(args);
   std::cout.flush();
   std::cerr.flush();

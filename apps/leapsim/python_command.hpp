@@ -17,6 +17,7 @@ struct PythonCommandOptions {
   std::string output;
   std::string lang = "zh";  // "zh" or "en"
   bool force = false;       // replace an existing output file
+  std::string sensitivity;  // report only: a sensitivity file (leapsim sensitivity -o) for its section
 };
 
 /// Adds `report` or `export` (`name`) with its results file, -o, --lang and --force to the app.

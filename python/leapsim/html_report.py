@@ -9,8 +9,9 @@ yearly table, target probabilities, paired differences, costs by payer and item 
 cost-effectiveness (Results.cost_effectiveness: a table and a chart of cost against effect with the
 efficiency frontier), mechanisms, sensitivity, calibration, provenance. Each section is one
 function below, from the results to a template and its data; a section whose data the results
-file does not hold (cost books in a file from an earlier version; sensitivity results, not written
-yet) says so in one line. The mechanisms section says each package's difference by mechanism in
+file does not hold (cost books in a file from an earlier version; a sensitivity analysis, which
+`leapsim sensitivity` writes to a file of its own and the page takes with --sensitivity) says so in
+one line. The mechanisms section says each package's difference by mechanism in
 words (Results.explain). The calibration section shows,
 for a study that drew from a posterior, where the draws came from and the parameters' share of
 each headline metric's variance.
@@ -55,9 +56,11 @@ class Section:
 
 @dataclasses.dataclass
 class _Page:
-    """What every section function reads: the results, the language and number formatting."""
+    """What every section function reads: the results, the language and number formatting, and a
+    sensitivity analysis of the same study when one is given."""
     results: Results
     lang: str
+    sensitivity: Optional["Sensitivity"] = None
 
     @property
     def years(self) -> List[int]:
@@ -481,8 +484,54 @@ def mechanisms(page: _Page) -> Section:
         "note": page.t("mechanisms_note", year=year, replications=r.attrs["replications"]),
         "paragraphs": paragraphs})
 
-sensitivity = _optional("sensitivity")
 _calibration_group = _optional("calibration")
+
+SENSITIVITY_TOP = 3
+"""Inputs the page names per output of a sensitivity analysis: the strongest few."""
+
+
+def sensitivity_outputs(s: "Sensitivity") -> List[str]:
+    """The outputs the page shows: the base's metrics in the decision year, each package's paired
+    difference there and what it costs the county per unit (as `leapsim sensitivity` prints them)."""
+    year = int(str(s.decision).split()[-1])
+    metric = str(s.decision).split()[0]
+    o = s.outputs
+    keep = (o["year"] == year) & ((o["kind"] == "metric") | (o["kind"] == "cost_per_unit") |
+                                  ((o["kind"] == "difference") & (o["metric"] == metric)))
+    return list(o.index[keep])
+
+
+def sensitivity(page: _Page) -> Section:
+    """The assumptions that drive the answer: per headline output of the sensitivity analysis given
+    with the results, its strongest inputs against the noise floor; how often the ranking of
+    packages changes and which inputs change it. Without one, a line says how to add it."""
+    s = page.sensitivity
+    if s is None:
+        return Section("sensitivity", page.t("sensitivity"), "note", {"note": page.t("sensitivity_absent")})
+    key = "mu_star" if s.method == "morris" else "ST"
+    rows = []
+    for output in sensitivity_outputs(s):
+        ranked = s.ranked(output)
+        if ranked[key].isna().any():
+            strongest = page.t("sensitivity_undefined")
+        else:
+            strongest = page.t("list_separator").join(
+                f"{name} {value:.3g}" + ("" if clear else page.t("below_floor"))
+                for name, value, clear in zip(ranked.index[:SENSITIVITY_TOP], ranked[key][:SENSITIVITY_TOP],
+                                              ranked["distinguishable"][:SENSITIVITY_TOP]))
+        info = s.outputs.loc[output]
+        rows.append([str(info["label"]), f"{info['nominal']:.4g}", f"{info['noise_floor']:.3g}", strongest])
+    flips = s.ranking_flips[s.ranking_flips > 0].sort_values(ascending=False, kind="stable")
+    note = page.t("sensitivity_note", method=s.method, inputs=len(s.inputs), replications=s.attrs["replications"],
+                  changed=percent(s.ranking_changed), decision=s.decision,
+                  flips=page.t("list_separator").join(f"{i} {percent(v)}" for i, v in flips.items()) or
+                  page.t("sensitivity_no_flips"))
+    if s.attrs.get("study_yaml") != page.results.attrs.get("study_yaml"):
+        note += " " + page.t("sensitivity_other_study", file=s.attrs.get("study_file", ""))
+    return Section("sensitivity", page.t("sensitivity"), "note_table", {
+        "note": note, "rows": rows,
+        "header": [page.t("sensitivity_output"), page.t("sensitivity_nominal"), page.t("noise_floor"),
+                   page.t("sensitivity_strongest", index=key)]})
 
 DECOMPOSED_METRICS = ("tech_smes", "htes", "subsidies_paid")
 """The metrics whose variance a run with posterior draws splits (results_tree.hpp, kDecomposedMetrics)."""
@@ -534,7 +583,22 @@ def provenance_rows(results: Results, lang: str) -> List[tuple]:
         (t("run_seconds"), f"{a.get('run_seconds', float('nan')):.2f}"),
         (t("ranks_hosts"), f"{a.get('ranks', 1)}: {', '.join(a.get('hosts', []))}"),
         (t("events"), f"{a.get('events', 0):,}"),
+        *adaptive_rows(results, lang),
     ]
+
+
+def adaptive_rows(results: Results, lang: str) -> List[tuple]:
+    """How an adaptive run chose its replications: where it stopped and why, and each precision
+    asked for with the half-width reached; nothing for a fixed run."""
+    a = results.adaptive
+    if a is None:
+        return []
+    t = lambda key, **f: terms.text(key, lang, **f)  # noqa: E731
+    rows = [(t("adaptive"), t("adaptive_stopped_" + str(a["stopped_by"]), used=int(a["replications_used"])))]
+    for text, asked, reached, met in zip(a["precision"], a["half_width"], a["half_width_reached"], a["met"]):
+        rows.append((text, t("adaptive_precision", reached=f"{reached:.3g}", asked=f"{asked:g}",
+                             verdict=t("reached" if met else "not_reached"))))
+    return rows
 
 
 def provenance(page: _Page) -> Section:
@@ -633,11 +697,15 @@ nav a { margin-right: 0.8rem; }
 }
 
 
-def render(results: Results, lang: str = terms.DEFAULT_LANGUAGE) -> str:
-    """The report page of a study's results as HTML text."""
+def render(results: Results, lang: str = terms.DEFAULT_LANGUAGE, sensitivity=None) -> str:
+    """The report page of a study's results as HTML text; `sensitivity`, a Sensitivity or a
+    sensitivity file's path (leapsim sensitivity -o), fills the section on what drives the answer."""
     import jinja2
     terms.check_language(lang)
-    page = _Page(results, lang)
+    if sensitivity is not None and not hasattr(sensitivity, "ranked"):
+        from .sensitivity import open_sensitivity
+        sensitivity = open_sensitivity(sensitivity)
+    page = _Page(results, lang, sensitivity)
     a = results.attrs
     environment = jinja2.Environment(loader=jinja2.DictLoader(_TEMPLATES), autoescape=True,
                                      undefined=jinja2.StrictUndefined)
@@ -650,16 +718,18 @@ def render(results: Results, lang: str = terms.DEFAULT_LANGUAGE) -> str:
 
 
 def report(results: Union[Results, str, os.PathLike], path: Union[str, os.PathLike],
-           lang: str = terms.DEFAULT_LANGUAGE, force: bool = False) -> str:
+           lang: str = terms.DEFAULT_LANGUAGE, force: bool = False, sensitivity=None) -> str:
     """Writes the report page of `results` (a Results or a results file's path) to `path`.
 
-    lang is "zh" (the default) or "en". The file is written atomically: complete or absent, and an
-    existing file is replaced only with force=True. Returns the path written.
+    lang is "zh" (the default) or "en". `sensitivity` (a Sensitivity, or the path of a file from
+    `leapsim sensitivity -o`) adds the inputs that drive the answer. The file is written
+    atomically: complete or absent, and an existing file is replaced only with force=True. Returns
+    the path written.
     """
     terms.check_language(lang)
     check_destination(path, force)
     if not isinstance(results, Results):
         from .api import open as open_results
         results = open_results(results)
-    html = render(results, lang)
+    html = render(results, lang, sensitivity)
     return write_atomically(path, html.encode("utf-8"), force)

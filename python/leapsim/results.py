@@ -313,10 +313,12 @@ class Results:
         from .workbook import to_csv
         return to_csv(self, path, lang, force)
 
-    def report(self, path: Union[str, os.PathLike], lang: str = terms.DEFAULT_LANGUAGE, force: bool = False) -> str:
-        """Writes the self-contained HTML report page (leapsim.report)."""
+    def report(self, path: Union[str, os.PathLike], lang: str = terms.DEFAULT_LANGUAGE, force: bool = False,
+               sensitivity=None) -> str:
+        """Writes the self-contained HTML report page (leapsim.report); `sensitivity`, a Sensitivity or
+        a sensitivity file's path, adds the inputs that drive the answer."""
         from .html_report import report
-        return report(self, path, lang, force)
+        return report(self, path, lang, force, sensitivity)
 
     # -- helpers -------------------------------------------------------------------------------
     def _scenario(self, name: str) -> str:

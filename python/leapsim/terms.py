@@ -208,6 +208,36 @@ _TEXT: Dict[str, Tuple[str, str]] = {
     "colon": ("：", ": "),
     "full_stop": ("。", "."),
     "absent_sensitivity": ("敏感性分析结果", "sensitivity results"),
+    "sensitivity_absent": ("未提供敏感性分析，本节从略：运行 leapsim sensitivity 研究文件 --inputs 输入文件 -o 敏感性.h5，"
+                           "再以 leapsim report 结果.h5 -o 报告.html --sensitivity 敏感性.h5 生成报告。",
+                           "No sensitivity analysis was given, so the section is left out: run leapsim sensitivity "
+                           "STUDY --inputs FILE -o SENS.h5, then leapsim report RESULTS.h5 -o REPORT.html "
+                           "--sensitivity SENS.h5."),
+    "sensitivity_note": ("敏感性分析（{method}，{inputs} 个输入，每个设计点 {replications} 次模拟）：各输入在其取值范围内对下列指标的影响，"
+                         "低于噪声下限者无法与模拟随机误差区分。按“{decision}”的配对差值排序的方案名次在 {changed} 的设计点上改变；"
+                         "改变名次的输入：{flips}。",
+                         "Sensitivity analysis ({method}, {inputs} inputs, {replications} replications a design "
+                         "point): how much each input moves each figure over its range; below the noise floor an "
+                         "effect cannot be told from replication noise. The ranking of packages by their paired "
+                         "difference in {decision} changes at {changed} of the design points; the inputs that "
+                         "change it: {flips}."),
+    "sensitivity_no_flips": ("无", "none"),
+    "sensitivity_other_study": ("注意：敏感性分析所用的研究文件（{file}）与本结果不同。",
+                                "Note: the sensitivity analysis was made from another study file ({file})."),
+    "sensitivity_output": ("指标", "Figure"),
+    "sensitivity_nominal": ("研究原值", "As written"),
+    "noise_floor": ("噪声下限", "Noise floor"),
+    "sensitivity_strongest": ("影响最大的输入（{index}）", "Strongest inputs ({index})"),
+    "sensitivity_undefined": ("无法估计：某些设计点上该方案没有带来增量", "not estimable: the package adds nothing at some design points"),
+    "below_floor": ("（低于噪声下限）", " (below the noise floor)"),
+    "adaptive": ("自适应模拟次数", "Adaptive replications"),
+    "adaptive_precision": ("半宽 {reached}，要求不超过 {asked}：{verdict}", "half-width {reached}, asked at most {asked}: {verdict}"),
+    "adaptive_stopped_precision": ("在 {used} 次模拟时停止：所有要求的精度均已达到",
+                                   "stopped at {used} replications: every precision asked for was reached"),
+    "adaptive_stopped_max_replications": ("达到上限 {used} 次模拟后停止，尚有精度未达到",
+                                          "stopped at the cap of {used} replications before every precision was reached"),
+    "reached": ("已达到", "reached"),
+    "not_reached": ("未达到", "not reached"),
     "absent_calibration": ("后验分布或校准结果", "posterior or calibration results"),
     "posterior_note": ("各次模拟的参数抽自后验分布 {file}（{draws} 组参数，每组 {runs} 次模拟），以上区间已包含参数不确定性。"
                        "下表为 {year} 年方差中来自参数的份额，其余为模拟随机误差。",

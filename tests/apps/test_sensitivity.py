@@ -105,3 +105,16 @@ def test_refused_as_one_of_several_mpi_ranks(leapsim, tmp_path):
                           capture_output=True, text=True, env={**os.environ, "OMPI_COMM_WORLD_SIZE": "2"})
     assert proc.returncode == 1 and "runs on the threads of one process" in proc.stderr, proc.stderr
     assert not out.exists()
+
+
+def test_the_report_page_takes_a_sensitivity_file(leapsim, tmp_path):
+    sens, results, page = tmp_path / "sens.h5", tmp_path / "tiny.h5", tmp_path / "page.html"
+    leapsim("sensitivity", TINY_STUDY, "--inputs", write_inputs(tmp_path), "-o", sens, "-q")
+    leapsim("run", TINY_STUDY, "-r", 3, "-q", "-o", results)
+    leapsim("report", results, "-o", page, "--lang", "en", "--sensitivity", sens)
+    text = page.read_text(encoding="utf-8")
+    assert "Strongest inputs (mu_star)" in text and "initial[1].count" in text
+    assert "made from another study file" not in text
+    missing = leapsim("report", results, "-o", tmp_path / "other.html", "--sensitivity", tmp_path / "none.h5",
+                      check=False)
+    assert missing.returncode == 2 and "none.h5" in missing.stderr and not (tmp_path / "other.html").exists()

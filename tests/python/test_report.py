@@ -37,22 +37,48 @@ def test_a_bare_scenario_gives_a_report_that_says_what_it_lacks(tmp_path, lang):
     bare = leapsim.run(leapsim.load(TINY_SCENARIO), replications=3, progress=False)  # no targets, no alternatives
     path = leapsim.report(bare, tmp_path / "bare.html", lang=lang)
     text = pathlib.Path(path).read_text(encoding="utf-8")
-    expected = {"zh": ["本研究没有设定目标。", "本研究没有备选方案", "此结果文件不含敏感性分析结果"],
+    expected = {"zh": ["本研究没有设定目标。", "本研究没有备选方案", "未提供敏感性分析，本节从略"],
                 "en": ["The study sets no targets.", "The study has no alternatives",
-                       "holds no sensitivity results"]}[lang]
+                       "No sensitivity analysis was given, so the section is left out"]}[lang]
     for line in expected:
         assert line in text
 
 
 def test_a_section_the_file_holds_is_listed_not_called_absent(saved, tmp_path):
-    copy = tmp_path / "with-sensitivity.h5"
+    copy = tmp_path / "with-calibration.h5"
     shutil.copy(saved, copy)
     with h5py.File(copy, "a") as f:  # a later layout's group: the page lists what it cannot draw yet
-        f.create_group("sensitivity").create_dataset("morris", data=[[1.0, 2.0]])
+        f.create_group("calibration").create_dataset("fit", data=[[1.0, 2.0]])
     text = leapsim.html_report.render(leapsim.open(copy), "en")
-    assert "holds no sensitivity results" not in text
-    assert "sensitivity/morris" in text and "cannot show yet" in text
-    assert "holds no posterior or calibration results" in text
+    assert "holds no posterior or calibration results" not in text
+    assert "calibration/fit" in text and "cannot show yet" in text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_page_says_which_assumptions_drive_the_answer(results, tmp_path, lang):
+    inputs = [("policy.budget", 1.0e11, 1.0e12), ("initial[1].count", 6, 30)]
+    s = leapsim.sensitivity(leapsim.load(TINY_STUDY), inputs, trajectories=3, replications=3, threads=2)
+    saved = tmp_path / "sens.h5"
+    s.save(saved)
+    text = leapsim.html_report.render(results, lang, sensitivity=saved)
+    strongest = s.ranked("tech_smes_2021")  # the decision year is the first target's, 2021
+    assert "initial[1].count" in text and f"initial[1].count {strongest['mu_star'].iloc[0]:.3g}" in text
+    assert f"{s.outputs.loc['tech_smes_2021', 'noise_floor']:.3g}" in text
+    assert ("改变名次的输入" if lang == "zh" else "the inputs that change it") in text
+    assert ("未提供敏感性分析" if lang == "zh" else "No sensitivity analysis was given") not in text
+    # A study the analysis was not made from is pointed out, not hidden.
+    other = leapsim.run(leapsim.load(TINY_SCENARIO), replications=3, progress=False)
+    assert ("研究文件" if lang == "zh" else "made from another study file") in \
+        leapsim.html_report.render(other, lang, sensitivity=s)
+
+
+def test_the_page_tells_how_an_adaptive_run_stopped(tmp_path):
+    adaptive = leapsim.run(leapsim.load(TINY_STUDY), replications=4, precision="htes:2021:50", progress=False)
+    text = leapsim.html_report.render(adaptive, "en")
+    assert "Adaptive replications" in text and "every precision asked for was reached" in text
+    assert "htes:2021:50" in text and "asked at most 50: reached" in text
+    assert "Adaptive replications" not in leapsim.html_report.render(
+        leapsim.run(leapsim.load(TINY_STUDY), replications=4, progress=False), "en")
 
 
 def test_unknown_language_is_refused(results, tmp_path):
