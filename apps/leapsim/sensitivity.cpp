@@ -112,6 +112,7 @@ int sensitivity_command(const SensitivityOptions& options, std::ostream& out, st
   innovation::attach_posterior(study);
   innovation::SensitivityFile file = innovation::load_sensitivity(options.inputs, study);
   innovation::SensitivitySettings& settings = file.settings;
+  innovation::resolve_posterior_ranges(study, settings);
   if (options.method)
     settings.method =
         *options.method == "sobol" ? innovation::SensitivityMethod::sobol : innovation::SensitivityMethod::morris;

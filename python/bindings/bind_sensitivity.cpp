@@ -12,6 +12,7 @@
 #include "bindings.hpp"
 #include "hearing_signals.hpp"
 #include "leapsim/engine/errors.hpp"
+#include "leapsim/innovation/io/attach_posterior.hpp"
 #include "leapsim/innovation/scenario/sensitivity_file.hpp"
 #include "leapsim/innovation/sensitivity_study.hpp"
 #include "leapsim/io/results_file.hpp"
@@ -29,6 +30,7 @@ void bind_sensitivity(py::module_& m) {
          const std::function<void(std::size_t, std::size_t)>& progress) {
         innovation::SensitivityFile file = innovation::read_sensitivity(text, name, study);
         innovation::SensitivitySettings& s = file.settings;
+        innovation::resolve_posterior_ranges(study, s);
         if (method && *method != "morris" && *method != "sobol")
           throw UsageError("sensitivity: method must be \"morris\" or \"sobol\", not \"" + *method + "\"");
         if (method)

@@ -118,3 +118,28 @@ def test_the_report_page_takes_a_sensitivity_file(leapsim, tmp_path):
     missing = leapsim("report", results, "-o", tmp_path / "other.html", "--sensitivity", tmp_path / "none.h5",
                       check=False)
     assert missing.returncode == 2 and "none.h5" in missing.stderr and not (tmp_path / "other.html").exists()
+
+
+def test_an_input_can_take_its_range_from_a_posterior(leapsim, tmp_path):
+    import leapsim as lp
+    from test_calibrate import write_calibration
+    leapsim("calibrate", write_calibration(tmp_path), "-o", tmp_path / "post.h5", "-q")
+    fitted = lp.open_posterior(tmp_path / "post.h5").parameters.set_index("name")
+    inputs = write_inputs(tmp_path, "sensitivity:\n  trajectories: 2\n  replications: 2\n  inputs:\n"
+                                    "    - {path: tech_sme.register_probability, posterior: post.h5}\n"
+                                    "    - {path: \"initial[1].count\", low: 6, high: 30}\n")
+    out = tmp_path / "sens.h5"
+    leapsim("sensitivity", TINY_STUDY, "--inputs", inputs, "-o", out, "-q")
+    with h5py.File(out, "r") as f:  # the posterior's own 5% and 95%, as its parameters table gives them
+        assert f["inputs/low"][0] == fitted.loc["tech_sme.register_probability", "low"]
+        assert f["inputs/high"][0] == fitted.loc["tech_sme.register_probability", "high"]
+        assert list(f["inputs/low"][1:]) == [6.0]
+    bad = write_inputs(tmp_path, "sensitivity:\n  inputs:\n    - {path: hte.apply_probability, posterior: post.h5}\n")
+    proc = leapsim("sensitivity", TINY_STUDY, "--inputs", bad, "-o", tmp_path / "bad.h5", "-q", check=False)
+    assert proc.returncode != 0 and f"{bad}:3:7: error: " in proc.stderr and "has no parameter" in proc.stderr
+    assert "it holds: tech_sme.register_probability, initial[2].count" in proc.stderr
+    assert not (tmp_path / "bad.h5").exists()
+    both = write_inputs(tmp_path, "sensitivity:\n  inputs:\n"
+                                  "    - {path: hte.apply_probability, posterior: post.h5, low: 0.1}\n")
+    proc = leapsim("sensitivity", TINY_STUDY, "--inputs", both, "-o", tmp_path / "both.h5", "-q", check=False)
+    assert proc.returncode != 0 and "give either low and high or a posterior" in proc.stderr

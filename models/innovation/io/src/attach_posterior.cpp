@@ -3,12 +3,15 @@
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "leapsim/engine/errors.hpp"
+#include "leapsim/engine/stats.hpp"
 #include "leapsim/innovation/parameter_paths.hpp"
+#include "leapsim/innovation/parameter_schema.hpp"
 #include "leapsim/io/posterior_file.hpp"
 
 namespace leapsim::innovation {
@@ -30,6 +33,13 @@ std::string file_digest(const std::filesystem::path& file) {
 }
 
 namespace {
+
+/// The names a posterior holds, for an error that must list them.
+std::string listed(const std::vector<std::string>& names) {
+  std::string held;
+  for (const std::string& n : names) held += (held.empty() ? "" : ", ") + n;
+  return held;
+}
 
 /// The posterior's path for a name as the study writes it: the same text, or the same number of
 /// the base scenario under another spelling (initial.0.count for initial[0].count).
@@ -53,13 +63,10 @@ void keep_only(const Study& study, abc::AbcResult& result) {
   for (std::size_t k = 0; k < study.posterior_parameters.size(); ++k) {
     const std::optional<std::size_t> column =
         column_of(study.base.parameters, result.names, study.posterior_parameters[k]);
-    if (!column) {
-      std::string held;
-      for (const std::string& n : result.names) held += (held.empty() ? "" : ", ") + n;
+    if (!column)
       throw UsageError(study.posterior_parameters_at.at(k) + ": error: study.posterior_parameters[" +
                        std::to_string(k) + "]: '" + study.posterior_parameters[k] + "' is not a parameter of " +
-                       study.posterior_file + "; it holds: " + held);
-    }
+                       study.posterior_file + "; it holds: " + listed(result.names));
     kept[*column] = true;
   }
   std::vector<std::string> names;
@@ -75,6 +82,27 @@ void keep_only(const Study& study, abc::AbcResult& result) {
 }
 
 }  // namespace
+
+void resolve_posterior_ranges(const Study& study, SensitivitySettings& settings) {
+  std::map<std::string, abc::Posterior> read;  // each file once
+  for (SensitivityInput& in : settings.inputs) {
+    if (in.posterior.empty()) continue;
+    auto [found, added] = read.try_emplace(in.posterior);
+    if (added) found->second = io::read_posterior(in.posterior);
+    const abc::AbcResult& result = found->second.result;
+    const std::optional<std::size_t> column = column_of(study.base.parameters, result.names, in.path.path);
+    if (!column)
+      throw UsageError(in.written_at + ": error: " + in.posterior + " has no parameter '" + in.path.path +
+                       "' to take a range from; it holds: " + listed(result.names));
+    std::vector<double> values;
+    for (const std::vector<double>& particle : result.particles) values.push_back(particle.at(*column));
+    in.low = stats::weighted_quantile(values, result.weights, 0.05);
+    in.high = stats::weighted_quantile(values, result.weights, 0.95);
+    if (!(in.low < in.high))
+      throw UsageError(in.written_at + ": error: the central 90% of '" + in.path.path + "' in " + in.posterior +
+                       " is the single value " + schema::format_number(in.low) + ": nothing to vary");
+  }
+}
 
 void attach_posterior(Study& study) {
   if (study.posterior_file.empty()) {

@@ -51,11 +51,21 @@ void read_inputs(const Context& ctx, const YAML::Node& node, const Study& study,
     const std::string what = "sensitivity.inputs[" + std::to_string(i) + "]";
     if (!scenario_detail::expect_mapping(ctx, item, ctx.at(item), what)) continue;
     MappingReader reader(ctx, item, what);
-    for (const char* key : {"path", "low", "high"}) reader.allow(key);
-    reader.require(std::array<std::string_view, 3>{"path", "low", "high"});
+    for (const char* key : {"path", "low", "high", "posterior"}) reader.allow(key);
+    const bool from_posterior = item.IsMap() && item["posterior"];
+    if (from_posterior) {
+      reader.require(std::array<std::string_view, 1>{"path"});
+      if (item["low"] || item["high"])
+        ctx.error(reader.location(item["low"] ? "low" : "high"),
+                  what + ": give either low and high or a posterior whose central 90% is the range, not both");
+    } else {
+      reader.require(std::array<std::string_view, 3>{"path", "low", "high"});
+    }
     reader.finish();
-    if (!reader.has("path") || !reader.has("low") || !reader.has("high")) continue;
+    if (!reader.has("path") || (!from_posterior && (!reader.has("low") || !reader.has("high")))) continue;
     SensitivityInput in;
+    const Location at = ctx.at(item);
+    in.written_at = at.file + ":" + std::to_string(at.line) + ":" + std::to_string(at.column);
     try {
       in.path = find_parameter(study.base.parameters, reader.value("path")->Scalar());
     } catch (const UsageError& e) {
@@ -64,6 +74,18 @@ void read_inputs(const Context& ctx, const YAML::Node& node, const Study& study,
     }
     if (!seen.insert(in.path.path).second) {
       ctx.error(reader.location("path"), what + ".path: '" + in.path.path + "' is given twice");
+      continue;
+    }
+    if (from_posterior) {
+      const YAML::Node named = item["posterior"];
+      if (!named.IsScalar() || named.Scalar().empty()) {
+        ctx.error(reader.location("posterior"), what + ".posterior: expected a posterior file (leapsim calibrate -o)");
+        continue;
+      }
+      const std::optional<std::string> file = named_posterior(ctx, reader.location("posterior"), named.Scalar());
+      if (!file) continue;
+      in.posterior = *file;
+      s.inputs.push_back(std::move(in));
       continue;
     }
     if (!scenario_detail::read_finite(ctx, *reader.value("low"), what + ".low", in.low) ||

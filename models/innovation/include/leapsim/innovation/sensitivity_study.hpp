@@ -32,6 +32,10 @@ struct SensitivityInput {
   ParameterPath path;
   double low = 0.0;
   double high = 1.0;
+  /// Where the range comes from when the file names a posterior instead of low and high: that
+  /// posterior's central 90% (resolve_posterior_ranges sets low and high); empty otherwise.
+  std::string posterior;
+  std::string written_at;  ///< "file:line:column" of the input, for the errors of that step
 };
 
 /// Which design and estimators.
