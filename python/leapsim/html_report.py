@@ -13,8 +13,9 @@ file does not hold (cost books in a file from an earlier version; a sensitivity 
 `leapsim sensitivity` writes to a file of its own and the page takes with --sensitivity) says so in
 one line. The mechanisms section says each package's difference by mechanism in
 words (Results.explain). The calibration section shows,
-for a study that drew from a posterior, where the draws came from and the parameters' share of
-each headline metric's variance.
+for a study that drew from a posterior, where the draws came from, the parameters' share of
+each headline metric's variance and how well the posterior fits its figures (the posterior
+predictive check of its file).
 """
 
 from __future__ import annotations
@@ -554,9 +555,40 @@ def calibration(page: _Page) -> Section:
         rows.append([page.scenario(name)] + cells)
     note = page.t("posterior_note", file=draws.attrs["posterior_file"], draws=int(draws["draw"].max()) + 1,
                   runs=int(draws.attrs["runs_per_draw"]), year=year)
-    return Section("calibration", page.t("calibration"), "note_table", {
-        "note": note, "header": [page.t("scenario")] + [page.metric_heading(m) for m in DECOMPOSED_METRICS],
-        "rows": rows})
+    tables = [{"title": page.t("parameter_share_title", year=year), "rows": rows,
+               "header": [page.t("scenario")] + [page.metric_heading(m) for m in DECOMPOSED_METRICS]}]
+    fit_note, fit_table = fit_quality(page, str(draws.attrs["posterior_file"]))
+    if fit_table:
+        tables.append(fit_table)
+    return Section("calibration", page.t("calibration"), "tables", {"note": note, "fit_note": fit_note,
+                                                                    "tables": tables})
+
+
+def fit_quality(page: _Page, posterior_file: str):
+    """How well the posterior the draws came from fits what it was fitted to: its method, last
+    generation and stop, and each fitted figure against its posterior predictive 90% (each
+    particle re-simulated with a fresh seed). A posterior file no longer where the run read it
+    gives one line saying so."""
+    from .posterior import open_posterior
+    try:
+        post = open_posterior(posterior_file)
+    except (OSError, ResultsError) as e:
+        return page.t("fit_unreadable", file=posterior_file, why=str(e)), None
+    last = post.generations.iloc[-1]
+    note = page.t("fit_note", particles=len(post.weights), generations=len(post.generations),
+                  epsilon=f"{last['epsilon']:.3g}", ess=f"{last['effective_sample_size']:.0f}",
+                  simulations=int(post.attrs.get("simulations", 0)), stopped=str(post.attrs.get("stopped_by", "")))
+    figures = post.figures
+    prefix = "predictive" if "predictive_mean" in figures else "accepted"
+    rows = []
+    for _, f in figures.iterrows():
+        low, high = f[f"{prefix}_p05"], f[f"{prefix}_p95"]
+        inside = low <= f["value"] <= high
+        rows.append([f["name"], f"{f['value']:,.0f}", f"{f[f'{prefix}_mean']:,.0f} [{low:,.0f}, {high:,.0f}]",
+                     page.t("inside" if inside else "outside")])
+    return note, {"title": page.t("fit_title"), "rows": rows,
+                  "header": [page.t("fit_figure"), page.t("fit_observed"), page.t(f"fit_{prefix}"),
+                             page.t("fit_verdict")]}
 
 
 def study_sha256(results: Results) -> Optional[str]:
@@ -682,6 +714,9 @@ nav a { margin-right: 0.8rem; }
 <figure>{{ d.svg | safe }}</figure>
 """,
     "note": """<p class="note">{{ d.note }}</p>
+""",
+    "tables": """<p class="note">{{ d.note }}</p>
+{% for t in d.tables %}<h3>{{ t.title }}</h3>{% with header = t.header, rows = t.rows %}{% include "table" %}{% endwith %}{% if loop.first %}<p class="note">{{ d.fit_note }}</p>{% endif %}{% endfor %}
 """,
     "note_table": """<p class="note">{{ d.note }}</p>
 {% with header = d.header, rows = d.rows %}{% include "table" %}{% endwith %}

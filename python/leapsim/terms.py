@@ -245,6 +245,24 @@ _TEXT: Dict[str, Tuple[str, str]] = {
                        "replications each): the bands above include parameter uncertainty. The table gives the "
                        "share of the variance in {year} that comes from the parameters; the rest is replication "
                        "noise."),
+    "parameter_share_title": ("{year} 年方差中来自参数的份额", "Share of the variance in {year} from the parameters"),
+    "fit_note": ("这些参数的后验分布由近似贝叶斯计算（ABC-SMC）得到：{particles} 个粒子，{generations} 代，最后一代容差 {epsilon}、"
+                 "有效样本量 {ess}，共 {simulations} 次模拟（停止原因：{stopped}）。下表将每个拟合的观测值与后验预测 90% 区间"
+                 "（每个粒子以新的随机种子重新模拟）对照。",
+                 "The posterior came from approximate Bayesian computation (ABC-SMC): {particles} particles, "
+                 "{generations} generations, the last at tolerance {epsilon} with an effective sample size of "
+                 "{ess}, {simulations} simulations in all (stopped by: {stopped}). The table sets each fitted "
+                 "figure against its posterior predictive 90% (each particle re-simulated with a fresh seed)."),
+    "fit_unreadable": ("后验文件 {file} 无法读取（{why}），其拟合质量从略。",
+                       "The posterior file {file} cannot be read ({why}), so its fit's quality is left out."),
+    "fit_title": ("拟合质量：后验预测检验", "Fit quality: the posterior predictive check"),
+    "fit_figure": ("拟合的观测值", "Figure fitted"),
+    "fit_observed": ("观测值", "Observed"),
+    "fit_predictive": ("后验预测均值 [90%区间]", "Predictive mean [90%]"),
+    "fit_accepted": ("接受的模拟均值 [90%区间]", "Accepted runs' mean [90%]"),
+    "fit_verdict": ("是否在区间内", "Inside?"),
+    "inside": ("在区间内", "inside"),
+    "outside": ("在区间外", "outside"),
     "not_estimable": ("无法估计（每组参数仅模拟 1 次）", "not estimable (one replication per draw)"),
     "present_unread": ("此结果文件含有以下数据，但此版本的报告尚不能展示：",
                        "This results file holds the data below, which this version of the report cannot show yet:"),

@@ -202,6 +202,25 @@ def test_the_report_page_tells_where_the_draws_came_from_and_the_parameters_shar
     assert f"{100 * share:.1f}%" in html
     assert {"en": "(6 draws, 2 replications each)", "zh": "（6 组参数，每组 2 次模拟）"}[lang] in html
     assert {"en": "holds no posterior", "zh": "不含后验分布"}[lang] not in html
+    # The fit's quality: each fitted figure against its posterior predictive 90%, as the file has it.
+    figures = lp.open_posterior(fitted / "post.h5").figures
+    assert {"en": "Fit quality: the posterior predictive check", "zh": "拟合质量：后验预测检验"}[lang] in html
+    for _, f in figures.iterrows():
+        inside = f["predictive_p05"] <= f["value"] <= f["predictive_p95"]
+        cell = f"{f['predictive_mean']:,.0f} [{f['predictive_p05']:,.0f}, {f['predictive_p95']:,.0f}]"
+        assert f["name"] in html and cell in html
+        assert {"en": ("inside" if inside else "outside"), "zh": ("在区间内" if inside else "在区间外")}[lang] in html
+    # Without the posterior file where the run read it, one line says so.
+    moved = tmp_path / "moved"
+    moved.mkdir()
+    shutil.copy(out, moved / "drawn.h5")
+    saved = (fitted / "post.h5").read_bytes()
+    (fitted / "post.h5").unlink()
+    try:
+        text = lp.html_report.render(lp.open(moved / "drawn.h5"), lang)
+    finally:
+        (fitted / "post.h5").write_bytes(saved)
+    assert {"en": "cannot be read", "zh": "无法读取"}[lang] in text
 
 
 def write_borrowing_study(folder, taken, posterior="post.h5"):
