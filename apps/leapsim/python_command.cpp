@@ -44,6 +44,11 @@ CLI::App* add_python_command(CLI::App& app, const std::string& name, const std::
                      "A sensitivity file of the same study (leapsim sensitivity -o): the page says which "
                      "assumptions drive the answer")
         ->check(CLI::ExistingFile);
+  if (name == "report")
+    command
+        ->add_option("--backtest", options.backtest,
+                     "A back-test table (leapsim backtest -o TABLE.csv): the page says how its forecasts fared")
+        ->check(CLI::ExistingFile);
   return command;
 }
 
@@ -108,6 +113,7 @@ void run_python_command(const std::string& command, const PythonCommandOptions& 
                                    "-o",    options.output, "--lang",      options.lang};
   if (options.force) args.emplace_back("--force");
   if (!options.sensitivity.empty()) args.insert(args.end(), {"--sensitivity", options.sensitivity});
+  if (!options.backtest.empty()) args.insert(args.end(), {"--backtest", options.backtest});
   std::vector<char*> argv = argv_of(args);
   std::cout.flush();
   std::cerr.flush();

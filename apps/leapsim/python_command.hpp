@@ -18,6 +18,7 @@ struct PythonCommandOptions {
   std::string lang = "zh";  // "zh" or "en"
   bool force = false;       // replace an existing output file
   std::string sensitivity;  // report only: a sensitivity file (leapsim sensitivity -o) for its section
+  std::string backtest;     // report only: a back-test table (leapsim backtest -o) for the calibration section
 };
 
 /// Adds `report` or `export` (`name`) with its results file, -o, --lang and --force to the app.

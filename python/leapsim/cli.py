@@ -30,6 +30,7 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--force", action="store_true", help="replace the output file if it exists")
         if name == "report":
             command.add_argument("--sensitivity", help="a sensitivity file of the same study (leapsim sensitivity -o)")
+            command.add_argument("--backtest", help="a back-test table (leapsim backtest -o TABLE.csv)")
     plot = commands.add_parser("backtest-plot", help="draw a back-test table (CSV) as a PNG")
     plot.add_argument("table", help="back-test table (CSV, from leapsim backtest -o)")
     plot.add_argument("-o", "--output", required=True, help="the PNG to write")
@@ -43,7 +44,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     options = _parser().parse_args(argv)
     try:
         if options.command == "report":
-            leapsim.report(options.results, options.output, options.lang, options.force, options.sensitivity)
+            leapsim.report(options.results, options.output, options.lang, options.force, options.sensitivity,
+                           options.backtest)
         elif options.command == "backtest-plot":
             leapsim.backtest_plot(options.table, options.output, options.lang, options.force)
         else:

@@ -62,6 +62,7 @@ class _Page:
     results: Results
     lang: str
     sensitivity: Optional["Sensitivity"] = None
+    backtest: Optional[list] = None  # the rows of a back-test table (leapsim.read_backtest_table)
 
     @property
     def years(self) -> List[int]:
@@ -539,11 +540,17 @@ DECOMPOSED_METRICS = ("tech_smes", "htes", "subsidies_paid")
 
 
 def calibration(page: _Page) -> Section:
-    """With posterior draws: where they came from and, per scenario, the parameters' share of the
-    last year's variance of each headline metric; else the calibration group's section."""
+    """With posterior draws: where they came from, per scenario the parameters' share of the last
+    year's variance of each headline metric, and the fit's quality; else the calibration group's
+    section. A back-test table given with the results adds how its forecasts fared."""
     results = page.results
+    backtest = [backtest_table(page)] if page.backtest is not None else []
     if not results.has_posterior:
-        return _calibration_group(page)
+        section = _calibration_group(page)
+        if not backtest:
+            return section
+        return Section("calibration", page.t("calibration"), "tables", {"note": section.data["note"],
+                                                                        "tables": backtest})
     draws = results.parameter_draws()
     year = page.last_year
     rows = []
@@ -555,13 +562,35 @@ def calibration(page: _Page) -> Section:
         rows.append([page.scenario(name)] + cells)
     note = page.t("posterior_note", file=draws.attrs["posterior_file"], draws=int(draws["draw"].max()) + 1,
                   runs=int(draws.attrs["runs_per_draw"]), year=year)
-    tables = [{"title": page.t("parameter_share_title", year=year), "rows": rows,
+    tables = [{"title": page.t("parameter_share_title", year=year), "note": "", "rows": rows,
                "header": [page.t("scenario")] + [page.metric_heading(m) for m in DECOMPOSED_METRICS]}]
     fit_note, fit_table = fit_quality(page, str(draws.attrs["posterior_file"]))
     if fit_table:
-        tables.append(fit_table)
-    return Section("calibration", page.t("calibration"), "tables", {"note": note, "fit_note": fit_note,
-                                                                    "tables": tables})
+        tables.append({**fit_table, "note": fit_note})
+    else:
+        note += " " + fit_note
+    return Section("calibration", page.t("calibration"), "tables", {"note": note, "tables": tables + backtest})
+
+
+def backtest_table(page: _Page) -> dict:
+    """A back-test's figures (leapsim backtest -o TABLE.csv): each observed figure against the
+    forecast made before it was known, its 90% band, whether the band held it, CRPS and relative
+    error, with the coverage and the median relative error over the figures."""
+    rows, inside, errors = [], 0, []
+    for r in page.backtest:
+        inside += bool(r["inside_90"])
+        errors.append(r["relative_error"])
+        rows.append([str(r["figure"]), f"{r['observed']:,.0f}",
+                     f"{r['median']:,.0f} [{r['low_90']:,.0f}, {r['high_90']:,.0f}]",
+                     page.t("inside" if r["inside_90"] else "outside"),
+                     f"{r['crps']:,.1f}" if r["crps"] == r["crps"] else "-",  # a bound has no CRPS
+                     f"{r['relative_error']:.3f}" if r["relative_error"] == r["relative_error"] else "-"])
+    finite = [e for e in errors if e == e]
+    note = page.t("backtest_note", inside=inside, figures=len(rows),
+                  error=f"{float(np.median(finite)):.3f}" if finite else "-")
+    return {"title": page.t("backtest_title"), "note": note, "rows": rows,
+            "header": [page.t("fit_figure"), page.t("fit_observed"), page.t("backtest_forecast"),
+                       page.t("backtest_inside"), "CRPS", page.t("backtest_error")]}
 
 
 def fit_quality(page: _Page, posterior_file: str):
@@ -716,7 +745,7 @@ nav a { margin-right: 0.8rem; }
     "note": """<p class="note">{{ d.note }}</p>
 """,
     "tables": """<p class="note">{{ d.note }}</p>
-{% for t in d.tables %}<h3>{{ t.title }}</h3>{% with header = t.header, rows = t.rows %}{% include "table" %}{% endwith %}{% if loop.first %}<p class="note">{{ d.fit_note }}</p>{% endif %}{% endfor %}
+{% for t in d.tables %}<h3>{{ t.title }}</h3>{% if t.note %}<p class="note">{{ t.note }}</p>{% endif %}{% with header = t.header, rows = t.rows %}{% include "table" %}{% endwith %}{% endfor %}
 """,
     "note_table": """<p class="note">{{ d.note }}</p>
 {% with header = d.header, rows = d.rows %}{% include "table" %}{% endwith %}
@@ -732,15 +761,19 @@ nav a { margin-right: 0.8rem; }
 }
 
 
-def render(results: Results, lang: str = terms.DEFAULT_LANGUAGE, sensitivity=None) -> str:
+def render(results: Results, lang: str = terms.DEFAULT_LANGUAGE, sensitivity=None, backtest=None) -> str:
     """The report page of a study's results as HTML text; `sensitivity`, a Sensitivity or a
-    sensitivity file's path (leapsim sensitivity -o), fills the section on what drives the answer."""
+    sensitivity file's path (leapsim sensitivity -o), fills the section on what drives the answer;
+    `backtest`, a back-test table's path (leapsim backtest -o), adds how its forecasts fared."""
     import jinja2
     terms.check_language(lang)
     if sensitivity is not None and not hasattr(sensitivity, "ranked"):
         from .sensitivity import open_sensitivity
         sensitivity = open_sensitivity(sensitivity)
-    page = _Page(results, lang, sensitivity)
+    if backtest is not None:
+        from .backtest_plot import read_backtest_table
+        backtest = read_backtest_table(backtest)
+    page = _Page(results, lang, sensitivity, backtest)
     a = results.attrs
     environment = jinja2.Environment(loader=jinja2.DictLoader(_TEMPLATES), autoescape=True,
                                      undefined=jinja2.StrictUndefined)
@@ -753,11 +786,12 @@ def render(results: Results, lang: str = terms.DEFAULT_LANGUAGE, sensitivity=Non
 
 
 def report(results: Union[Results, str, os.PathLike], path: Union[str, os.PathLike],
-           lang: str = terms.DEFAULT_LANGUAGE, force: bool = False, sensitivity=None) -> str:
+           lang: str = terms.DEFAULT_LANGUAGE, force: bool = False, sensitivity=None, backtest=None) -> str:
     """Writes the report page of `results` (a Results or a results file's path) to `path`.
 
     lang is "zh" (the default) or "en". `sensitivity` (a Sensitivity, or the path of a file from
-    `leapsim sensitivity -o`) adds the inputs that drive the answer. The file is written
+    `leapsim sensitivity -o`) adds the inputs that drive the answer, and `backtest` (a table from
+    `leapsim backtest -o`) how the back-test's forecasts fared. The file is written
     atomically: complete or absent, and an existing file is replaced only with force=True. Returns
     the path written.
     """
@@ -766,5 +800,5 @@ def report(results: Union[Results, str, os.PathLike], path: Union[str, os.PathLi
     if not isinstance(results, Results):
         from .api import open as open_results
         results = open_results(results)
-    html = render(results, lang, sensitivity)
+    html = render(results, lang, sensitivity, backtest)
     return write_atomically(path, html.encode("utf-8"), force)

@@ -314,11 +314,12 @@ class Results:
         return to_csv(self, path, lang, force)
 
     def report(self, path: Union[str, os.PathLike], lang: str = terms.DEFAULT_LANGUAGE, force: bool = False,
-               sensitivity=None) -> str:
+               sensitivity=None, backtest=None) -> str:
         """Writes the self-contained HTML report page (leapsim.report); `sensitivity`, a Sensitivity or
-        a sensitivity file's path, adds the inputs that drive the answer."""
+        a sensitivity file's path, adds the inputs that drive the answer, `backtest` (a back-test
+        table's path) how its forecasts fared."""
         from .html_report import report
-        return report(self, path, lang, force, sensitivity)
+        return report(self, path, lang, force, sensitivity, backtest)
 
     # -- helpers -------------------------------------------------------------------------------
     def _scenario(self, name: str) -> str:

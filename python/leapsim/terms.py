@@ -261,6 +261,15 @@ _TEXT: Dict[str, Tuple[str, str]] = {
     "fit_predictive": ("后验预测均值 [90%区间]", "Predictive mean [90%]"),
     "fit_accepted": ("接受的模拟均值 [90%区间]", "Accepted runs' mean [90%]"),
     "fit_verdict": ("是否在区间内", "Inside?"),
+    "backtest_title": ("回测：在观测值公布前所作预测的表现", "Back-test: forecasts made before the figures were known"),
+    "backtest_note": ("只用截止年份以前的数据校准后，对其后观测值所作的预测：{figures} 个观测值中有 {inside} 个落在 90% 区间内，"
+                      "相对误差中位数（绝对值）为 {error}。",
+                      "Forecasts fitted only to the figures up to a cut-off, scored on the figures after it: "
+                      "{inside} of {figures} fell inside their 90% band; the median absolute relative error is "
+                      "{error}."),
+    "backtest_forecast": ("预测中位数 [90%区间]", "Forecast median [90%]"),
+    "backtest_inside": ("是否在 90% 区间内", "Inside the 90%?"),
+    "backtest_error": ("相对误差", "Relative error"),
     "inside": ("在区间内", "inside"),
     "outside": ("在区间外", "outside"),
     "not_estimable": ("无法估计（每组参数仅模拟 1 次）", "not estimable (one replication per draw)"),

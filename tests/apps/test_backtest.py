@@ -78,6 +78,18 @@ def test_backtest_prints_writes_and_plots_the_table(leapsim, tmp_path):
     width, height = png_size(plot)
     assert width >= 600 and height >= 300 and plot.stat().st_size > 10_000
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fit.yaml", "plot.png", "table.csv", "tiny.yaml"]
+    # The report page takes the table: each figure against its forecast, and the coverage.
+    results, page = tmp_path / "tiny.h5", tmp_path / "page.html"
+    leapsim("run", ROOT / "scenarios" / "small" / "tiny-study.yaml", "-r", 2, "-q", "-o", results)
+    leapsim("report", results, "-o", page, "--lang", "en", "--backtest", table)
+    text = page.read_text(encoding="utf-8")
+    inside = sum(r["inside_90"] == "true" for r in rows)
+    assert "Back-test: forecasts made before the figures were known" in text
+    assert f"scored on the figures after it: {inside} of 3 fell inside their 90% band" in text
+    for r in rows:
+        assert f"{float(r['median']):,.0f} [{float(r['low_90']):,.0f}, {float(r['high_90']):,.0f}]" in text
+    for p in (results, page):
+        p.unlink()
     # The same table on one thread: the ensemble is keyed by (seed, member), not by thread.
     again = tmp_path / "again.csv"
     leapsim("backtest", cal, "--cutoff", 2020, "--members", 40, "-j", 1, "-q", "-o", again)
