@@ -167,6 +167,7 @@ def summary(page: _Page) -> Section:
                       unit=page.unit(metric), mean=page.number(row["mean_difference"], metric),
                       low=page.number(row["ci95_low"], metric), high=page.number(row["ci95_high"], metric))
         unresolved = not (row["ci95_low"] > 0 or row["ci95_high"] < 0)
+    cheapest = best_by_cost(page, year) if not compared.empty else None
     caveats = [page.t("caveat_noise", replications=r.attrs["replications"]), page.t("caveat_assumptions")]
     if not compared.empty:
         reduction = compared.loc[name, "variance_reduction"]
@@ -174,8 +175,29 @@ def summary(page: _Page) -> Section:
         caveats.append(page.t("caveat_crn", best=page.scenario(name), n=unpaired))
     return Section("summary", page.t("summary"), "summary", {
         "headlines": headlines, "targets": target_lines, "no_targets": page.t("no_targets"),
-        "best": best, "unresolved": page.t("best_unresolved") if unresolved else None,
+        "best": best, "unresolved": page.t("best_unresolved") if unresolved else None, "cheapest": cheapest,
         "no_alternatives": page.t("no_alternatives"), "caveats_title": page.t("caveats"), "caveats": caveats})
+
+
+def best_by_cost(page: _Page, year: int) -> Optional[str]:
+    """The best package by the county's cost per extra HTE in the last year, among those whose extra
+    HTEs are clearly above zero (a package that adds HTEs and costs the county nothing more comes
+    first); a line saying none qualifies; None for a file without the cost books."""
+    r = page.results
+    if not r.has_costs:
+        return None
+    ce = r.cost_effectiveness("htes", year)
+    clear = ce[ce["extra_low"] > 0]
+    if clear.empty:
+        return page.t("best_by_cost_none", year=year)
+    free = clear[clear["extra_cost"] <= 0]
+    row = (free.loc[free["extra"].idxmax()] if not free.empty else clear.loc[clear["cost_per_unit"].idxmin()])
+    money = "county_cost"
+    interval = (page.t("best_by_cost_interval", low=page.number(row["low"], money), high=page.number(row["high"], money))
+                if row["bounded"] else "")  # bounded whenever the extra HTEs are clear: the same t
+    return page.t("best_by_cost", year=year, name=page.scenario(row["scenario"]), unit=page.unit(money),
+                  cost=page.number(max(row["cost_per_unit"], 0.0), money), interval=interval,
+                  extra=page.number(row["extra"], "htes"), total=page.number(row["extra_cost"], money))
 
 
 def _two_figures(value: float) -> int:
@@ -727,7 +749,7 @@ nav a { margin-right: 0.8rem; }
 """,
     "summary": """{% for h in d.headlines %}<p class="headline">{{ h }}</p>{% endfor %}
 <ul>{% for line in d.targets %}<li>{{ line }}</li>{% else %}<li>{{ d.no_targets }}</li>{% endfor %}</ul>
-{% if d.best %}<p class="headline">{{ d.best }}</p>{% if d.unresolved %}<p>{{ d.unresolved }}</p>{% endif %}
+{% if d.best %}<p class="headline">{{ d.best }}</p>{% if d.unresolved %}<p>{{ d.unresolved }}</p>{% endif %}{% if d.cheapest %}<p class="headline">{{ d.cheapest }}</p>{% endif %}
 {% else %}<p>{{ d.no_alternatives }}</p>{% endif %}
 <div class="caveats"><h3>{{ d.caveats_title }}</h3><ul>{% for c in d.caveats %}<li>{{ c }}</li>{% endfor %}</ul></div>
 """,

@@ -87,6 +87,14 @@ _TEXT: Dict[str, Tuple[str, str]] = {
     "best_package": ("按 {year} 年{metric}增量，效果最好的是“{name}”：比基准方案多 {mean} {unit}（95%区间 {low} 至 {high}）。",
                      "By extra {metric} in {year}, the best package is \"{name}\": {mean} {unit} more than the base "
                      "(95% interval {low} to {high})."),
+    "best_by_cost": ("按县级财政每增加一家高新技术企业的成本（{year} 年），最划算的是“{name}”：每家 {cost} {unit}{interval}"
+                     "（多 {extra} 家，县级多支出 {total} {unit}）。",
+                     "By the county's cost per extra HTE in {year}, the best package is \"{name}\": {cost} {unit} "
+                     "per extra HTE{interval} ({extra} more HTEs for {total} {unit} more of the county's money)."),
+    "best_by_cost_interval": ("（95% Fieller 区间 {low} 至 {high}）", " (95% Fieller interval {low} to {high})"),
+    "best_by_cost_none": ("按成本排序：{year} 年没有哪个方案的高新技术企业增量明确大于 0，无法计算每家的成本。",
+                          "By cost: no package adds HTEs in {year} clearly enough (95% interval above 0) to price an "
+                          "extra HTE."),
     "best_unresolved": ("该区间包含 0：在当前模拟次数下，它与基准方案的差别尚不能确定。",
                         "The interval includes 0: at this number of replications its difference from the base is "
                         "not resolved."),

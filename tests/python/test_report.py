@@ -151,3 +151,14 @@ def test_run_shows_a_progress_bar(capsys):
     leapsim.run(leapsim.load(TINY_STUDY), replications=3, progress=True)
     err = capsys.readouterr().err
     assert "leapsim: 100%|" in err and "12/12" in err  # tqdm's bar: 4 scenarios x 3 replications
+
+
+def test_the_summary_names_the_best_package_by_cost_per_extra_hte(tmp_path):
+    congtai = leapsim.run(leapsim.load(ROOT / "scenarios" / "congtai-2019.yaml"), replications=20, progress=False)
+    ce = congtai.cost_effectiveness("htes", 2025)
+    clear = ce[ce["extra_low"] > 0]
+    free = clear[clear["extra_cost"] <= 0]
+    expected = free.loc[free["extra"].idxmax()] if not free.empty else clear.loc[clear["cost_per_unit"].idxmin()]
+    text = leapsim.html_report.render(congtai, "en")
+    assert f'By the county\'s cost per extra HTE in 2025, the best package is "{expected["scenario"]}"' in \
+        text.replace("&#34;", '"').replace("&#39;", "'")
