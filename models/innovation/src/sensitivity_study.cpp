@@ -279,12 +279,41 @@ void SensitivityStudy::with_ratios(std::vector<double>& mean, std::vector<std::v
   }
 }
 
+SensitivityStudy::ItemOutputs SensitivityStudy::run_item(std::size_t item, const RunnerOptions& runner) const {
+  const std::uint32_t reps = settings_.replications;
+  const std::size_t per_point = static_cast<std::size_t>(reps) * (1 + study_.alternatives.size());
+  const std::size_t total = items() * per_point;
+  RunnerOptions options = runner;
+  if (runner.on_progress)
+    options.on_progress = [&](const Progress& p) { runner.on_progress({item * per_point + p.done, total, p.running}); };
+  // Each item is what `leapsim run` gives for its point (shared starts included).
+  const StudyResults r = run_study(item == 0 ? study_ : study_at(item - 1), reps, settings_.seed, options);
+  ItemOutputs out;
+  out.mean.assign(outputs_.size(), 0.0);
+  for (std::uint32_t k = 0; k < reps; ++k) {
+    std::vector<double> y = outputs_of(r, k);
+    for (std::size_t o = 0; o < y.size(); ++o) out.mean[o] += y[o];
+    if (item == 0) out.each.push_back(std::move(y));
+  }
+  for (double& v : out.mean) v /= static_cast<double>(reps);
+  with_ratios(out.mean, item == 0 ? &out.each : nullptr);
+  return out;
+}
+
 SensitivityStudyResult SensitivityStudy::run(const RunnerOptions& runner) const {
   const auto started = std::chrono::steady_clock::now();
+  check_points(runner);
+  // Points one after another, each one's replications over the threads: one point's runs are in
+  // memory at a time.
+  std::vector<ItemOutputs> all;
+  for (std::size_t item = 0; item < items(); ++item) all.push_back(run_item(item, runner));
+  return analyse(std::move(all), std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+}
+
+SensitivityStudyResult SensitivityStudy::analyse(std::vector<ItemOutputs> items, double seconds) const {
   const SensitivitySettings& s = settings_;
   const std::uint32_t reps = s.replications;
-  const std::size_t per_point = static_cast<std::size_t>(reps) * (1 + study_.alternatives.size());
-  const std::size_t total = (points_.size() + 1) * per_point;
+  if (items.size() != this->items()) throw UsageError("sensitivity: outputs of every point are needed");
   SensitivityStudyResult out;
   out.method = s.method;
   for (const SensitivityInput& in : s.inputs) {
@@ -301,30 +330,9 @@ SensitivityStudyResult SensitivityStudy::run(const RunnerOptions& runner) const 
   out.higher_is_better = higher_is_better_;
   out.packages.push_back(study_.base.name);
   for (const Scenario& a : study_.alternatives) out.packages.push_back(a.name);
-
-  // Points one after another, each one's replications over the threads: one point's runs are in
-  // memory at a time, and each is what `leapsim run` gives for that point (shared starts included).
-  auto run_point = [&](const Study& study, std::size_t index, std::vector<std::vector<double>>* each) {
-    RunnerOptions options = runner;
-    if (runner.on_progress)
-      options.on_progress = [&](const Progress& p) {
-        runner.on_progress({index * per_point + p.done, total, p.running});
-      };
-    const StudyResults r = run_study(study, reps, s.seed, options);
-    std::vector<double> mean(outputs_.size(), 0.0);
-    for (std::uint32_t k = 0; k < reps; ++k) {
-      std::vector<double> y = outputs_of(r, k);
-      for (std::size_t o = 0; o < y.size(); ++o) mean[o] += y[o];
-      if (each) each->push_back(std::move(y));
-    }
-    for (double& v : mean) v /= static_cast<double>(reps);
-    with_ratios(mean, each);
-    return mean;
-  };
-  check_points(runner);
-  std::vector<std::vector<double>> nominal_runs;
-  out.nominal = run_point(study_, 0, &nominal_runs);
-  for (std::size_t p = 0; p < points_.size(); ++p) out.values.push_back(run_point(study_at(p), p + 1, nullptr));
+  out.nominal = std::move(items[0].mean);
+  const std::vector<std::vector<double>> nominal_runs = std::move(items[0].each);
+  for (std::size_t p = 1; p < items.size(); ++p) out.values.push_back(std::move(items[p].mean));
 
   // The noise floor: each output's spread over the nominal point's single replications.
   out.noise.runs = reps;
@@ -379,8 +387,8 @@ SensitivityStudyResult SensitivityStudy::run(const RunnerOptions& runner) const 
       }
   }
   for (std::size_t i = 0; i < k; ++i) out.ranking_flips.push_back(moves[i] > 0.0 ? flips[i] / moves[i] : 0.0);
-  out.runs = total;
-  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  out.runs = runs();
+  out.seconds = seconds;
   return out;
 }
 

@@ -126,6 +126,22 @@ class SensitivityStudy {
   /// raised: Cancelled) and analyses them; the same bits for any thread count.
   SensitivityStudyResult run(const RunnerOptions& runner) const;
 
+  /// The outputs of one work item: item 0 is the study as written, item p + 1 design point p.
+  struct ItemOutputs {
+    std::vector<double> mean;               ///< each output's mean over the replications
+    std::vector<std::vector<double>> each;  ///< item 0 only: every replication's outputs
+  };
+  /// Work items: the nominal point and every design point, each computable anywhere (a rank of
+  /// an MPI job) with the same bits.
+  std::size_t items() const noexcept { return points_.size() + 1; }
+  /// Builds and validates every point's scenarios (as run does first); throws UsageError for
+  /// the first invalid point.
+  void check(const RunnerOptions& runner) const { check_points(runner); }
+  /// Runs one work item on the runner's threads.
+  ItemOutputs run_item(std::size_t item, const RunnerOptions& runner) const;
+  /// The analysis of every item's outputs (in item order); `seconds` is the time they took.
+  SensitivityStudyResult analyse(std::vector<ItemOutputs> items, double seconds) const;
+
   const SensitivitySettings& settings() const noexcept { return settings_; }
 
  private:
