@@ -5,12 +5,18 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
+#include <cstring>
+#include <memory>
 #include <numeric>
 #include <optional>
 #include <ostream>
+#include <string>
 #include <string_view>
+#include <vector>
 
+#include "failure.hpp"
 #include "leapsim/engine/errors.hpp"
 #include "leapsim/innovation/io/attach_posterior.hpp"
 #include "leapsim/innovation/scenario/loader.hpp"
@@ -19,6 +25,12 @@
 #include "leapsim/io/results_file.hpp"
 #include "stop_signal.hpp"
 #include "text.hpp"
+
+#ifdef LEAPSIM_HAVE_MPI
+#include "agreed_start.hpp"
+#include "leapsim/mpi/distributed_runner.hpp"
+#include "leapsim/mpi/session.hpp"
+#endif
 
 namespace leapsim::app {
 namespace {
@@ -99,27 +111,36 @@ void print_table(const innovation::SensitivityStudyResult& r, const innovation::
     out << format("    %-44s %5.1f%%\n", r.inputs[i].c_str(), 100.0 * r.ranking_flips[i]);
 }
 
-}  // namespace
+/// A study and its sensitivity settings, read and checked, with the analysis over them (which
+/// keeps a reference to the study, so they live together at a fixed address).
+struct PreparedSensitivity {
+  innovation::Study study;
+  innovation::SensitivityFile file;
+  std::optional<innovation::SensitivityStudy> analysis;
+};
 
-int sensitivity_command(const SensitivityOptions& options, std::ostream& out, std::ostream& err) {
-  // Not over MPI ranks yet: each rank would run the whole analysis and write the same file.
-  if (const char* ranks = std::getenv("OMPI_COMM_WORLD_SIZE"); ranks != nullptr && std::string_view(ranks) != "1")
-    throw UsageError("started as one of " + std::string(ranks) +
-                     " MPI ranks, but `leapsim sensitivity` runs on the threads of one process (each rank would run "
-                     "the whole analysis); run it without mpirun, with -j for the threads");
-  stop_on_signals();  // from the start: a Ctrl-C while the design is checked stops the run before it begins
-  innovation::Study study = innovation::load_study(options.study);
-  innovation::attach_posterior(study);
-  innovation::SensitivityFile file = innovation::load_sensitivity(options.inputs, study);
-  innovation::SensitivitySettings& settings = file.settings;
-  innovation::resolve_posterior_ranges(study, settings);
+/// Reads the study, its posterior, the inputs file and their posterior ranges, applies the flags
+/// and checks every design point; `writes` also checks the output path.
+std::unique_ptr<PreparedSensitivity> prepare(const SensitivityOptions& options, bool writes,
+                                             const RunnerOptions& runner) {
+  auto p = std::make_unique<PreparedSensitivity>();
+  p->study = innovation::load_study(options.study);
+  innovation::attach_posterior(p->study);
+  p->file = innovation::load_sensitivity(options.inputs, p->study);
+  innovation::SensitivitySettings& settings = p->file.settings;
+  innovation::resolve_posterior_ranges(p->study, settings);
   if (options.method)
     settings.method =
         *options.method == "sobol" ? innovation::SensitivityMethod::sobol : innovation::SensitivityMethod::morris;
   if (options.seed) settings.seed = *options.seed;
   if (options.replications) settings.replications = *options.replications;
-  io::check_destination(options.output, io::Overwrite::refuse);
-  const innovation::SensitivityStudy analysis(study, settings);
+  if (writes) io::check_destination(options.output, io::Overwrite::refuse);
+  p->analysis.emplace(p->study, settings);
+  p->analysis->check(runner);
+  return p;
+}
+
+void print_plan(const SensitivityOptions& options, const innovation::SensitivityStudy& analysis, std::ostream& out) {
   const innovation::SensitivitySettings& s = analysis.settings();
   out << format(
              "Sensitivity of %s: %s, %zu inputs, %zu design points (and the study as written), %u replications "
@@ -127,12 +148,122 @@ int sensitivity_command(const SensitivityOptions& options, std::ostream& out, st
              options.study.c_str(), innovation::to_string(s.method), s.inputs.size(), analysis.points(), s.replications,
              static_cast<unsigned long long>(analysis.runs()), static_cast<unsigned long long>(s.seed))
       << std::flush;
+}
+
+/// Writes the file and prints the table: the end of a run, on one process or on rank 0.
+int finish(const SensitivityOptions& options, const PreparedSensitivity& p,
+           const innovation::SensitivityStudyResult& result, innovation::RunRecord record, std::ostream& out) {
+  io::write_results(options.output, innovation::sensitivity_tree(result, record, p.file.text), io::Overwrite::refuse,
+                    &stop_flag());
+  print_table(result, p.analysis->settings(), out);
+  out << format("\n%.1f s, %.0f runs/s; written to %s\n", result.seconds,
+                static_cast<double>(result.runs) / result.seconds, options.output.c_str());
+  return 0;
+}
+
+#ifdef LEAPSIM_HAVE_MPI
+/// A work item's outputs as bytes: its means, then its replications' rows (the nominal point's).
+std::string encode(const innovation::SensitivityStudy::ItemOutputs& item) {
+  std::string bytes;
+  const auto put = [&bytes](const void* data, std::size_t n) { bytes.append(static_cast<const char*>(data), n); };
+  const std::uint64_t means = item.mean.size(), rows = item.each.size();
+  put(&means, sizeof means);
+  put(item.mean.data(), means * sizeof(double));
+  put(&rows, sizeof rows);
+  for (const std::vector<double>& row : item.each) put(row.data(), means * sizeof(double));
+  return bytes;
+}
+
+innovation::SensitivityStudy::ItemOutputs decode(std::string_view bytes) {
+  innovation::SensitivityStudy::ItemOutputs item;
+  std::size_t at = 0;
+  const auto take = [&](void* data, std::size_t n) {
+    if (at + n > bytes.size()) throw Error("sensitivity: a rank sent a truncated result");
+    std::memcpy(data, bytes.data() + at, n);
+    at += n;
+  };
+  std::uint64_t means = 0, rows = 0;
+  take(&means, sizeof means);
+  if (means > bytes.size()) throw Error("sensitivity: a rank sent a malformed result");
+  item.mean.resize(means);
+  take(item.mean.data(), means * sizeof(double));
+  take(&rows, sizeof rows);
+  if (rows * means * sizeof(double) > bytes.size()) throw Error("sensitivity: a rank sent a malformed result");
+  item.each.assign(rows, std::vector<double>(means));
+  for (std::vector<double>& row : item.each) take(row.data(), means * sizeof(double));
+  return item;
+}
+
+/// The analysis over the ranks of an MPI job: the nominal point and the design points are the
+/// work items, each run on one rank's threads (the same bits wherever it runs); rank 0 gathers
+/// their outputs, analyses them, writes the file and prints the table.
+int sensitivity_over_mpi(const SensitivityOptions& options, std::ostream& out, std::ostream& err) {
+  mpi::Session session;
+  const bool root = session.rank() == 0;
+  const std::string rank = format("rank %d of %d (%s): ", session.rank(), session.size(), session.host().c_str());
+  const unsigned threads = options.threads != 0 ? options.threads : session.default_threads();
+  const RunnerOptions inner{threads, {}, &stop_flag()};
+  auto start = agreed_start(session, [&] { return prepare(options, root, inner); });
+  if (start.root_code != 0) {
+    if (root) report_failure(start.problem, "", err);
+    return start.root_code;
+  }
+  if (start.worst_code != 0) {
+    if (start.problem) report_failure(start.problem, rank, err);
+    return start.worst_code;
+  }
+  const PreparedSensitivity& p = **start.prepared;
+  const innovation::SensitivityStudy& analysis = *p.analysis;
+  if (root) print_plan(options, analysis, out);
+  const std::size_t per_item = analysis.runs() / analysis.items();
+  SensitivityProgress progress(err);
+  RunnerOptions items{1, {}, &stop_flag()};  // one item at a time per rank, on its threads
+  if (root && !options.quiet)
+    items.on_progress = [&](const Progress& q) { progress({q.done * per_item, q.total * per_item, 0.0}); };
+  innovation::RunRecord record = innovation::record_of_run(LEAPSIM_VERSION, options.command_line, options.study);
+  std::vector<innovation::SensitivityStudy::ItemOutputs> outputs(analysis.items());
+  const auto started = std::chrono::steady_clock::now();
+  try {
+    mpi::run_distributed(
+        session, analysis.items(), items, [&](std::size_t i) { return encode(analysis.run_item(i, inner)); },
+        [&](std::size_t i, std::string_view bytes) { outputs[i] = decode(bytes); });
+  } catch (...) {
+    const int failed = report_failure(std::current_exception(), "", err);
+    if (session.peers_lost()) session.abort(failed);
+    return failed;
+  }
+  if (!root) return 0;
+  if (!options.quiet) progress.finish();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return finish(options, p, analysis.analyse(std::move(outputs), seconds), std::move(record), out);
+}
+#endif
+
+}  // namespace
+
+int sensitivity_command(const SensitivityOptions& options, std::ostream& out, std::ostream& err) {
+#ifdef LEAPSIM_HAVE_MPI
+  if (mpi::launched_by_mpi()) {
+    stop_on_signals();
+    return sensitivity_over_mpi(options, out, err);
+  }
+#else
+  // Without MPI support every rank of an mpirun job would run the whole analysis on its own.
+  if (const char* ranks = std::getenv("OMPI_COMM_WORLD_SIZE"); ranks != nullptr && std::string_view(ranks) != "1")
+    throw UsageError("started as one of " + std::string(ranks) +
+                     " MPI ranks, but this leapsim was built without MPI support (LEAPSIM_WITH_MPI): each rank "
+                     "would run the whole analysis; run it without mpirun, with -j for the threads");
+#endif
+  stop_on_signals();  // from the start: a Ctrl-C while the design is checked stops the run before it begins
   RunnerOptions runner{options.threads, {}, &stop_flag()};
+  const std::unique_ptr<PreparedSensitivity> p = prepare(options, true, runner);
+  const innovation::SensitivityStudy& analysis = *p->analysis;
+  print_plan(options, analysis, out);
   SensitivityProgress progress(err);
   std::size_t done = 0;
-  runner.on_progress = [&](const Progress& p) {
-    done = p.done;
-    if (!options.quiet) progress(p);
+  runner.on_progress = [&](const Progress& q) {
+    done = q.done;
+    if (!options.quiet) progress(q);
   };
   std::optional<innovation::SensitivityStudyResult> ran;
   try {
@@ -140,15 +271,9 @@ int sensitivity_command(const SensitivityOptions& options, std::ostream& out, st
   } catch (const Cancelled&) {
     throw Cancelled(format("stopped after %zu of %llu runs", done, static_cast<unsigned long long>(analysis.runs())));
   }
-  const innovation::SensitivityStudyResult& result = *ran;
   if (!options.quiet) progress.finish();
-  const innovation::RunRecord record = innovation::record_of_run(LEAPSIM_VERSION, options.command_line, options.study);
-  io::write_results(options.output, innovation::sensitivity_tree(result, record, file.text), io::Overwrite::refuse,
-                    &stop_flag());
-  print_table(result, s, out);
-  out << format("\n%.1f s, %.0f runs/s; written to %s\n", result.seconds,
-                static_cast<double>(result.runs) / result.seconds, options.output.c_str());
-  return 0;
+  return finish(options, *p, *ran, innovation::record_of_run(LEAPSIM_VERSION, options.command_line, options.study),
+                out);
 }
 
 }  // namespace leapsim::app

@@ -11,6 +11,7 @@ import subprocess
 import time
 
 import h5py
+import numpy as np
 import pytest
 
 from results_files import assert_same_results
@@ -227,3 +228,36 @@ def test_sigint_to_mpirun_stops_a_calibration_and_writes_nothing(tmp_path):
     code, stderr = interrupt_two_ranks("calibrate", cal, "-o", out, "-j", 1)
     assert code != 0, stderr
     assert not out.exists() and not list(tmp_path.glob(".*"))
+
+
+SENSITIVITY_INPUTS = ("sensitivity:\n  trajectories: 3\n  replications: 3\n  inputs:\n"
+                      "    - {path: policy.budget, low: 1.0e11, high: 1.0e12}\n"
+                      "    - {path: \"initial[1].count\", low: 6, high: 30}\n")
+
+
+def sensitivity_datasets(path):
+    """Every dataset of a sensitivity file by name, as arrays."""
+    found = {}
+    with h5py.File(path, "r") as f:
+        f.visititems(lambda name, obj: found.__setitem__(name, obj[()]) if isinstance(obj, h5py.Dataset) else None)
+    return found
+
+
+def test_a_sensitivity_analysis_runs_the_same_under_mpirun(leapsim, tmp_path):
+    """Its design points spread over the ranks (docs/sensitivity.md): the file of two unlike ranks
+    holds the bits of one threaded process, and only rank 0 prints."""
+    inputs = tmp_path / "inputs.yaml"
+    inputs.write_text(SENSITIVITY_INPUTS)
+    one, two = tmp_path / "one.h5", tmp_path / "two.h5"
+    leapsim("sensitivity", TINY_STUDY, "--inputs", inputs, "-o", one, "-q", "-j", 2)
+    proc = unlike_ranks(two, "sensitivity", TINY_STUDY, "--inputs", inputs, "-o", two)
+    assert proc.stdout.count("Sensitivity of") == 1 and proc.stdout.count("written to") == 1, proc.stdout
+    a, b = sensitivity_datasets(one), sensitivity_datasets(two)
+    assert a.keys() == b.keys() and "design/outputs" in a
+    for name in a:
+        assert np.array_equal(a[name], b[name], equal_nan=a[name].dtype.kind == "f"), name
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(SENSITIVITY_INPUTS.replace("policy.budget", "policy.budgte"))
+    proc = mpirun(2, "sensitivity", TINY_STUDY, "--inputs", bad, "-o", tmp_path / "bad.h5", "-q", check=False)
+    assert proc.returncode == 1 and proc.stderr.count("policy.budgte") == 1, proc.stderr
+    assert not (tmp_path / "bad.h5").exists()

@@ -98,15 +98,6 @@ def test_sigint_writes_nothing(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
-def test_refused_as_one_of_several_mpi_ranks(leapsim, tmp_path):
-    binary = leapsim("--version").args[0]
-    out = tmp_path / "out.h5"
-    proc = subprocess.run([binary, "sensitivity", TINY_STUDY, "--inputs", write_inputs(tmp_path), "-o", out],
-                          capture_output=True, text=True, env={**os.environ, "OMPI_COMM_WORLD_SIZE": "2"})
-    assert proc.returncode == 1 and "runs on the threads of one process" in proc.stderr, proc.stderr
-    assert not out.exists()
-
-
 def test_the_report_page_takes_a_sensitivity_file(leapsim, tmp_path):
     sens, results, page = tmp_path / "sens.h5", tmp_path / "tiny.h5", tmp_path / "page.html"
     leapsim("sensitivity", TINY_STUDY, "--inputs", write_inputs(tmp_path), "-o", sens, "-q")
