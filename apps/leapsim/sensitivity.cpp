@@ -109,6 +109,18 @@ void print_table(const innovation::SensitivityStudyResult& r, const innovation::
   out << "  share of each input's moves that change the ranking:\n";
   for (std::size_t i = 0; i < r.inputs.size(); ++i)
     out << format("    %-44s %5.1f%%\n", r.inputs[i].c_str(), 100.0 * r.ranking_flips[i]);
+  if (r.cost_nominal_ranking.empty()) return;
+  out << format(
+      "\nAlternatives ranked by the county's cost per extra unit of %s (cheapest first; a package that adds "
+      "nothing last):\n  at the study as written:",
+      r.decision.c_str());
+  for (std::size_t k = 0; k < r.cost_nominal_ranking.size(); ++k)
+    out << (k ? " > " : " ") << r.packages[r.cost_nominal_ranking[k]];
+  out << format("\n  the ranking differs at %.0f%% of the %zu design points\n", 100.0 * r.cost_ranking_changed,
+                r.points.size());
+  out << "  share of each input's moves that change it:\n";
+  for (std::size_t i = 0; i < r.inputs.size(); ++i)
+    out << format("    %-44s %5.1f%%\n", r.inputs[i].c_str(), 100.0 * r.cost_ranking_flips[i]);
 }
 
 /// A study and its sensitivity settings, read and checked, with the analysis over them (which

@@ -545,11 +545,15 @@ def sensitivity(page: _Page) -> Section:
                                               ranked["distinguishable"][:SENSITIVITY_TOP]))
         info = s.outputs.loc[output]
         rows.append([str(info["label"]), f"{info['nominal']:.4g}", f"{info['noise_floor']:.3g}", strongest])
-    flips = s.ranking_flips[s.ranking_flips > 0].sort_values(ascending=False, kind="stable")
+    def flipping(shares):
+        shares = shares[shares > 0].sort_values(ascending=False, kind="stable")
+        return page.t("list_separator").join(f"{i} {percent(v)}" for i, v in shares.items()) or \
+            page.t("sensitivity_no_flips")
     note = page.t("sensitivity_note", method=s.method, inputs=len(s.inputs), replications=s.attrs["replications"],
-                  changed=percent(s.ranking_changed), decision=s.decision,
-                  flips=page.t("list_separator").join(f"{i} {percent(v)}" for i, v in flips.items()) or
-                  page.t("sensitivity_no_flips"))
+                  changed=percent(s.ranking_changed), decision=s.decision, flips=flipping(s.ranking_flips))
+    if s.cost_nominal_ranking:
+        note += " " + page.t("sensitivity_cost_note", changed=percent(s.cost_ranking_changed),
+                             flips=flipping(s.cost_ranking_flips))
     if s.attrs.get("study_yaml") != page.results.attrs.get("study_yaml"):
         note += " " + page.t("sensitivity_other_study", file=s.attrs.get("study_file", ""))
     return Section("sensitivity", page.t("sensitivity"), "note_table", {

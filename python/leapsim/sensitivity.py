@@ -47,6 +47,8 @@ class Sensitivity:
             written, by the paired difference named in `decision`.
         ranking_changed: the share of design points whose ranking differs from the nominal one.
         ranking_flips: per input, the share of its moves that change the ranking.
+        cost_nominal_ranking, cost_ranking_changed, cost_ranking_flips: the same for the
+            alternatives ranked by the county's cost per extra unit of the decision (cheapest first).
         attrs: the file's root attributes (seed, replications, runs, seconds, ...).
     """
 
@@ -81,6 +83,14 @@ class Sensitivity:
         self.ranking_changed = float(decision["ranking_changed"])
         self.ranking_flips = pd.Series(np.array(tree.array("decision/ranking_flips")), index=self.inputs.index,
                                        name="ranking_flips")
+        # By the county's cost per extra unit (files written before the cost books lack it).
+        by_cost = "cost_nominal_ranking" in tree.datasets("decision")
+        self.cost_nominal_ranking = ([self.packages[int(i)] for i in tree.array("decision/cost_nominal_ranking")]
+                                     if by_cost else [])
+        self.cost_ranking_changed = float(decision["cost_ranking_changed"]) if by_cost else float("nan")
+        self.cost_ranking_flips = pd.Series(np.array(tree.array("decision/cost_ranking_flips")) if by_cost else
+                                            np.full(len(self.inputs), np.nan), index=self.inputs.index,
+                                            name="cost_ranking_flips")
 
     def ranked(self, output: str) -> pd.DataFrame:
         """The inputs of one output, strongest first (by mu_star, or by ST for Sobol), indexed by input."""

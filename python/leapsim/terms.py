@@ -230,6 +230,9 @@ _TEXT: Dict[str, Tuple[str, str]] = {
                          "difference in {decision} changes at {changed} of the design points; the inputs that "
                          "change it: {flips}."),
     "sensitivity_no_flips": ("无", "none"),
+    "sensitivity_cost_note": ("按县级财政每单位增量成本排序的备选方案名次在 {changed} 的设计点上改变；改变名次的输入：{flips}。",
+                              "Ranked by the county's cost per extra unit, the alternatives' order changes at "
+                              "{changed} of the design points; the inputs that change it: {flips}."),
     "sensitivity_other_study": ("注意：敏感性分析所用的研究文件（{file}）与本结果不同。",
                                 "Note: the sensitivity analysis was made from another study file ({file})."),
     "sensitivity_output": ("指标", "Figure"),

@@ -9,6 +9,7 @@
 #include <bit>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -108,6 +109,18 @@ TEST(SensitivityStudy, CostPerExtraHteIsTheRatioOfTheMeans) {
   const std::size_t ratio = output_index(r, "county_cost_per_extra_htes_bigger-reward_2022");
   EXPECT_DOUBLE_EQ(r.nominal[ratio], cost / htes);
   EXPECT_DOUBLE_EQ(r.noise.mean[ratio], cost / htes) << "the linearised replications average to the ratio";
+  // The alternatives by that cost, cheapest first, an undefined one (a package adding nothing) last.
+  ASSERT_EQ(r.cost_nominal_ranking.size(), study.alternatives.size());
+  const auto cost_of = [&](std::size_t package) {
+    const double c = r.nominal[output_index(r, "county_cost_per_extra_htes_" + r.packages[package] + "_2022")];
+    return std::isnan(c) ? std::numeric_limits<double>::infinity() : c;
+  };
+  for (std::size_t k = 0; k + 1 < r.cost_nominal_ranking.size(); ++k)
+    EXPECT_LE(cost_of(r.cost_nominal_ranking[k]), cost_of(r.cost_nominal_ranking[k + 1]));
+  EXPECT_EQ(r.cost_rankings.size(), r.points.size());
+  EXPECT_EQ(r.cost_ranking_flips.size(), r.inputs.size());
+  EXPECT_GE(r.cost_ranking_changed, 0.0);
+  EXPECT_LE(r.cost_ranking_changed, 1.0);
 }
 
 /// The bits of every value: NaN (an undefined cost per unit) equals itself.

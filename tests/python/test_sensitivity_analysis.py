@@ -30,6 +30,9 @@ def test_frames_hold_the_indices(morris):
     assert ranked.index[0] == "initial[1].count" and ranked["mu"].iloc[0] > 15 and ranked["distinguishable"].iloc[0]
     assert morris.outputs.loc["tech_smes_2019", "kind"] == "metric"
     assert morris.ranking_flips["policy.budget"] == 0 and 0 <= morris.ranking_changed <= 1
+    # The alternatives by the county's cost per extra unit: every alternative once, the base not ranked.
+    assert sorted(morris.cost_nominal_ranking) == sorted(morris.packages[1:])
+    assert morris.cost_ranking_flips["policy.budget"] == 0 and 0 <= morris.cost_ranking_changed <= 1
     assert morris.nominal_ranking[0] in morris.packages
 
 

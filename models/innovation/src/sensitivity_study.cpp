@@ -157,6 +157,7 @@ SensitivityStudy::SensitivityStudy(const Study& study, SensitivitySettings setti
                             alt + ", county cost per extra " + metric + " " + year};
     ratio.numerator = cost;
     ratio.denominator = decision_outputs_[a];
+    cost_outputs_.push_back(outputs_.size());
     add(std::move(ratio));
   }
 
@@ -356,40 +357,68 @@ SensitivityStudyResult SensitivityStudy::analyse(std::vector<ItemOutputs> items,
       out.floor.push_back(out.noise.variance_share(o, reps, out.sobol->variance[o]));
   }
 
-  // Does the decision change? Rankings by the decision's paired difference.
-  auto rank = [&](const std::vector<double>& y) {
-    std::vector<double> effects{0.0};
-    for (const std::size_t o : decision_outputs_) effects.push_back(y[o]);
-    return ranking(effects, higher_is_better_);
-  };
-  out.nominal_ranking = rank(out.nominal);
+  // Does the decision change? The packages ranked by the decision's paired difference, and the
+  // alternatives by what an extra unit of it costs the county.
+  const RankingChange by_effect = ranking_change(
+      [&](const std::vector<double>& y) {
+        std::vector<double> effects{0.0};
+        for (const std::size_t o : decision_outputs_) effects.push_back(y[o]);
+        return ranking(effects, higher_is_better_);
+      },
+      out.nominal, out.values);
+  out.nominal_ranking = by_effect.nominal;
+  out.rankings = by_effect.points;
+  out.ranking_changed = by_effect.changed;
+  out.ranking_flips = by_effect.flips;
+  const RankingChange by_cost = ranking_change(
+      [&](const std::vector<double>& y) {
+        std::vector<double> costs;
+        for (const std::size_t o : cost_outputs_)
+          costs.push_back(std::isnan(y[o]) ? std::numeric_limits<double>::infinity() : y[o]);
+        std::vector<std::size_t> order = ranking(costs, false);
+        for (std::size_t& a : order) ++a;  // package indices: the base is 0
+        return order;
+      },
+      out.nominal, out.values);
+  out.cost_nominal_ranking = by_cost.nominal;
+  out.cost_rankings = by_cost.points;
+  out.cost_ranking_changed = by_cost.changed;
+  out.cost_ranking_flips = by_cost.flips;
+  out.runs = runs();
+  out.seconds = seconds;
+  return out;
+}
+
+SensitivityStudy::RankingChange SensitivityStudy::ranking_change(
+    const std::function<std::vector<std::size_t>(const std::vector<double>&)>& rank, const std::vector<double>& nominal,
+    const std::vector<std::vector<double>>& values) const {
+  RankingChange r;
+  r.nominal = rank(nominal);
   std::size_t changed = 0;
-  for (const std::vector<double>& y : out.values) {
-    out.rankings.push_back(rank(y));
-    if (out.rankings.back() != out.nominal_ranking) ++changed;
+  for (const std::vector<double>& y : values) {
+    r.points.push_back(rank(y));
+    if (r.points.back() != r.nominal) ++changed;
   }
-  out.ranking_changed = static_cast<double>(changed) / static_cast<double>(out.values.size());
-  const std::size_t k = s.inputs.size();
+  r.changed = values.empty() ? 0.0 : static_cast<double>(changed) / static_cast<double>(values.size());
+  const std::size_t k = settings_.inputs.size();
   std::vector<double> flips(k, 0.0), moves(k, 0.0);
   if (morris_) {
     for (std::size_t j = 0; j < points_.size(); ++j)
       if (morris_->direction[j] != 0.0) {
         const std::size_t i = morris_->moved[j];
         moves[i] += 1.0;
-        flips[i] += out.rankings[j] != out.rankings[j - 1] ? 1.0 : 0.0;
+        flips[i] += r.points[j] != r.points[j - 1] ? 1.0 : 0.0;
       }
   } else {
     const std::size_t n = sobol_->base_samples;
     for (std::size_t i = 0; i < k; ++i)
       for (std::size_t j = 0; j < n; ++j) {
         moves[i] += 1.0;
-        flips[i] += out.rankings[(2 + i) * n + j] != out.rankings[j] ? 1.0 : 0.0;
+        flips[i] += r.points[(2 + i) * n + j] != r.points[j] ? 1.0 : 0.0;
       }
   }
-  for (std::size_t i = 0; i < k; ++i) out.ranking_flips.push_back(moves[i] > 0.0 ? flips[i] / moves[i] : 0.0);
-  out.runs = runs();
-  out.seconds = seconds;
-  return out;
+  for (std::size_t i = 0; i < k; ++i) r.flips.push_back(moves[i] > 0.0 ? flips[i] / moves[i] : 0.0);
+  return r;
 }
 
 namespace {
@@ -438,6 +467,9 @@ ResultGroup sensitivity_tree(const SensitivityStudyResult& r, const RunRecord& r
   std::vector<std::vector<double>> ranks;
   for (const auto& order : r.rankings) ranks.emplace_back(order.begin(), order.end());
   design.arrays.push_back(matrix_array("ranking", ranks, r.packages.size()));
+  std::vector<std::vector<double>> cost_ranks;
+  for (const auto& order : r.cost_rankings) cost_ranks.emplace_back(order.begin(), order.end());
+  design.arrays.push_back(matrix_array("cost_ranking", cost_ranks, r.packages.size() - 1));
 
   ResultGroup& nominal = root.add_group("nominal");
   nominal.attributes.push_back({"outputs", output_names});
@@ -448,9 +480,13 @@ ResultGroup sensitivity_tree(const SensitivityStudyResult& r, const RunRecord& r
   decision.attributes = {{"decision", r.decision},
                          {"higher_is_better", std::int64_t{r.higher_is_better ? 1 : 0}},
                          {"packages", r.packages},
-                         {"ranking_changed", r.ranking_changed}};
-  decision.arrays = {vector_array("nominal_ranking", {r.nominal_ranking.begin(), r.nominal_ranking.end()}),
-                     vector_array("ranking_flips", r.ranking_flips)};
+                         {"ranking_changed", r.ranking_changed},
+                         {"cost_ranking_changed", r.cost_ranking_changed}};
+  decision.arrays = {
+      vector_array("nominal_ranking", {r.nominal_ranking.begin(), r.nominal_ranking.end()}),
+      vector_array("ranking_flips", r.ranking_flips),
+      vector_array("cost_nominal_ranking", {r.cost_nominal_ranking.begin(), r.cost_nominal_ranking.end()}),
+      vector_array("cost_ranking_flips", r.cost_ranking_flips)};
 
   ResultGroup& indices = root.add_group("sensitivity");
   indices.attributes.push_back({"inputs", r.inputs});

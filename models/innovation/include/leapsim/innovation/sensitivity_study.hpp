@@ -104,6 +104,12 @@ struct SensitivityStudyResult {
   std::vector<std::vector<std::size_t>> rankings;  ///< per point
   double ranking_changed = 0.0;                    ///< share of points whose ranking differs from the nominal
   std::vector<double> ranking_flips;               ///< per input: share of its moves that change the ranking
+  /// The same for the alternatives ranked by the county's cost per extra unit of the decision
+  /// (cheapest first; an undefined cost, where a package adds nothing, ranks last).
+  std::vector<std::size_t> cost_nominal_ranking;
+  std::vector<std::vector<std::size_t>> cost_rankings;
+  double cost_ranking_changed = 0.0;
+  std::vector<double> cost_ranking_flips;
   std::uint32_t replications = 0;
   std::uint64_t seed = 0;
   std::uint64_t runs = 0;  ///< scenario replications simulated
@@ -165,6 +171,18 @@ class SensitivityStudy {
   /// [scenario][input]: the input's path in the scenario, or none where an alternative keeps its own value.
   std::vector<std::vector<std::optional<ParameterPath>>> paths_;
   std::vector<std::size_t> decision_outputs_;  ///< per alternative: its difference at the decision
+  std::vector<std::size_t> cost_outputs_;      ///< per alternative: its county cost per extra unit there
+  /// The nominal point's ranking, every design point's, the share that differ and, per input,
+  /// the share of its moves that change it, for a ranking of the packages by `rank`.
+  struct RankingChange {
+    std::vector<std::size_t> nominal;
+    std::vector<std::vector<std::size_t>> points;
+    double changed = 0.0;
+    std::vector<double> flips;
+  };
+  RankingChange ranking_change(const std::function<std::vector<std::size_t>(const std::vector<double>&)>& rank,
+                               const std::vector<double>& nominal,
+                               const std::vector<std::vector<double>>& values) const;
   bool higher_is_better_ = true;
   std::string decision_;
 };
