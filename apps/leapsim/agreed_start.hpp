@@ -5,6 +5,8 @@
 #ifdef LEAPSIM_HAVE_MPI
 #include <exception>
 #include <optional>
+#include <ostream>
+#include <string>
 
 #include "failure.hpp"
 #include "leapsim/mpi/session.hpp"
@@ -34,6 +36,22 @@ auto agreed_start(const mpi::Session& session, Prepare prepare) {
   start.root_code = session.from_root(code);
   start.worst_code = session.max_over_ranks(code);
   return start;
+}
+
+/// The exit code when some rank could not start, or nullopt when every rank is ready. Each
+/// problem is told once: rank 0's by rank 0 (every rank read the same files, so the others' are
+/// the same), otherwise by the rank that met it, named by `rank`.
+template <class T>
+std::optional<int> start_failure(const AgreedStart<T>& start, bool root, const std::string& rank, std::ostream& err) {
+  if (start.root_code != 0) {
+    if (root) report_failure(start.problem, "", err);
+    return start.root_code;
+  }
+  if (start.worst_code != 0) {
+    if (start.problem) report_failure(start.problem, rank, err);
+    return start.worst_code;
+  }
+  return std::nullopt;
 }
 
 }  // namespace leapsim::app

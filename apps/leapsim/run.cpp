@@ -359,14 +359,7 @@ int run_study_over_mpi(const RunOptions& options, std::ostream& out, std::ostrea
   // Every rank reads the study; rank 0 also checks the output path. They agree before any work, so
   // a bad file is reported once (by rank 0) and every rank exits with the same code.
   auto start = agreed_start(session, [&] { return prepare_run(options, root); });
-  if (start.root_code != 0) {
-    if (root) report_failure(start.problem, "", err);
-    return start.root_code;
-  }
-  if (start.worst_code != 0) {
-    if (start.problem) report_failure(start.problem, rank, err);
-    return start.worst_code;
-  }
+  if (const std::optional<int> failed = start_failure(start, root, rank, err)) return *failed;
   std::optional<PreparedRun>& run = start.prepared;
 
   if (root && show_estimate(options, *run, out, err)) return 0;

@@ -216,14 +216,7 @@ int sensitivity_over_mpi(const SensitivityOptions& options, std::ostream& out, s
   const unsigned threads = options.threads != 0 ? options.threads : session.default_threads();
   const RunnerOptions inner{threads, {}, &stop_flag()};
   auto start = agreed_start(session, [&] { return prepare(options, root, inner); });
-  if (start.root_code != 0) {
-    if (root) report_failure(start.problem, "", err);
-    return start.root_code;
-  }
-  if (start.worst_code != 0) {
-    if (start.problem) report_failure(start.problem, rank, err);
-    return start.worst_code;
-  }
+  if (const std::optional<int> failed = start_failure(start, root, rank, err)) return *failed;
   const PreparedSensitivity& p = **start.prepared;
   const innovation::SensitivityStudy& analysis = *p.analysis;
   if (root) print_plan(options, analysis, out);

@@ -235,14 +235,6 @@ SENSITIVITY_INPUTS = ("sensitivity:\n  trajectories: 3\n  replications: 3\n  inp
                       "    - {path: \"initial[1].count\", low: 6, high: 30}\n")
 
 
-def sensitivity_datasets(path):
-    """Every dataset of a sensitivity file by name, as arrays."""
-    found = {}
-    with h5py.File(path, "r") as f:
-        f.visititems(lambda name, obj: found.__setitem__(name, obj[()]) if isinstance(obj, h5py.Dataset) else None)
-    return found
-
-
 def test_a_sensitivity_analysis_runs_the_same_under_mpirun(leapsim, tmp_path):
     """Its design points spread over the ranks (docs/sensitivity.md): the file of two unlike ranks
     holds the bits of one threaded process, and only rank 0 prints."""
@@ -252,7 +244,8 @@ def test_a_sensitivity_analysis_runs_the_same_under_mpirun(leapsim, tmp_path):
     leapsim("sensitivity", TINY_STUDY, "--inputs", inputs, "-o", one, "-q", "-j", 2)
     proc = unlike_ranks(two, "sensitivity", TINY_STUDY, "--inputs", inputs, "-o", two)
     assert proc.stdout.count("Sensitivity of") == 1 and proc.stdout.count("written to") == 1, proc.stdout
-    a, b = sensitivity_datasets(one), sensitivity_datasets(two)
+    from test_sensitivity import datasets
+    a, b = datasets(one), datasets(two)
     assert a.keys() == b.keys() and "design/outputs" in a
     for name in a:
         assert np.array_equal(a[name], b[name], equal_nan=a[name].dtype.kind == "f"), name
