@@ -131,10 +131,11 @@ struct PreparedSensitivity {
   std::optional<innovation::SensitivityStudy> analysis;
 };
 
-/// Reads the study, its posterior, the inputs file and their posterior ranges, applies the flags
-/// and checks every design point; `writes` also checks the output path.
+/// Reads the study, its posterior, the inputs file and their posterior ranges and applies the
+/// flags; `writes` also checks the output path. Given a runner, it checks every design point too
+/// (ranks must agree on that before the work; one process's run checks them itself).
 std::unique_ptr<PreparedSensitivity> prepare(const SensitivityOptions& options, bool writes,
-                                             const RunnerOptions& runner) {
+                                             const RunnerOptions* check_on = nullptr) {
   auto p = std::make_unique<PreparedSensitivity>();
   p->study = innovation::load_study(options.study);
   innovation::attach_posterior(p->study);
@@ -148,7 +149,7 @@ std::unique_ptr<PreparedSensitivity> prepare(const SensitivityOptions& options, 
   if (options.replications) settings.replications = *options.replications;
   if (writes) io::check_destination(options.output, io::Overwrite::refuse);
   p->analysis.emplace(p->study, settings);
-  p->analysis->check(runner);
+  if (check_on != nullptr) p->analysis->check(*check_on);
   return p;
 }
 
@@ -215,7 +216,7 @@ int sensitivity_over_mpi(const SensitivityOptions& options, std::ostream& out, s
   const std::string rank = format("rank %d of %d (%s): ", session.rank(), session.size(), session.host().c_str());
   const unsigned threads = options.threads != 0 ? options.threads : session.default_threads();
   const RunnerOptions inner{threads, {}, &stop_flag()};
-  auto start = agreed_start(session, [&] { return prepare(options, root, inner); });
+  auto start = agreed_start(session, [&] { return prepare(options, root, &inner); });
   if (const std::optional<int> failed = start_failure(start, root, rank, err)) return *failed;
   const PreparedSensitivity& p = **start.prepared;
   const innovation::SensitivityStudy& analysis = *p.analysis;
@@ -261,7 +262,7 @@ int sensitivity_command(const SensitivityOptions& options, std::ostream& out, st
 #endif
   stop_on_signals();  // from the start: a Ctrl-C while the design is checked stops the run before it begins
   RunnerOptions runner{options.threads, {}, &stop_flag()};
-  const std::unique_ptr<PreparedSensitivity> p = prepare(options, true, runner);
+  const std::unique_ptr<PreparedSensitivity> p = prepare(options, true);
   const innovation::SensitivityStudy& analysis = *p->analysis;
   print_plan(options, analysis, out);
   SensitivityProgress progress(err);

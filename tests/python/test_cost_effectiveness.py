@@ -12,6 +12,7 @@ import pytest
 
 import leapsim
 import leapsim.html_report
+from older_layout import drop_metrics
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 TINY = ROOT / "scenarios" / "small" / "tiny.yaml"
@@ -48,12 +49,7 @@ def old_file(results, tmp_path_factory):
         for scenario in results.scenarios:
             for attribute in ("cost_items", "cost_payers"):
                 del f[f"scenarios/{scenario}"].attrs[attribute]
-            for group in ("metrics", "summary"):
-                for name in added:
-                    del f[f"scenarios/{scenario}/{group}/{name}"]
-        for scenario in results.scenarios[1:]:
-            for name in added:
-                del f[f"comparisons/{scenario}/{name}"]
+    drop_metrics(path, results.scenarios, added)
     return path
 
 

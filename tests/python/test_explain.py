@@ -6,12 +6,12 @@ mechanism counters still compares and says it cannot be explained."""
 import pathlib
 import shutil
 
-import h5py
 import numpy as np
 import pytest
 
 import leapsim
 import leapsim.html_report
+from older_layout import drop_metrics
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 TINY = ROOT / "scenarios" / "small" / "tiny.yaml"
@@ -135,14 +135,7 @@ def test_the_page_says_each_breakdown_in_words(results, lang):
 def test_a_file_from_before_the_counters_still_compares_and_says_it_cannot_explain(results, tmp_path):
     path = tmp_path / "old.h5"
     results.save(path)
-    with h5py.File(path, "a") as f:  # the layout an earlier version wrote
-        for scenario in results.scenarios:
-            for group in ("metrics", "summary"):
-                for name in NEW_COUNTERS:
-                    del f[f"scenarios/{scenario}/{group}/{name}"]
-        for scenario in results.scenarios[1:]:
-            for name in NEW_COUNTERS:
-                del f[f"comparisons/{scenario}/{name}"]
+    drop_metrics(path, results.scenarios, NEW_COUNTERS)  # the layout an earlier version wrote
     old = leapsim.open(path)
     against = old.compare(base="coaching", metric="htes", year=2022)
     assert np.isclose(against.loc["base", "mean_difference"],
