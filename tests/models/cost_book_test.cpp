@@ -53,10 +53,15 @@ TEST(CostBook, EveryItemHasOnePayerAndEachPayerItsTotal) {
   for (const CostItem& item : cost_book(c)) {
     EXPECT_TRUE(seen.insert(item.metric).second) << metric_infos()[static_cast<std::size_t>(item.metric)].name;
     EXPECT_TRUE(payer_total(item.payer).has_value()) << item.payer;
-    if (item.metric == Metric::rd_subsidies_paid || item.metric == Metric::coaching_cost)
+    if (item.metric == Metric::rd_subsidies_paid || item.metric == Metric::coaching_cost) {
       EXPECT_EQ(item.payer, "province");
-    if (item.metric == Metric::outreach_cost) EXPECT_EQ(item.payer, "county");
-    if (item.metric == Metric::rd_deduction_foregone) EXPECT_EQ(item.payer, "tax");
+    }
+    if (item.metric == Metric::outreach_cost) {
+      EXPECT_EQ(item.payer, "county");
+    }
+    if (item.metric == Metric::rd_deduction_foregone) {
+      EXPECT_EQ(item.payer, "tax");
+    }
   }
   EXPECT_EQ(seen.size(), 14u);
   EXPECT_FALSE(payer_total("city").has_value());
@@ -133,7 +138,9 @@ TEST(CostBook, TheProvincePaysItsShareWhenTheFundCannot) {
     total += n;
   }
   for (const FirmEvent& e : rec.events)
-    if (e.kind == FirmEventKind::hte_certified) EXPECT_EQ(e.value, 1.0e5);
+    if (e.kind == FirmEventKind::hte_certified) {
+      EXPECT_EQ(e.value, 1.0e5);
+    }
   EXPECT_GT(total, 0.0);
 }
 

@@ -476,7 +476,9 @@ TEST(InnovationModel, BehaviourSchedulesTakeEffectAtTheirDates) {
   pushed.hte.apply_probability.steps.push_back({2021.0, 1.0});
   const RunResult stepped = simulate(pushed, 5, 0);
   for (int year = p.start_year; year < 2021; ++year)
-    EXPECT_EQ(stepped.metrics.years[year - p.start_year], constant.metrics.years[year - p.start_year]) << year;
+    EXPECT_EQ(stepped.metrics.years[static_cast<std::size_t>(year - p.start_year)],
+              constant.metrics.years[static_cast<std::size_t>(year - p.start_year)])
+        << year;
   EXPECT_GT(stepped.metrics.at(Metric::tech_smes, 2021), constant.metrics.at(Metric::tech_smes, 2021));
   EXPECT_GT(stepped.metrics.at(Metric::hte_new, 2021) + stepped.metrics.at(Metric::hte_new, 2022),
             constant.metrics.at(Metric::hte_new, 2021) + constant.metrics.at(Metric::hte_new, 2022));
@@ -532,7 +534,9 @@ TEST(InnovationModel, RegistrationWeighsTheExtraDeductionOnlyWhereItPays) {
   // 2019-2021: every firm's rate equals the tech SME's 75% (manufacturers 100% from 2021), so
   // registering is worth nothing and the bits are the unweighed ones.
   for (int year = p.start_year; year <= 2021; ++year)
-    EXPECT_EQ(pulled.metrics.years[year - p.start_year], unweighed.metrics.years[year - p.start_year]) << year;
+    EXPECT_EQ(pulled.metrics.years[static_cast<std::size_t>(year - p.start_year)],
+              unweighed.metrics.years[static_cast<std::size_t>(year - p.start_year)])
+        << year;
   // 2022: tech SMEs deduct 100% against 75% for non-manufacturers, and more register.
   EXPECT_GT(metric(pulled, Metric::tech_smes, 2022), metric(unweighed, Metric::tech_smes, 2022));
 }

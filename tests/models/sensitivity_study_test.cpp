@@ -57,7 +57,9 @@ TEST(SensitivityStudy, MorrisSeparatesAnInertInputFromAnActiveOne) {
       bool undefined = false;
       for (const std::vector<double>& y : r.values) undefined = undefined || y[r.outputs[o].denominator] == 0.0;
       EXPECT_EQ(std::isnan(r.morris->mu_star[o][0]), undefined) << r.outputs[o].name;
-      if (!undefined) EXPECT_EQ(r.morris->mu_star[o][0], 0.0) << r.outputs[o].name;
+      if (!undefined) {
+        EXPECT_EQ(r.morris->mu_star[o][0], 0.0) << r.outputs[o].name;
+      }
       continue;
     }
     EXPECT_EQ(r.morris->mu_star[o][0], 0.0) << r.outputs[o].name;
