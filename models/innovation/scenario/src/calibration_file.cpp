@@ -6,6 +6,7 @@
 #include <array>
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <set>
 #include <sstream>
@@ -25,6 +26,7 @@ using scenario_detail::Location;
 using scenario_detail::MappingReader;
 
 constexpr const char* kObservedHeader = "geography,year,metric,value,qualifier,source,note";
+constexpr double kInfinity = std::numeric_limits<double>::infinity();  // INFINITY is a float
 
 /// The fields of one CSV line (RFC 4180 quoting); false when a quote is left open.
 bool split_csv(const std::string& line, std::vector<std::string>& fields) {
@@ -119,7 +121,7 @@ std::optional<abc::Prior> read_prior(const Context& ctx, const std::string& path
   if (kind == "normal") {
     if (!scenario_detail::expect_mapping(ctx, body, ctx.at(body), what + ".normal")) return std::nullopt;
     MappingReader reader(ctx, body, what + ".normal");
-    double mean = 0.0, sd = 0.0, low = -INFINITY, high = INFINITY;
+    double mean = 0.0, sd = 0.0, low = -kInfinity, high = kInfinity;
     for (const char* key : {"mean", "sd", "low", "high"}) reader.allow(key);
     reader.require(std::array<std::string_view, 2>{"mean", "sd"});
     reader.finish();
@@ -436,7 +438,7 @@ void read_method(const Context& ctx, const YAML::Node& node, abc::AbcOptions& o)
   if (const auto v = reader.value("seed"))
     scenario_detail::read_value(ctx, *v, ctx.at(*v), "method.seed", o.seed, schema::Range::any);
   number("final_tolerance", o.final_epsilon, 0.0, 1e300, "a number >= 0");
-  number("initial_tolerance", o.initial_epsilon, 0.0, INFINITY, "a number >= 0 (.inf: the prior itself)");
+  number("initial_tolerance", o.initial_epsilon, 0.0, kInfinity, "a number >= 0 (.inf: the prior itself)");
   count("max_generations", o.max_generations, 1);
   count("max_simulations", o.max_simulations, 1);
   count("max_attempts_per_particle", o.max_attempts_per_particle, 1);
