@@ -197,7 +197,7 @@ void bind_study(py::module_& m) {
       "Every problem in a scenario or study file as (file, line, column, message); empty if valid.");
   m.def(
       "study_of",
-      [](const Scenario& s, std::uint32_t replications, std::uint64_t seed) {
+      [](const Scenario& s, std::uint32_t replications, std::uint64_t seed, const Study* draws_from) {
         Study study;
         study.name = s.name;
         study.description = s.description;
@@ -208,11 +208,18 @@ void bind_study(py::module_& m) {
         study.replications = replications;
         study.seed = seed;
         study.posterior_file = s.posterior;
-        innovation::attach_posterior(study);
+        if (draws_from != nullptr) {  // the study's own draws, so a changed base stays paired with its base
+          study.posterior_file = draws_from->posterior_file;
+          study.runs_per_draw = draws_from->runs_per_draw;
+          study.posterior_parameters = draws_from->posterior_parameters;
+          study.posterior_parameters_at = draws_from->posterior_parameters_at;
+        }
+        innovation::attach_posterior(study);  // again, so the paths are checked against this scenario
         return study;
       },
-      py::arg("scenario"), py::arg("replications"), py::arg("seed"),
-      "A study of one scenario (named base), without alternatives or targets.");
+      py::arg("scenario"), py::arg("replications"), py::arg("seed"), py::arg("draws_from") = nullptr,
+      "A study of one scenario (named base), without alternatives or targets; with draws_from, on "
+      "that study's posterior draws (its posterior, runs_per_draw and posterior_parameters).");
 }
 
 }  // namespace leapsim::python

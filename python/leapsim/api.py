@@ -117,7 +117,8 @@ def _progress_printer(stream=None) -> Callable[[int, int], None]:
 def run(study: Union[_core.Study, _core.Scenario], replications: Optional[int] = None, *, threads: int = 0,
         seed: Optional[int] = None, progress: Union[bool, Callable[[int, int], None]] = True,
         record: Union[str, Iterable[str]] = (), record_replications: int = 1,
-        precision: Union[str, Iterable[str]] = (), max_replications: Optional[int] = None) -> Results:
+        precision: Union[str, Iterable[str]] = (), max_replications: Optional[int] = None,
+        draws_from: Optional[_core.Study] = None) -> Results:
     """Runs a study (every scenario) or a single scenario in this process and returns its Results.
 
     replications and seed default to the study's (200 and 20190614 for a bare scenario); threads=0
@@ -136,6 +137,11 @@ def run(study: Union[_core.Study, _core.Scenario], replications: Optional[int] =
     (default 16 first batches) until every asked-for 95% interval is that narrow (Bonferroni over
     the planned looks); Results.adaptive says where and why it stopped. The result is the same as
     a fixed run of the replications it used.
+
+    draws_from (a Study, only with a Scenario) runs the scenario on that study's posterior draws
+    (its posterior, runs_per_draw and posterior_parameters): study.base.with_changes(...) run with
+    the study's seed and replications then differs from the study's base by the changes alone, as
+    a sweep point does.
     """
     if not isinstance(study, (_core.Study, _core.Scenario)):
         raise TypeError(f"study must be a leapsim.Study or leapsim.Scenario (from leapsim.load or leapsim.from_dict), "
@@ -152,8 +158,13 @@ def run(study: Union[_core.Study, _core.Scenario], replications: Optional[int] =
         max_replications = _whole(max_replications, "max_replications", 1, _UINT32)
     if not (isinstance(progress, bool) or progress is None or callable(progress)):
         raise TypeError(f"progress must be True, False or a callable(done, total), not {_shown(progress)}")
+    if draws_from is not None and not isinstance(draws_from, _core.Study):
+        raise TypeError(f"draws_from must be a leapsim.Study (from leapsim.load), not {_shown(draws_from)}")
+    if draws_from is not None and not isinstance(study, _core.Scenario):
+        raise TypeError("draws_from goes with a Scenario: a Study runs on its own posterior draws")
     if isinstance(study, _core.Scenario):
-        study = _core.study_of(study, 200 if replications is None else replications, 20190614 if seed is None else seed)
+        study = _core.study_of(study, 200 if replications is None else replications, 20190614 if seed is None else seed,
+                               draws_from)
     reps = study.replications if replications is None else replications
     callback = _progress_printer() if progress is True else (progress or None)
     tree = _core.run_study(study, reps, study.seed if seed is None else seed, threads, callback,

@@ -3,7 +3,7 @@ forecasts and its ranking of packages, by Morris screening or Sobol indices::
 
     import leapsim
     study = leapsim.load("scenarios/congtai-2019.yaml")
-    s = leapsim.sensitivity(study, inputs=[{"path": "hte.apply_probability", "low": 0.35, "high": 0.75},
+    s = leapsim.sensitivity(study, inputs=[{"path": "hte.renew_probability", "low": 0.6, "high": 0.95},
                                            {"path": "entry.base_rate", "low": 60, "high": 150}],
                             trajectories=10, replications=50)
     s.indices            # one row per output and input: mu, mu_star, sigma (or S1, ST and intervals)

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "leapsim/innovation/io/attach_posterior.hpp"
 #include "leapsim/innovation/scenario/loader.hpp"
 #include "leapsim/innovation/study_runner.hpp"
 
@@ -46,7 +47,8 @@ struct Fingerprint {
 /// One line per (study, seed, scenario, replication, year) of metrics, one per scenario of kernel
 /// events, and a fingerprint of the recorded event log and year-end firms of replication 0.
 std::vector<std::string> pinned_lines(const std::string& study_file, std::uint32_t replications, std::uint64_t seed) {
-  const Study study = load_study(kSource / study_file);
+  Study study = load_study(kSource / study_file);
+  attach_posterior(study);  // a study naming a posterior (Congtai's) runs on its draws, as `leapsim run` does
   RunnerOptions runner;
   runner.threads = 2;
   const StudyResults results = run_study(study, replications, seed, runner, {true, true, 1});

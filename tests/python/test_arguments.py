@@ -81,9 +81,12 @@ def test_from_dict_takes_numpy_numbers():
 
 
 # Runs the tiny study for far longer than the test waits (20,000 replications: tens of seconds),
-# and says how the run ended.
+# and says how the run ended. The child hears SIGINT even when started from a shell's background
+# job, which starts it with SIGINT ignored.
 CHILD = """
+import signal
 import sys
+signal.signal(signal.SIGINT, signal.default_int_handler)
 import leapsim
 study = leapsim.load(sys.argv[1])
 progress = {"none": False, "line": True, "callback": lambda done, total: None}[sys.argv[2]]

@@ -157,3 +157,26 @@ def test_truncated_foreign_and_damaged_files_are_refused_naming_the_file(tmp_pat
     newer = write_posterior(tmp_path / "newer.h5", version=np.int64(2))
     with pytest.raises(leapsim.ResultsError, match=f"^{newer}: /: version 2 is not known"):
         leapsim.open_posterior(newer)
+
+
+def test_a_changed_base_runs_on_its_study_s_draws(tmp_path):
+    """leapsim.run(scenario, draws_from=study): the Congtai base run on its study's Hebei draws gives
+    the study's base bits (same seed and replications), its parameter table included; a changed
+    base differs; without draws_from the base runs on its point values; a wrong type is refused."""
+    study = leapsim.load(ROOT / "scenarios" / "congtai-2019.yaml")
+    assert study.posterior_file.endswith("hebei-2016.posterior.h5") and study.runs_per_draw == 2
+    whole = leapsim.run(study, replications=4, progress=False)
+    alone = leapsim.run(study.base, replications=4, seed=study.seed, draws_from=study, progress=False)
+    assert alone.has_posterior
+    assert np.array_equal(alone.metric("htes"), whole.metric("htes", "base"))
+    assert alone.parameter_draws().equals(whole.parameter_draws())
+    plain = leapsim.run(study.base, replications=4, seed=study.seed, progress=False)
+    assert not plain.has_posterior and not np.array_equal(plain.metric("htes"), whole.metric("htes", "base"))
+    richer = study.base.with_changes({"policy.hte_reward_new": 3.0e5})
+    changed = leapsim.run(richer, replications=4, seed=study.seed, draws_from=study, progress=False)
+    assert np.array_equal(changed.parameter_draws().to_numpy(), alone.parameter_draws().to_numpy())
+    assert not np.array_equal(changed.metric("htes"), alone.metric("htes"))
+    with pytest.raises(TypeError, match="draws_from must be a leapsim.Study"):
+        leapsim.run(study.base, replications=1, draws_from="congtai-2019.yaml")
+    with pytest.raises(TypeError, match="goes with a Scenario"):
+        leapsim.run(study, replications=1, draws_from=study)

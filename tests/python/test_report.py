@@ -37,9 +37,10 @@ def test_a_bare_scenario_gives_a_report_that_says_what_it_lacks(tmp_path, lang):
     bare = leapsim.run(leapsim.load(TINY_SCENARIO), replications=3, progress=False)  # no targets, no alternatives
     path = leapsim.report(bare, tmp_path / "bare.html", lang=lang)
     text = pathlib.Path(path).read_text(encoding="utf-8")
-    expected = {"zh": ["本研究没有设定目标。", "本研究没有备选方案", "未提供敏感性分析，本节从略"],
+    expected = {"zh": ["本研究没有设定目标。", "本研究没有备选方案", "未提供敏感性分析，本节从略", "此结果文件不含后验分布或校准结果"],
                 "en": ["The study sets no targets.", "The study has no alternatives",
-                       "No sensitivity analysis was given, so the section is left out"]}[lang]
+                       "No sensitivity analysis was given, so the section is left out",
+                       "holds no posterior or calibration results"]}[lang]
     for line in expected:
         assert line in text
 
