@@ -515,5 +515,15 @@ TEST(StudyPosterior, RunsPerDrawNeedsAPosteriorAndAtLeastOne) {
   expect_single(check_file(zero), zero, 4, 18, "study.runs_per_draw must be >= 1, got 0");
 }
 
+// A study copied away from its posterior (the Congtai study without hebei-2016.posterior.h5 beside
+// it) gets one error, at the posterior it names, not more at the keys that go with it.
+TEST(StudyPosterior, AMissingPosteriorIsReportedOnceWhereItIsNamed) {
+  PosteriorFolder f;
+  const auto study = f.dir.write("study.yaml",
+                                 "study:\n  name: s\n  posterior: gone.h5\n  runs_per_draw: 2\n"
+                                 "  posterior_parameters: [hte.apply_probability]\nbase: district.yaml\n");
+  expect_single(check_file(study), study, 3, 14, "posterior \"gone.h5\" not found (tried ");
+}
+
 }  // namespace
 }  // namespace leapsim::innovation

@@ -101,10 +101,15 @@ void read_meta(const Context& ctx, const MappingReader& top, Study& study) {
               "study.runs_per_draw must be >= 1, got 0");
 }
 
-/// The study's posterior: its own, else its base's; runs_per_draw asks for one.
+/// The study's posterior: its own, else its base's; runs_per_draw asks for one. A posterior named
+/// but not found is reported where it is named, and only there: the keys that go with it are not
+/// wrong.
 void settle_posterior(const Context& ctx, const MappingReader& top, Study& study) {
   if (study.posterior_file.empty()) study.posterior_file = study.base.posterior;
   const YAML::Node node = top.value("study").value_or(YAML::Node());
+  const bool named =
+      node.IsMap() && node["posterior"] && node["posterior"].IsScalar() && !node["posterior"].Scalar().empty();
+  if (named) return;
   if (study.posterior_file.empty() && study.runs_per_draw > 1 && node.IsMap() && node["runs_per_draw"])
     ctx.error(ctx.at(node["runs_per_draw"]),
               "study.runs_per_draw: runs per posterior draw needs a posterior (study.posterior, or the base "
