@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <string>
+#include <vector>
 
 #include "leapsim/engine/errors.hpp"
 
@@ -94,6 +95,28 @@ TEST(ParameterPaths, PathsThatNameNoNumberSayWhatIsWrong) {
   EXPECT_EQ(message_of(p, "initial[0].status"), "parameter 'initial[0].status' is a word or a date, not a number");
   EXPECT_NE(message_of(p, "nothing").find("names no number; the keys there are region, start_year"), std::string::npos);
   EXPECT_EQ(message_of(p, ""), "an empty parameter path");
+}
+
+// One walk sets or reads several paths (a posterior draw's); each value lands where set_parameter
+// would put it, whatever the order of the paths, and a path that a differently shaped Parameters
+// lacks is refused with its message.
+TEST(ParameterPaths, SeveralPathsAreSetAndReadInOneWalkAsOneByOne) {
+  Parameters p = three_groups();
+  const std::vector<ParameterPath> paths = {find_parameter(p, "policy.budget[2]"),
+                                            find_parameter(p, "initial[2].count"),
+                                            find_parameter(p, "hte.apply_probability")};
+  const std::vector<double> values = {4.5e7, 987.4, 0.25};
+  Parameters one_by_one = p;
+  for (std::size_t i = 0; i < paths.size(); ++i) set_parameter(one_by_one, paths[i], values[i]);
+  set_parameters(p, paths, values);
+  EXPECT_EQ(p.policy.budget.steps[2].value, 4.5e7);
+  EXPECT_EQ(p.initial[2].count, 987u);
+  EXPECT_EQ(p.hte.apply_probability.steps[0].value, 0.25);
+  EXPECT_EQ(parameter_values(p, paths), parameter_values(one_by_one, paths));
+  EXPECT_EQ(parameter_values(p, paths), (std::vector<double>{4.5e7, 987.0, 0.25}));
+  Parameters fewer;
+  fewer.initial = {InitialGroup{}};
+  EXPECT_THROW(set_parameters(fewer, paths, values), UsageError);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <limits>
 #include <regex>
 #include <set>
+#include <span>
 #include <type_traits>
 #include <variant>
 
@@ -28,36 +29,67 @@ struct Leaf {
 
 bool is_date(schema::Range range) { return range == schema::Range::date || range == schema::Range::date_or_before; }
 
-/// Every leaf of p with its path, in the schema's order; the numbers with a reference to them.
-std::vector<Leaf> leaves(Parameters& p) {
-  std::vector<Leaf> out;
+std::vector<Leaf> leaves(Parameters& p);
+std::string why_not(const std::vector<Leaf>& all, const std::string& path);
+
+/// Calls on_leaf(path, field, ref, not_a_number, steps) for every leaf of p in the schema's order:
+/// the numbers with a reference to them, the rest with why they are not numbers.
+template <typename OnLeaf>
+void walk_leaves(Parameters& p, OnLeaf&& on_leaf) {
   schema::walk(p, "", [&](const std::string& path, auto& member, const schema::Field& field) {
     using M = std::remove_cvref_t<decltype(member)>;
     if constexpr (std::is_same_v<M, Schedule>) {
       if (member.steps.size() == 1)
-        out.push_back({path, field, NumberRef(&member.steps[0].value), {}, 1});
+        on_leaf(path, field, NumberRef(&member.steps[0].value), "", 1);
       else
-        out.push_back({path, field, std::nullopt, "a schedule of several steps", member.steps.size()});
+        on_leaf(path, field, std::nullopt, "a schedule of several steps", member.steps.size());
       for (std::size_t i = 0; i < member.steps.size(); ++i)
-        out.push_back({schema::element_path(path, i), field, NumberRef(&member.steps[i].value), {}, 0});
+        on_leaf(schema::element_path(path, i), field, NumberRef(&member.steps[i].value), "", 0);
     } else if constexpr (schema::FixedArray<M>) {
       for (std::size_t i = 0; i < member.size(); ++i)
-        out.push_back({schema::element_path(path, i), field, NumberRef(&member[i]), {}, 0});
+        on_leaf(schema::element_path(path, i), field, NumberRef(&member[i]), "", 0);
     } else if constexpr (std::is_same_v<M, double>) {
       if (is_date(field.range))
-        out.push_back({path, field, std::nullopt, "a date", 0});
+        on_leaf(path, field, std::nullopt, "a date", 0);
       else
-        out.push_back({path, field, NumberRef(&member), {}, 0});
+        on_leaf(path, field, NumberRef(&member), "", 0);
     } else if constexpr (std::is_same_v<M, std::uint32_t> || std::is_same_v<M, int>) {
-      out.push_back({path, field, NumberRef(&member), {}, 0});
+      on_leaf(path, field, NumberRef(&member), "", 0);
     } else if constexpr (std::is_same_v<M, std::string>) {
-      out.push_back({path, field, std::nullopt, "a text", 0});
+      on_leaf(path, field, std::nullopt, "a text", 0);
     } else if constexpr (std::is_same_v<M, bool>) {
-      out.push_back({path, field, std::nullopt, "a switch", 0});
+      on_leaf(path, field, std::nullopt, "a switch", 0);
     } else {
-      out.push_back({path, field, std::nullopt, "a word or a date", 0});
+      on_leaf(path, field, std::nullopt, "a word or a date", 0);
     }
   });
+}
+
+/// Every leaf of p with its path, in the schema's order; the numbers with a reference to them.
+std::vector<Leaf> leaves(Parameters& p) {
+  std::vector<Leaf> out;
+  walk_leaves(p, [&](const std::string& path, const schema::Field& field, std::optional<NumberRef> ref,
+                     const char* not_a_number, std::size_t steps) {
+    out.push_back({path, field, ref, not_a_number, steps});
+  });
+  return out;
+}
+
+/// The number each path names in p, found in one walk of the schema (a posterior's draw sets
+/// several paths for every particle and scenario, and each walk builds every path's text).
+std::vector<NumberRef> numbers_named(Parameters& p, std::span<const ParameterPath> paths) {
+  std::vector<std::optional<NumberRef>> found(paths.size());
+  walk_leaves(
+      p, [&](const std::string& path, const schema::Field&, std::optional<NumberRef> ref, const char*, std::size_t) {
+        if (!ref) return;
+        for (std::size_t i = 0; i < paths.size(); ++i)
+          if (!found[i] && paths[i].path == path) found[i] = ref;
+      });
+  std::vector<NumberRef> out;
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    if (!found[i]) throw UsageError("parameter '" + paths[i].path + "' " + why_not(leaves(p), paths[i].path));
+    out.push_back(*found[i]);
+  }
   return out;
 }
 
@@ -164,28 +196,33 @@ ParameterPath find_parameter(const Parameters& p, std::string_view path) {
 }
 
 double parameter_value(const Parameters& p, const ParameterPath& path) {
-  for (const Leaf& leaf : leaves(p))
-    if (leaf.path == path.path && leaf.ref)
-      return std::visit([](auto* number) { return static_cast<double>(*number); }, *leaf.ref);
-  throw UsageError("parameter '" + path.path + "' " + why_not(leaves(p), path.path));
+  return parameter_values(p, std::span(&path, 1)).front();
+}
+
+std::vector<double> parameter_values(const Parameters& p, std::span<const ParameterPath> paths) {
+  std::vector<double> out;
+  for (const NumberRef& ref : numbers_named(const_cast<Parameters&>(p), paths))  // read-only use
+    out.push_back(std::visit([](auto* number) { return static_cast<double>(*number); }, ref));
+  return out;
 }
 
 void set_parameter(Parameters& p, const ParameterPath& path, double value) {
-  for (Leaf& leaf : leaves(p))
-    if (leaf.path == path.path && leaf.ref) {
-      std::visit(
-          [&](auto* number) {
-            using N = std::remove_pointer_t<decltype(number)>;
-            if constexpr (std::is_same_v<N, double>)
-              *number = value;
-            else
-              *number = static_cast<N>(std::llround(
-                  std::clamp(value, double(std::numeric_limits<N>::lowest()), double(std::numeric_limits<N>::max()))));
-          },
-          *leaf.ref);
-      return;
-    }
-  throw UsageError("parameter '" + path.path + "' " + why_not(leaves(p), path.path));
+  set_parameters(p, std::span(&path, 1), std::span(&value, 1));
+}
+
+void set_parameters(Parameters& p, std::span<const ParameterPath> paths, std::span<const double> values) {
+  const std::vector<NumberRef> refs = numbers_named(p, paths);
+  for (std::size_t i = 0; i < refs.size(); ++i)
+    std::visit(
+        [&](auto* number) {
+          using N = std::remove_pointer_t<decltype(number)>;
+          if constexpr (std::is_same_v<N, double>)
+            *number = values[i];
+          else
+            *number = static_cast<N>(std::llround(std::clamp(values[i], double(std::numeric_limits<N>::lowest()),
+                                                             double(std::numeric_limits<N>::max()))));
+        },
+        refs[i]);
 }
 
 std::vector<std::string> parameter_paths(const Parameters& p) {

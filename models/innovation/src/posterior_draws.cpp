@@ -54,8 +54,7 @@ std::size_t drawn_particle(const PosteriorDraws& draws, std::uint64_t seed, std:
 }
 
 void apply_particle(const PosteriorDraws& draws, std::size_t particle, Parameters& p) {
-  const std::vector<double>& values = draws.particles.at(particle);
-  for (std::size_t j = 0; j < draws.parameters.size(); ++j) set_parameter(p, draws.parameters[j], values[j]);
+  set_parameters(p, draws.parameters, draws.particles.at(particle));
 }
 
 }  // namespace leapsim::innovation

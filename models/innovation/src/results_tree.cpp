@@ -162,7 +162,7 @@ ResultGroup parameter_draws(const Study& study, const StudyResults& results) {
     if (added) {  // once a particle: setting a path walks the schema
       Parameters p = study.base.parameters;
       apply_particle(draws, results.particles[r], p);
-      for (const ParameterPath& path : draws.parameters) found->second.push_back(parameter_value(p, path));
+      found->second = parameter_values(p, draws.parameters);
     }
     values.values.insert(values.values.end(), found->second.begin(), found->second.end());
     replication.push_back(static_cast<std::int64_t>(r));

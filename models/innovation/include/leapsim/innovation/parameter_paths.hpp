@@ -37,9 +37,15 @@ ParameterPath find_parameter(const Parameters& p, std::string_view path);
 /// the same shape).
 double parameter_value(const Parameters& p, const ParameterPath& path);
 
+/// The values the paths hold in p, in their order, read in one walk of the schema.
+std::vector<double> parameter_values(const Parameters& p, std::span<const ParameterPath> paths);
+
 /// Sets the number the path names (a count rounded to the nearest whole number); validating the
 /// result is the caller's (validate(p)), since several changes may be made first.
 void set_parameter(Parameters& p, const ParameterPath& path, double value);
+
+/// Sets values[i] at paths[i] for every i, as set_parameter does, in one walk of the schema.
+void set_parameters(Parameters& p, std::span<const ParameterPath> paths, std::span<const double> values);
 
 /// Every settable path of p, in the schema's order: for messages and `leapsim info`.
 std::vector<std::string> parameter_paths(const Parameters& p);
