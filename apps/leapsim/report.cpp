@@ -85,12 +85,24 @@ struct Terms {
   Term frontier_step{"%1$s M yuan, %2$+.1f HTEs", "%1$s 万元，%2$+.1f 家"};
   Term frontier_increment{"   %s M yuan per extra HTE", "   每增加一家 %s 万元"};
   Term draws{
-      "\n== Parameter uncertainty: %2$lld draws from %1$s (%3$lld replications per draw); the bands above include it\n",
+      "\n== Parameter uncertainty: %2$lld draws from %1$s (replications per draw: %3$lld); the bands above include "
+      "it\n",
       "\n== 参数不确定性：从 %1$s 抽取 %2$lld 组参数，每组 %3$lld 次模拟；以上区间已包含参数不确定性\n"};
   Term shares{"share of the variance in %d from the parameters (the rest is replication noise)\n",
               "%d 年方差中来自参数的份额（其余为模拟随机误差）\n"};
-  Term not_estimable{"not estimable: one replication per draw (set study.runs_per_draw to 2 or more to split it)\n",
-                     "无法估计：每组参数仅模拟 1 次（将 study.runs_per_draw 设为 2 或以上可分解方差）\n"};
+  Term not_estimable{
+      "the share of the variance from the parameters is not estimable with one replication per draw; "
+      "study.runs_per_draw 2 or more would split it, but the intervals on paired differences and target "
+      "probabilities take every replication as independent, so a study that compares packages or checks "
+      "targets keeps 1\n",
+      "每组参数仅模拟 1 次，无法估计方差中来自参数的份额；将 study.runs_per_draw 设为 2 或以上可分解，"
+      "但配对差值与目标概率的区间按各次模拟相互独立计算，因此比较方案或检验目标的研究应保持为 1\n"};
+  Term draws_not_independent{
+      "WARNING: the replications of one draw share its parameters, so they are not independent: the intervals "
+      "on paired differences and target probabilities above take them as independent and are too narrow (by "
+      "up to the square root of %lld); set study.runs_per_draw to 1 for them\n",
+      "警告：同组参数的各次模拟共享参数，并不相互独立；上文配对差值与目标概率的区间按相互独立计算，因而偏窄"
+      "（最多窄至 1/√%lld）；如需这些区间，请将 study.runs_per_draw 设为 1\n"};
   Term scenario{"scenario", "方案"};
   Term adaptive_met{
       "\nAdaptive replications: stopped at %1$lld replications, when every precision asked for was reached "
@@ -481,6 +493,10 @@ void write_parameter_uncertainty(const ResultGroup& root, const ReportView& v, s
     }
     out << '\n';
   }
+  const ResultGroup* targets = root.group("targets");
+  const bool has_targets = targets != nullptr && !attribute<std::vector<std::string>>(*targets, "label").empty();
+  if (runs > 1 && (names.size() > 1 || has_targets))
+    out << format(say(kTerms.draws_not_independent, l), static_cast<long long>(runs));
 }
 
 /// How an adaptive run stopped and how wide each asked-for interval ended; nothing for a fixed run.

@@ -4,6 +4,7 @@ one and two threads, every scenario of a replication on the same draw (re-simula
 variance decomposition, paired differences on a Congtai study drawing from a posterior, and every
 bad posterior reference refused with its file named and nothing written."""
 
+import html
 import shutil
 
 import h5py
@@ -269,3 +270,23 @@ def test_a_bad_posterior_parameter_list_is_located_and_nothing_is_written(leapsi
     assert not out.exists()
     checked = leapsim("validate", study, check=False)
     assert checked.returncode == 1 and expected in checked.stderr, checked.stderr
+
+
+def test_the_reports_warn_when_replications_of_a_draw_back_intervals_on_differences(leapsim, tmp_path):
+    """Two replications a draw share its parameters: the intervals on paired differences and target
+    probabilities, which take replications as independent, are then too narrow, and both reports
+    say so; at one a draw (the shipped Congtai study) neither does."""
+    shutil.copy(ROOT / "scenarios" / "hebei-2016.posterior.h5", tmp_path)
+    study = CONGTAI.read_text(encoding="utf-8")
+    assert "  runs_per_draw: 1 " in study
+    (tmp_path / "two.yaml").write_text(study.replace("  runs_per_draw: 1 ", "  runs_per_draw: 2 ", 1), encoding="utf-8")
+    shipped = leapsim("run", CONGTAI, "-r", 4, "-j", 2, "-q").stdout
+    assert "Parameter uncertainty: 4 draws" in shipped and "WARNING" not in shipped
+    for lang, header, words in (("en", "(replications per draw: 2)", "WARNING: the replications of one draw share"),
+                                ("zh", "每组 2 次模拟", "警告：同组参数的各次模拟共享参数")):
+        report = leapsim("run", tmp_path / "two.yaml", "-r", 4, "-j", 2, "-q", "--lang", lang).stdout
+        assert header in report and words in report, report
+    leapsim("run", tmp_path / "two.yaml", "-r", 4, "-j", 2, "-q", "-o", tmp_path / "two.h5")
+    leapsim("report", tmp_path / "two.h5", "-o", tmp_path / "two.html", "--lang", "en")
+    page = html.unescape((tmp_path / "two.html").read_text(encoding="utf-8"))
+    assert "Warning: the replications of one draw share its parameters" in page
