@@ -83,12 +83,18 @@ def main():
               f"(looks made {steps}); {seconds:.1f} s")
     print(f"  fixed {args.fixed} replications: {fixed_seconds:.1f} s; widest sd of the 2025 HTE differences "
           f"{sd:.2f}")
-    print(f"  fixed count for +-{HALF_WIDTH:g} at plain 95% (known only afterwards): {count_for(sd, 0.95)}")
+    needed = count_for(sd, 0.95)
+    print(f"  fixed count for +-{HALF_WIDTH:g} at plain 95% (known only afterwards): {needed}")
+    if needed > args.fixed:  # then no saving against the hand-set count is meaningful
+        reached = stats.t.ppf(0.975, args.fixed - 1) * sd / np.sqrt(args.fixed)
+        print(f"  the {args.fixed} set by hand do not reach +-{HALF_WIDTH:g}: their widest 95% half-width is "
+              f"+-{reached:.2f}")
     for label, (a, _, _) in adaptive.items():
         used = int(a["replications_used"])
         print(f"  fixed count for +-{HALF_WIDTH:g} at {100 * a['confidence_per_look']:.2f}% (adaptive, {label}): "
               f"{count_for(sd, a['confidence_per_look'])}; saving of {used} against {args.fixed} set by hand: "
-              f"{100 * (1 - used / args.fixed):.0f}%")
+              f"{100 * (1 - used / args.fixed):.0f}%" + ("" if a["stopped_by"] == "precision" else
+                                                          " (but it stopped at its cap, short of the precision)"))
 
 
 if __name__ == "__main__":
