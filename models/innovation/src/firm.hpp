@@ -187,7 +187,9 @@ inline double rd_target(const FirmState& firm, const RdParameters& r, const RdLe
 /// chance, more in a carrier, and the chance of not upgrading shrinking with the reward in reach.
 inline double upgrade_probability(const UpgradeParameters& u, bool in_carrier, double reward) noexcept {
   const double p0 = std::min(1.0, u.probability + (in_carrier ? u.in_carrier_probability : 0.0));
-  return p0 + (1.0 - p0) * (1.0 - std::exp(-u.probability_per_100k * reward / 1.0e5));
+  const double pull = u.probability_per_100k * reward;
+  if (pull == 0.0) return p0;  // exp(-0) is exactly 1: the same value without the call
+  return p0 + (1.0 - p0) * (1.0 - std::exp(-pull / 1.0e5));
 }
 
 /// An upgrade: each HTE threshold the firm falls short of (S&T staff share, high-tech revenue

@@ -83,6 +83,7 @@ double InnovationModel::registration_pull(const FirmState& firm, const FirmAccou
                                           const LeversInForce::Values& levers) const {
   const double extra = std::max(0.0, levers.tech_sme_deduction - general_deduction(firm, levers));
   const double benefit = extra * a.rd_spend * p_.rd.tax_rate;
+  if (benefit == 0.0) return 0.0;  // no extra deduction (2019-2021): exp(-0) is exactly 1, no call needed
   return 1.0 - std::exp(-p_.tech_sme.register_probability_per_10k * benefit / 1.0e4);
 }
 
