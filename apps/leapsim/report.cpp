@@ -90,19 +90,12 @@ struct Terms {
       "\n== 参数不确定性：从 %1$s 抽取 %2$lld 组参数，每组 %3$lld 次模拟；以上区间已包含参数不确定性\n"};
   Term shares{"share of the variance in %d from the parameters (the rest is replication noise)\n",
               "%d 年方差中来自参数的份额（其余为模拟随机误差）\n"};
-  Term not_estimable{
-      "the share of the variance from the parameters is not estimable with one replication per draw; "
-      "study.runs_per_draw 2 or more would split it, but the intervals on paired differences and target "
-      "probabilities take every replication as independent, so a study that compares packages or checks "
-      "targets keeps 1\n",
-      "每组参数仅模拟 1 次，无法估计方差中来自参数的份额；将 study.runs_per_draw 设为 2 或以上可分解，"
-      "但配对差值与目标概率的区间按各次模拟相互独立计算，因此比较方案或检验目标的研究应保持为 1\n"};
-  Term draws_not_independent{
-      "WARNING: the replications of one draw share its parameters, so they are not independent: the intervals "
-      "on paired differences and target probabilities above take them as independent and are too narrow (by "
-      "up to the square root of %lld); set study.runs_per_draw to 1 for them\n",
-      "警告：同组参数的各次模拟共享参数，并不相互独立；上文配对差值与目标概率的区间按相互独立计算，因而偏窄"
-      "（最多窄至 1/√%lld）；如需这些区间，请将 study.runs_per_draw 设为 1\n"};
+  Term not_estimable{"not estimable: one replication per draw (set study.runs_per_draw to 2 or more to split it)\n",
+                     "无法估计：每组参数仅模拟 1 次（将 study.runs_per_draw 设为 2 或以上可分解方差）\n"};
+  Term clustered{
+      "the replications of one draw share its parameters, so the intervals on differences, target probabilities "
+      "and costs per extra HTE count the %lld draws as the independent units\n",
+      "同组参数的各次模拟共享参数，因此差值、目标概率和每增加一家成本的区间以 %lld 组参数为独立单位计算\n"};
   Term scenario{"scenario", "方案"};
   Term adaptive_met{
       "\nAdaptive replications: stopped at %1$lld replications, when every precision asked for was reached "
@@ -493,10 +486,7 @@ void write_parameter_uncertainty(const ResultGroup& root, const ReportView& v, s
     }
     out << '\n';
   }
-  const ResultGroup* targets = root.group("targets");
-  const bool has_targets = targets != nullptr && !attribute<std::vector<std::string>>(*targets, "label").empty();
-  if (runs > 1 && (names.size() > 1 || has_targets))
-    out << format(say(kTerms.draws_not_independent, l), static_cast<long long>(runs));
+  out << format(say(kTerms.clustered, l), count);
 }
 
 /// How an adaptive run stopped and how wide each asked-for interval ended; nothing for a fixed run.

@@ -82,17 +82,63 @@ double effective_sample_size(std::span<const double> weights) noexcept {
   return sum_sq > 0.0 ? sum * sum / sum_sq : 0.0;
 }
 
-Interval wilson(std::size_t successes, std::size_t trials, double confidence) {
-  if (trials == 0) return {0.0, 1.0};
+namespace {
+
+/// Wilson's score interval of a share p over n trials (n need not be whole: effective trials).
+Interval wilson_at(double p, double n, double confidence) {
   const double z = boost::math::quantile(boost::math::normal(), 0.5 + confidence / 2.0);
-  const double n = static_cast<double>(trials);
-  const double p = static_cast<double>(successes) / n;
   const double centre = (p + z * z / (2.0 * n)) / (1.0 + z * z / n);
   const double half = z / (1.0 + z * z / n) * std::sqrt(p * (1.0 - p) / n + z * z / (4.0 * n * n));
   return {std::max(0.0, centre - half), std::min(1.0, centre + half)};
 }
 
-PairedDifference paired_difference(std::span<const double> a, std::span<const double> b, double confidence) {
+}  // namespace
+
+Interval wilson(std::size_t successes, std::size_t trials, double confidence) {
+  if (trials == 0) return {0.0, 1.0};
+  const double n = static_cast<double>(trials);
+  return wilson_at(static_cast<double>(successes) / n, n, confidence);
+}
+
+namespace {
+
+/// The clusters of `cluster` consecutive values among n (the last may be shorter); 0 for cluster 0.
+std::size_t cluster_count(std::size_t n, std::size_t cluster) { return cluster == 0 ? 0 : (n + cluster - 1) / cluster; }
+
+/// The cluster-robust covariance of the means of x and y: G / (G - 1) sum_g Tx_g Ty_g / n^2,
+/// T_g the sum of cluster g's deviations from the mean (needs G >= 2).
+double clustered_covariance_of_means(std::span<const double> x, double mx, std::span<const double> y, double my,
+                                     std::size_t cluster) {
+  const std::size_t n = x.size(), g = cluster_count(n, cluster);
+  double sum = 0.0;
+  for (std::size_t start = 0; start < n; start += cluster) {
+    double tx = 0.0, ty = 0.0;
+    for (std::size_t i = start; i < std::min(n, start + cluster); ++i) tx += x[i] - mx, ty += y[i] - my;
+    sum += tx * ty;
+  }
+  const double nn = static_cast<double>(n);
+  return static_cast<double>(g) / static_cast<double>(g - 1) * sum / (nn * nn);
+}
+
+}  // namespace
+
+Interval wilson_clustered(std::span<const double> met, std::size_t cluster, double confidence) {
+  std::size_t successes = 0;
+  for (const double v : met) successes += v != 0.0;
+  const std::size_t n = met.size(), g = cluster_count(n, cluster);
+  if (cluster <= 1 || g < 2) return wilson(successes, n, confidence);
+  const double p = static_cast<double>(successes) / static_cast<double>(n);
+  double trials = static_cast<double>(g);  // a share of 0 or 1: every cluster one trial
+  if (p > 0.0 && p < 1.0) {
+    const double robust = clustered_covariance_of_means(met, p, met, p, cluster);
+    const double deff = std::max(1.0, robust / (p * (1.0 - p) / static_cast<double>(n)));
+    trials = static_cast<double>(n) / deff;
+  }
+  return wilson_at(p, trials, confidence);
+}
+
+PairedDifference paired_difference(std::span<const double> a, std::span<const double> b, double confidence,
+                                   std::size_t cluster) {
   if (a.size() != b.size()) throw UsageError("paired difference of samples of different sizes");
   std::vector<double> d(a.size());
   for (std::size_t i = 0; i < a.size(); ++i) d[i] = b[i] - a[i];
@@ -107,6 +153,18 @@ PairedDifference paired_difference(std::span<const double> a, std::span<const do
     r.interval = {-std::numeric_limits<double>::infinity(), std::numeric_limits<double>::infinity()};
     return r;
   }
+  if (cluster > 1) {
+    const std::size_t g = cluster_count(d.size(), cluster);
+    if (g < 2) {
+      r.interval = {-std::numeric_limits<double>::infinity(), std::numeric_limits<double>::infinity()};
+      return r;
+    }
+    const boost::math::students_t t(static_cast<double>(g - 1));
+    const double half = boost::math::quantile(t, 0.5 + confidence / 2.0) *
+                        std::sqrt(clustered_covariance_of_means(d, r.mean, d, r.mean, cluster));
+    r.interval = {r.mean - half, r.mean + half};
+    return r;
+  }
   const boost::math::students_t t(static_cast<double>(d.size() - 1));
   const double half = boost::math::quantile(t, 0.5 + confidence / 2.0) *
                       std::sqrt(r.variance_difference / static_cast<double>(d.size()));
@@ -114,7 +172,8 @@ PairedDifference paired_difference(std::span<const double> a, std::span<const do
   return r;
 }
 
-RatioInterval fieller_ratio(std::span<const double> numerator, std::span<const double> denominator, double confidence) {
+RatioInterval fieller_ratio(std::span<const double> numerator, std::span<const double> denominator, double confidence,
+                            std::size_t cluster) {
   if (numerator.size() != denominator.size()) throw UsageError("ratio of paired samples of different sizes");
   constexpr double nan = std::numeric_limits<double>::quiet_NaN();
   const std::size_t n = numerator.size();
@@ -123,20 +182,32 @@ RatioInterval fieller_ratio(std::span<const double> numerator, std::span<const d
   r.ratio = x / y;
   r.interval = {nan, nan};
   if (n < 2) return r;
-  double sxx = 0.0, syy = 0.0, sxy = 0.0;
-  for (std::size_t i = 0; i < n; ++i) {
-    const double dx = numerator[i] - x, dy = denominator[i] - y;
-    sxx += dx * dx;
-    syy += dy * dy;
-    sxy += dx * dy;
+  // Variances and covariance of the means: the sample (co)variances over n, or the
+  // cluster-robust ones.
+  double a = 0.0, b = 0.0, c = 0.0;
+  if (cluster > 1) {
+    const std::size_t g = cluster_count(n, cluster);
+    if (g < 2) return r;
+    const double t = boost::math::quantile(boost::math::students_t(static_cast<double>(g - 1)), 0.5 + confidence / 2.0);
+    const double t2 = t * t;
+    a = y * y - t2 * clustered_covariance_of_means(denominator, y, denominator, y, cluster);
+    b = x * y - t2 * clustered_covariance_of_means(numerator, x, denominator, y, cluster);
+    c = x * x - t2 * clustered_covariance_of_means(numerator, x, numerator, x, cluster);
+  } else {
+    double sxx = 0.0, syy = 0.0, sxy = 0.0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const double dx = numerator[i] - x, dy = denominator[i] - y;
+      sxx += dx * dx;
+      syy += dy * dy;
+      sxy += dx * dy;
+    }
+    const double scale = static_cast<double>(n - 1) * static_cast<double>(n);
+    const double t = boost::math::quantile(boost::math::students_t(static_cast<double>(n - 1)), 0.5 + confidence / 2.0);
+    const double t2 = t * t;
+    a = y * y - t2 * syy / scale;
+    b = x * y - t2 * sxy / scale;
+    c = x * x - t2 * sxx / scale;
   }
-  // Variances and covariance of the means: the sample (co)variances over n.
-  const double scale = static_cast<double>(n - 1) * static_cast<double>(n);
-  const double t = boost::math::quantile(boost::math::students_t(static_cast<double>(n - 1)), 0.5 + confidence / 2.0);
-  const double t2 = t * t;
-  const double a = y * y - t2 * syy / scale;
-  const double b = x * y - t2 * sxy / scale;
-  const double c = x * x - t2 * sxx / scale;
   // a > 0 exactly when the denominator's mean differs significantly from zero; the set then
   // holds the point ratio, so the discriminant is not negative but for rounding.
   if (!(a > 0.0)) return r;

@@ -586,11 +586,10 @@ def calibration(page: _Page) -> Section:
             share = results.variance_decomposition(metric, name).loc[(name, year), "parameter_share"]
             cells.append(percent(share) if share == share else page.t("not_estimable"))
         rows.append([page.scenario(name)] + cells)
-    runs = int(draws.attrs["runs_per_draw"])
-    note = page.t("posterior_note", file=draws.attrs["posterior_file"], draws=int(draws["draw"].max()) + 1,
-                  runs=runs, year=year)
-    if runs > 1 and (len(results.scenarios) > 1 or len(results.targets()) > 0):  # as the printed report warns
-        note += " " + page.t("draws_not_independent", runs=runs)
+    runs, count = int(draws.attrs["runs_per_draw"]), int(draws["draw"].max()) + 1
+    note = page.t("posterior_note", file=draws.attrs["posterior_file"], draws=count, runs=runs, year=year)
+    if runs > 1:  # as the printed report says
+        note += " " + page.t("clustered_draws", draws=count)
     tables = [{"title": page.t("parameter_share_title", year=year), "note": "", "rows": rows,
                "header": [page.t("scenario")] + [page.metric_heading(m) for m in DECOMPOSED_METRICS]}]
     fit_note, fit_table = fit_quality(page, str(draws.attrs["posterior_file"]))

@@ -250,12 +250,10 @@ _TEXT: Dict[str, Tuple[str, str]] = {
     "reached": ("已达到", "reached"),
     "not_reached": ("未达到", "not reached"),
     "absent_calibration": ("后验分布或校准结果", "posterior or calibration results"),
-    "draws_not_independent": ("警告：同组参数的各次模拟共享参数，并不相互独立；本报告中配对差值与目标概率的区间按相互独立计算，因而偏窄"
-                              "（最多窄至 1/√{runs}）；如需这些区间，请将 study.runs_per_draw 设为 1。",
-                              "Warning: the replications of one draw share its parameters, so they are not independent: "
-                              "the intervals on paired differences and target probabilities in this report take them as "
-                              "independent and are too narrow (by up to the square root of {runs}); set "
-                              "study.runs_per_draw to 1 for them."),
+    "clustered_draws": ("同组参数的各次模拟共享参数，因此本报告中差值、目标概率和每增加一家成本的区间以 {draws} 组参数为独立单位计算。",
+                        "The replications of one draw share its parameters, so the intervals on differences, target "
+                        "probabilities and costs per extra HTE in this report count the {draws} draws as the "
+                        "independent units."),
     "posterior_note": ("各次模拟的参数抽自后验分布 {file}（{draws} 组参数，每组 {runs} 次模拟），以上区间已包含参数不确定性。"
                        "下表为 {year} 年方差中来自参数的份额，其余为模拟随机误差。",
                        "Each replication drew its parameters from the posterior {file} ({draws} draws, {runs} "

@@ -272,21 +272,48 @@ def test_a_bad_posterior_parameter_list_is_located_and_nothing_is_written(leapsi
     assert checked.returncode == 1 and expected in checked.stderr, checked.stderr
 
 
-def test_the_reports_warn_when_replications_of_a_draw_back_intervals_on_differences(leapsim, tmp_path):
-    """Two replications a draw share its parameters: the intervals on paired differences and target
-    probabilities, which take replications as independent, are then too narrow, and both reports
-    say so; at one a draw (the shipped Congtai study) neither does."""
+def _clustered_half_width(d, k, confidence=0.95):
+    """The cluster-robust t half-width of the mean of d, clusters of k consecutive values
+    (stats.hpp), computed here with numpy and scipy."""
+    from scipy import stats as st
+    n = len(d)
+    sums = np.array([(d[i:i + k] - d.mean()).sum() for i in range(0, n, k)])
+    g = len(sums)
+    return st.t.ppf(0.5 + confidence / 2, g - 1) * np.sqrt(g / (g - 1) * (sums ** 2).sum() / n ** 2)
+
+
+def test_intervals_under_two_replications_a_draw_count_the_draws(leapsim, tmp_path):
+    """The Congtai study runs two replications a posterior draw: its paired intervals are the
+    cluster-robust ones over the draws (recomputed here from the replications), wider than the
+    textbook ones that would take correlated replications as independent; both reports say so.
+    At one replication a draw they are the textbook intervals."""
+    from scipy import stats as st
+    out = tmp_path / "congtai.h5"
+    report = leapsim("run", CONGTAI, "-r", 40, "-j", 2, "-q", "-o", out).stdout
+    assert "(replications per draw: 2)" in report and "count the 20 draws as the independent units" in report
+    leapsim("report", out, "--lang", "zh", "-o", tmp_path / "zh.html")
+    with h5py.File(out, "r") as f:
+        columns = list(f["comparisons"].attrs["columns"])
+        mean, high = columns.index("mean_difference"), columns.index("ci95_high")
+        base = f["scenarios/base/metrics/htes"][()][:, -1]
+        wider = 0
+        for alternative in f["comparisons"]:
+            d = f[f"scenarios/{alternative}/metrics/htes"][()][:, -1] - base
+            row = f[f"comparisons/{alternative}/htes"][()][-1]
+            assert np.isclose(row[high] - row[mean], _clustered_half_width(d, 2), rtol=1e-7), alternative
+            wider += _clustered_half_width(d, 2) > st.t.ppf(0.975, 39) * d.std(ddof=1) / np.sqrt(40)
+        assert wider >= 1  # the draws' correlation shows in at least one package's difference
+    one = tmp_path / "one.yaml"
     shutil.copy(ROOT / "scenarios" / "hebei-2016.posterior.h5", tmp_path)
-    study = CONGTAI.read_text(encoding="utf-8")
-    assert "  runs_per_draw: 1 " in study
-    (tmp_path / "two.yaml").write_text(study.replace("  runs_per_draw: 1 ", "  runs_per_draw: 2 ", 1), encoding="utf-8")
-    shipped = leapsim("run", CONGTAI, "-r", 4, "-j", 2, "-q").stdout
-    assert "Parameter uncertainty: 4 draws" in shipped and "WARNING" not in shipped
-    for lang, header, words in (("en", "(replications per draw: 2)", "WARNING: the replications of one draw share"),
-                                ("zh", "每组 2 次模拟", "警告：同组参数的各次模拟共享参数")):
-        report = leapsim("run", tmp_path / "two.yaml", "-r", 4, "-j", 2, "-q", "--lang", lang).stdout
-        assert header in report and words in report, report
-    leapsim("run", tmp_path / "two.yaml", "-r", 4, "-j", 2, "-q", "-o", tmp_path / "two.h5")
-    leapsim("report", tmp_path / "two.h5", "-o", tmp_path / "two.html", "--lang", "en")
-    page = html.unescape((tmp_path / "two.html").read_text(encoding="utf-8"))
-    assert "Warning: the replications of one draw share its parameters" in page
+    one.write_text(CONGTAI.read_text(encoding="utf-8").replace("  runs_per_draw: 2 ", "  runs_per_draw: 1 ", 1),
+                   encoding="utf-8")
+    leapsim("run", one, "-r", 40, "-j", 2, "-q", "-o", tmp_path / "one.h5")
+    with h5py.File(tmp_path / "one.h5", "r") as f:
+        base = f["scenarios/base/metrics/htes"][()][:, -1]
+        d = f["scenarios/bigger-hte-reward/metrics/htes"][()][:, -1] - base
+        row = f["comparisons/bigger-hte-reward/htes"][()][-1]
+        assert np.isclose(row[2] - row[0], st.t.ppf(0.975, 39) * d.std(ddof=1) / np.sqrt(40), rtol=1e-7)
+    page = html.unescape((tmp_path / "zh.html").read_text(encoding="utf-8"))
+    leapsim("report", out, "-o", tmp_path / "en.html", "--lang", "en")
+    assert "count the 20 draws as the independent units" in html.unescape((tmp_path / "en.html").read_text("utf-8"))
+    assert "以 20 组参数为独立单位计算" in page

@@ -164,7 +164,7 @@ def test_a_changed_base_runs_on_its_study_s_draws(tmp_path):
     the study's base bits (same seed and replications), its parameter table included; a changed
     base differs; without draws_from the base runs on its point values; a wrong type is refused."""
     study = leapsim.load(ROOT / "scenarios" / "congtai-2019.yaml")
-    assert study.posterior_file.endswith("hebei-2016.posterior.h5") and study.runs_per_draw == 1
+    assert study.posterior_file.endswith("hebei-2016.posterior.h5") and study.runs_per_draw == 2
     whole = leapsim.run(study, replications=4, progress=False)
     alone = leapsim.run(study.base, replications=4, seed=study.seed, draws_from=study, progress=False)
     assert alone.has_posterior

@@ -6,6 +6,7 @@
 
 #include "leapsim/engine/errors.hpp"
 #include "leapsim/engine/stats.hpp"
+#include "leapsim/innovation/results_tree.hpp"
 
 namespace leapsim::innovation {
 
@@ -42,12 +43,11 @@ double judged_value(const Precision& p, const Target* target, const MetricTable&
 
 /// The widest half-width among precision p's intervals over the first n replications.
 double widest_half_width(const Precision& p, const std::vector<std::vector<double>>& by_scenario, std::uint32_t n,
-                         double confidence) {
+                         double confidence, std::size_t cluster) {
   double widest = 0.0;
   if (p.target) {
     for (const std::vector<double>& values : by_scenario) {
-      const auto met = static_cast<std::size_t>(std::count(values.begin(), values.begin() + n, 1.0));
-      const stats::Interval w = stats::wilson(met, n, confidence);
+      const stats::Interval w = stats::wilson_clustered(std::span<const double>(values.data(), n), cluster, confidence);
       widest = std::max(widest, (w.high - w.low) / 2);
     }
     return widest;
@@ -55,7 +55,7 @@ double widest_half_width(const Precision& p, const std::vector<std::vector<doubl
   const std::span<const double> base(by_scenario.front().data(), n);
   for (std::size_t s = 1; s < by_scenario.size(); ++s) {
     const stats::PairedDifference d =
-        stats::paired_difference(base, std::span<const double>(by_scenario[s].data(), n), confidence);
+        stats::paired_difference(base, std::span<const double>(by_scenario[s].data(), n), confidence, cluster);
     widest = std::max(widest, (d.interval.high - d.interval.low) / 2);
   }
   return widest;
@@ -145,6 +145,7 @@ bool AdaptiveOutcome::met(std::size_t i, const AdaptivePlan& plan) const {
 AdaptiveRun::AdaptiveRun(const Study& study, AdaptivePlan plan, std::uint64_t seed, const RecordRequest& record,
                          std::size_t lookahead)
     : plan_(std::move(plan)),
+      cluster_(replication_cluster(study)),
       looks_(plan_.looks()),
       run_(study, plan_.max_replications, seed, record, lookahead),
       items_of_(plan_.max_replications),
@@ -189,7 +190,7 @@ bool AdaptiveRun::judge() {
   Look look{n, {}};
   bool all_met = true;
   for (std::size_t p = 0; p < plan_.precisions.size(); ++p) {
-    look.widest.push_back(widest_half_width(plan_.precisions[p], values_[p], n, plan_.confidence()));
+    look.widest.push_back(widest_half_width(plan_.precisions[p], values_[p], n, plan_.confidence(), cluster_));
     all_met = all_met && look.widest.back() <= plan_.precisions[p].half_width;
   }
   outcome_.looks.push_back(std::move(look));

@@ -10,6 +10,7 @@
 #include "leapsim/innovation/cost_book.hpp"
 #include "leapsim/innovation/mechanisms.hpp"
 #include "leapsim/innovation/metrics.hpp"
+#include "leapsim/innovation/results_tree.hpp"
 
 namespace leapsim::innovation {
 namespace {
@@ -25,7 +26,7 @@ stats::PairedDifference paired(const ResultGroup& root, const std::string& base,
     throw IoError("results file: '" + metric + "' of '" + scenario + "' and '" + base + "' differ in replications");
   differences.resize(b.size());
   for (std::size_t r = 0; r < b.size(); ++r) differences[r] = b[r] - a[r];
-  return stats::paired_difference(a, b);
+  return stats::paired_difference(a, b, 0.95, replication_cluster(root));
 }
 
 /// Whether option a (cost, effect) dominates option b: no more cost, at least the effect, one strictly.
@@ -81,7 +82,7 @@ CostEffectiveness cost_effectiveness(const ResultGroup& root, const std::string&
     std::vector<double> effect, cost;
     p.effect = paired(root, base, s.name, metric, y, Span::in_year, effect);
     p.cost = paired(root, base, s.name, cost_metric, y, Span::through_year, cost);
-    p.cost_per_unit = stats::fieller_ratio(cost, effect);
+    p.cost_per_unit = stats::fieller_ratio(cost, effect, 0.95, replication_cluster(root));
     p.per_million = p.effect.mean / p.cost.mean * 1.0e6;
     p.effect_uncertain = !(p.effect.interval.low > 0.0 || p.effect.interval.high < 0.0);
     out.packages.push_back(std::move(p));

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "leapsim/engine/errors.hpp"
+#include "leapsim/innovation/results_tree.hpp"
 
 namespace leapsim::innovation {
 namespace {
@@ -235,7 +236,7 @@ std::vector<MechanismDifference> explain(const ResultGroup& root, const std::str
   std::vector<MechanismDifference> rows;
   for (const Mechanism& m : mechanisms(metric)) {
     const std::vector<double> a = values(root, base, m, y);  // the base first: its errors name it
-    rows.push_back({&m, stats::paired_difference(a, values(root, scenario, m, y))});
+    rows.push_back({&m, stats::paired_difference(a, values(root, scenario, m, y), 0.95, replication_cluster(root))});
   }
   return rows;
 }

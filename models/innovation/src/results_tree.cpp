@@ -228,7 +228,8 @@ using ColumnOf = std::function<std::vector<double>(std::size_t s, std::size_t me
 
 /// Every scenario but the base against the base, for every metric and year.
 ResultGroup comparison_group(const std::vector<std::string>& names, std::size_t base, std::size_t years,
-                             const ColumnOf& column, const std::function<bool(std::size_t metric)>& held = {}) {
+                             const ColumnOf& column, std::size_t cluster,
+                             const std::function<bool(std::size_t metric)>& held = {}) {
   ResultGroup comparisons{"comparisons", {}, {}, {}, {}};
   comparisons.attributes = {
       {"base", names.at(base)}, {"confidence", 0.95}, {"columns", labels(kComparisonColumns, kComparisonWidth)}};
@@ -240,7 +241,7 @@ ResultGroup comparison_group(const std::vector<std::string>& names, std::size_t 
       if (held && !held(m)) continue;
       ResultArray a{std::string(info.name), {years, kComparisonWidth}, {}, metric_attributes(info)};
       for (std::size_t y = 0; y < years; ++y) {
-        const stats::PairedDifference d = stats::paired_difference(column(base, m, y), column(s, m, y));
+        const stats::PairedDifference d = stats::paired_difference(column(base, m, y), column(s, m, y), 0.95, cluster);
         a.values.insert(a.values.end(), {d.mean, d.interval.low, d.interval.high, d.variance_a, d.variance_b,
                                          d.variance_difference, d.variance_reduction});
       }
@@ -265,9 +266,10 @@ void add_targets(ResultGroup& root, const Study& study, const StudyResults& resu
     year.push_back(t.year);
     threshold.push_back(t.threshold);
     for (const ScenarioResults& r : results.scenarios) {
-      std::size_t hits = 0;
-      for (const MetricTable& table : r.replications) hits += t.met(table.at(t.metric, t.year));
-      const stats::Interval w = stats::wilson(hits, r.replications.size());
+      std::vector<double> each;
+      for (const MetricTable& table : r.replications) each.push_back(t.met(table.at(t.metric, t.year)) ? 1.0 : 0.0);
+      const auto hits = static_cast<std::size_t>(std::count(each.begin(), each.end(), 1.0));
+      const stats::Interval w = stats::wilson_clustered(each, replication_cluster(study));
       probability.values.push_back(static_cast<double>(hits) / static_cast<double>(r.replications.size()));
       low.values.push_back(w.low);
       high.values.push_back(w.high);
@@ -336,12 +338,24 @@ ResultGroup results_tree(const Study& study, const StudyResults& results, const 
   add_scenario(scenarios, study.base, results.scenarios.front(), years, runs_per_draw);
   for (std::size_t s = 1; s < results.scenarios.size(); ++s)
     add_scenario(scenarios, study.alternatives[s - 1], results.scenarios[s], years, runs_per_draw);
-  root.groups.push_back(comparison_group(names, 0, years, [&results](std::size_t s, std::size_t m, std::size_t y) {
-    return column(results.scenarios[s], m, y);
-  }));
+  root.groups.push_back(comparison_group(
+      names, 0, years,
+      [&results](std::size_t s, std::size_t m, std::size_t y) { return column(results.scenarios[s], m, y); },
+      drawn ? replication_cluster(study) : 1));
   add_targets(root, study, results, any.first_year);
   if (drawn) root.groups.push_back(parameter_draws(study, results));
   return root;
+}
+
+std::size_t replication_cluster(const Study& study) noexcept {
+  return study.posterior != nullptr ? std::max<std::size_t>(1, study.runs_per_draw) : 1;
+}
+
+std::size_t replication_cluster(const ResultGroup& root) noexcept {
+  const ResultGroup* draws = root.group("parameter_draws");
+  const AttributeValue* runs = draws != nullptr ? draws->attribute("runs_per_draw") : nullptr;
+  if (runs == nullptr || !std::holds_alternative<std::int64_t>(*runs)) return 1;
+  return static_cast<std::size_t>(std::max<std::int64_t>(1, std::get<std::int64_t>(*runs)));
 }
 
 void check_results_tree(const ResultGroup& root) {
@@ -391,8 +405,8 @@ void compare_against(ResultGroup& root, const std::string& base) {
   const auto held = [&](std::size_t m) {
     return metrics.front()->array(std::string(metric_infos()[m].name)) != nullptr;
   };
-  ResultGroup replacement =
-      comparison_group(names, static_cast<std::size_t>(found - names.begin()), years, column_of, held);
+  ResultGroup replacement = comparison_group(names, static_cast<std::size_t>(found - names.begin()), years, column_of,
+                                             replication_cluster(root), held);
   for (ResultGroup& g : root.groups)
     if (g.name == "comparisons") g = std::move(replacement);
 }

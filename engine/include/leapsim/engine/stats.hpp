@@ -1,7 +1,9 @@
 #pragma once
 // Ensemble statistics over replications: quantiles, intervals for proportions, for paired
-// differences and for the ratio of paired means. Replications are independent, so textbook formulas apply; pairing
-// comes from common random numbers across scenarios.
+// differences and for the ratio of paired means. Replications are independent, or come in
+// clusters of consecutive ones that share a posterior draw (`cluster`: runs per draw), whose
+// intervals then count the clusters as the independent units; pairing comes from common random
+// numbers across scenarios.
 #include <cstddef>
 #include <span>
 
@@ -30,6 +32,13 @@ double effective_sample_size(std::span<const double> weights) noexcept;
 /// Wilson score interval for a proportion of `successes` in `trials` at the given confidence.
 Interval wilson(std::size_t successes, std::size_t trials, double confidence = 0.95);
 
+/// Wilson's interval for the share of `met` (each 0 or 1) that are 1, the values coming in
+/// clusters of `cluster` consecutive ones (the last may be shorter). With cluster 1 it is
+/// wilson(successes, trials). Otherwise the trials count as n / deff, deff (at least 1) the
+/// design effect: the cluster-robust variance of the share over the binomial one (Kish 1965,
+/// Survey Sampling §8.2); a share of 0 or 1 counts each cluster as one trial.
+Interval wilson_clustered(std::span<const double> met, std::size_t cluster, double confidence = 0.95);
+
 /// Mean of b - a over paired replications with its t-interval, and what pairing bought.
 struct PairedDifference {
   double mean = 0.0;
@@ -42,8 +51,14 @@ struct PairedDifference {
   double variance_reduction = 0.0;
 };
 
-/// Paired difference b - a (same replication index in both) at the given confidence.
-PairedDifference paired_difference(std::span<const double> a, std::span<const double> b, double confidence = 0.95);
+/// Paired difference b - a (same replication index in both) at the given confidence. With
+/// cluster k > 1 the replications come in clusters of k consecutive ones (the last may be
+/// shorter): the mean's variance is then the cluster-robust G / (G - 1) sum_g T_g^2 / n^2 (T_g
+/// the sum of cluster g's deviations from the mean, G clusters) and Student's t has G - 1
+/// degrees of freedom (Cameron and Miller 2015, J. Human Resources 50:317, §II-III); with k = 1
+/// it is the textbook s^2 / n on n - 1. The variances reported stay the plain sample ones.
+PairedDifference paired_difference(std::span<const double> a, std::span<const double> b, double confidence = 0.95,
+                                   std::size_t cluster = 1);
 
 /// The ratio of two paired means with its Fieller interval.
 struct RatioInterval {
@@ -64,8 +79,10 @@ struct RatioInterval {
 /// printing a huge finite range, and it is a formula, so the same replications give the same
 /// bits (a bootstrap resamples). UsageError for samples of different sizes; unbounded for fewer
 /// than two pairs.
+/// With cluster k > 1 the (co)variances of the means are the cluster-robust ones of
+/// paired_difference, and t has G - 1 degrees of freedom.
 RatioInterval fieller_ratio(std::span<const double> numerator, std::span<const double> denominator,
-                            double confidence = 0.95);
+                            double confidence = 0.95, std::size_t cluster = 1);
 
 /// The variance of values in groups split into what lies between the groups and what lies within
 /// them, by the one-way random-effects ANOVA (method of moments): with MSB and MSW the mean

@@ -112,6 +112,7 @@ class AdaptiveRun {
   void make_batch(std::uint32_t from, std::uint32_t to);
 
   AdaptivePlan plan_;
+  std::size_t cluster_;                 // replications per posterior draw: the intervals' independent units
   std::vector<const Target*> targets_;  // by precision: the target it names, or null
   std::vector<std::uint32_t> looks_;
   std::size_t look_ = 0;  // index of the look the current batch leads to

@@ -12,6 +12,14 @@
 
 namespace leapsim::innovation {
 
+/// Replications per cluster of a study's run: its runs_per_draw when it draws from a posterior
+/// (the replications of one draw share its parameters), else 1. Intervals over replications count
+/// clusters as the independent units (stats.hpp).
+std::size_t replication_cluster(const Study& study) noexcept;
+
+/// The same read off a results tree: its parameter_draws group's runs_per_draw, 1 without one.
+std::size_t replication_cluster(const ResultGroup& root) noexcept;
+
 /// How a run was made, recorded at the root of the file.
 struct RunRecord {
   std::string leapsim_version;
