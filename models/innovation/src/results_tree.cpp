@@ -341,7 +341,7 @@ ResultGroup results_tree(const Study& study, const StudyResults& results, const 
   root.groups.push_back(comparison_group(
       names, 0, years,
       [&results](std::size_t s, std::size_t m, std::size_t y) { return column(results.scenarios[s], m, y); },
-      drawn ? replication_cluster(study) : 1));
+      replication_cluster(study)));
   add_targets(root, study, results, any.first_year);
   if (drawn) root.groups.push_back(parameter_draws(study, results));
   return root;
